@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0
+# xctl — see README.md. `make`, `make check`, `make demo`, `make install`.
+
+VERSION		:= 0.1.0
+PREFIX		?= /usr/local
+DESTDIR		?=
+BINDIR		:= $(PREFIX)/sbin
+MANDIR		:= $(PREFIX)/share/man/man8
+COMPLDIR	?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo $(PREFIX)/share/bash-completion/completions)
+
+CC		?= gcc
+CLANG		?= clang
+BPFTOOL		?= bpftool
+RST2MAN		?= rst2man
+VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
+
+PKGS		:= libbpf jansson libmnl libelf zlib libcrypto
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansson -lmnl -lelf -lz -lcrypto)
+
+CFLAGS		?= -O2 -g
+CFLAGS		+= -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers \
+		   -D_GNU_SOURCE -DXCTL_VERSION='"$(VERSION)"' \
+		   -Ilib -Ibuild $(PKG_CFLAGS)
+LDLIBS		+= $(PKG_LIBS)
+
+BUILD		:= build
+LIB_SRCS	:= $(sort $(wildcard lib/*.c))
+CLI_SRCS	:= $(sort $(wildcard cli/*.c))
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS	:= $(CLI_SRCS:%.c=$(BUILD)/%.o)
+LIBXCTL		:= $(BUILD)/libxctl.a
+
+# BPF objects: programs xctl itself loads (skeletons), examples a user loads,
+# and test objects.
+BPF_LIB_SRCS	:= $(sort $(wildcard lib/bpf/*.bpf.c))
+BPF_LIB_OBJS	:= $(BPF_LIB_SRCS:%.bpf.c=$(BUILD)/%.bpf.o)
+BPF_SKELS	:= $(BPF_LIB_SRCS:lib/bpf/%.bpf.c=$(BUILD)/%.skel.h)
+BPF_EX_OBJS	:= $(patsubst %.bpf.c,%.bpf.o,$(sort $(wildcard examples/*.bpf.c)))
+BPF_TEST_OBJS	:= $(patsubst %.bpf.c,%.bpf.o,$(sort $(wildcard tests/bpf/*.bpf.c)))
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -Ilib/bpf \
+		   -Wall -Wno-unused-function -Wno-compare-distinct-pointer-types
+
+UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+MAN_SRCS	:= $(sort $(wildcard man/*.rst))
+MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
+
+.PHONY: all deps check unit cli-test demo bench install uninstall clean
+
+all: xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+
+$(BUILD)/vmlinux.h: $(VMLINUX_BTF)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $< format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/lib/bpf/%.bpf.o: lib/bpf/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/lib/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+examples/%.bpf.o: examples/%.bpf.c $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+tests/bpf/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBXCTL): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+xctl: $(CLI_OBJS) $(LIBXCTL)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
+
+man/%.8: man/%.8.rst
+	$(RST2MAN) --strict $< > $@.tmp && mv $@.tmp $@
+
+deps:
+	@tools/deps.sh
+
+unit: $(UNIT_BINS)
+
+check: deps
+	$(MAKE) all unit
+	@tools/run-tests.sh $(UNIT_BINS)
+
+demo: deps
+	$(MAKE) all
+	@tools/demo.sh
+
+bench: deps
+	$(MAKE) all
+	@tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPLDIR)
+	install -m 0755 xctl $(DESTDIR)$(BINDIR)/xctl
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/
+	install -m 0644 completions/xctl $(DESTDIR)$(COMPLDIR)/xctl
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xctl $(DESTDIR)$(COMPLDIR)/xctl
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MAN_PAGES)))
+
+clean:
+	rm -rf $(BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)

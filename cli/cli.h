@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The xctl command line: argument grammar and rendering only. Kernel work is
+ * done by libxctl (lib/). Each object lives in cli/<object>.c and exposes
+ * do_<object>(); verbs are do_<verb>() in that file, dispatched through a
+ * command table with cmd_select().
+ */
+#ifndef XCTL_CLI_H
+#define XCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "xctl.h"
+
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/* Global option flags (the only globals of the CLI). */
+extern bool json_output;
+extern bool pretty_output;
+extern bool debug_output;
+extern bool quiet_output;
+extern bool no_mount;
+extern const char *bpffs_dir;
+extern const char *netns_name;
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+};
+
+/*
+ * Run the command of cmds[] named (or uniquely prefixed) by argv[0]. No
+ * argument runs cmds[0] (the default verb); "help" runs help(). Unknown or
+ * ambiguous keywords are usage errors (exit 2) naming the candidates.
+ */
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv), const char *object);
+
+#define is_prefix	xctl_is_prefix
+#define keyword_index	xctl_keyword_index
+#define parse_u32	xctl_parse_u32
+#define parse_u64	xctl_parse_u64
+
+/* Argument helpers for do_<verb>(argc, argv). */
+#define NEXT_ARG()	({ argc--; argv++; })
+#define REQ_ARGS(cnt)							\
+	({								\
+		if (argc < (cnt))					\
+			return usage_error("missing argument after '%s'", argv[-1]); \
+	})
+
+
+/* ---- output -------------------------------------------------------- */
+
+/* One table column: title, dotted key path into each row, optional formatter. */
+struct out_col {
+	const char *title;
+	const char *key;
+	/* Return a malloc'd cell for row (value = the key's value, may be NULL). */
+	char *(*fmt)(const json_t *row, const json_t *value);
+};
+
+struct out_view {
+	const struct out_col *cols;	/* NULL-title terminated; NULL: no table */
+	const char *empty;		/* text-mode line when the array is empty */
+};
+
+/*
+ * Print the command's one result document and drop the reference: JSON with
+ * -j (compact) or -p (pretty); otherwise an aligned table when doc is an
+ * array and view has columns, else the generic text form. Returns EXIT_OK.
+ */
+int emit(json_t *doc, const struct out_view *view);
+/* Print help text: stdout as-is, or {"help": text} with -j. Returns EXIT_OK. */
+int emit_help(const char *text);
+/* Report a failure described by err (and free its log). Returns EXIT_FAIL. */
+int fail(struct xctl_err *err);
+/* Report a usage error. Returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning on stderr (suppressed by -q); never part of the JSON document. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Cell text of a scalar or flat array (malloc'd); "-" for NULL/null. */
+char *cell_text(const json_t *v);
+/* Look up a dotted key path ("xdp.prog.id") in an object. */
+json_t *json_path(const json_t *obj, const char *path);
+
+/* Open the bpffs selected by --bpffs / --no-mount. */
+int open_bpffs(struct xctl_bpffs *fs, struct xctl_err *err);
+
+/* Objects. */
+int do_struct_ops(int argc, char **argv);
+
+#endif /* XCTL_CLI_H */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendering of result documents. A command builds one jansson document and
+ * calls emit(); JSON and text are two renderings of that same document.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+json_t *json_path(const json_t *obj, const char *path)
+{
+	char key[128];
+	const char *dot;
+	json_t *v = (json_t *)obj;
+
+	while (v && *path) {
+		dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+		if (!json_is_object(v) || n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		v = json_object_get(v, key);
+		path += n + (dot ? 1 : 0);
+	}
+	return v;
+}
+
+char *cell_text(const json_t *v)
+{
+	char *s, *nl;
+
+	if (!v || json_is_null(v))
+		return strdup("-");
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	s = xctl_json_to_text(v, 0);
+	if (!s)
+		return strdup("?");
+	nl = strrchr(s, '\n');
+	if (nl && !nl[1])
+		*nl = '\0';
+	/* Flat values only: a table cell is one line. */
+	for (nl = s; *nl; nl++)
+		if (*nl == '\n')
+			*nl = ' ';
+	return s;
+}
+
+static void print_table(const json_t *rows, const struct out_view *view)
+{
+	const struct out_col *cols = view->cols;
+	size_t ncol = 0, nrow = json_array_size(rows), r, c;
+	size_t *width;
+	char **cells;
+
+	while (cols[ncol].title)
+		ncol++;
+	width = calloc(ncol, sizeof(*width));
+	cells = calloc((nrow ? nrow : 1) * ncol, sizeof(*cells));
+	if (!width || !cells)
+		goto out;
+	for (c = 0; c < ncol; c++)
+		width[c] = strlen(cols[c].title);
+	for (r = 0; r < nrow; r++) {
+		json_t *row = json_array_get(rows, r);
+
+		for (c = 0; c < ncol; c++) {
+			json_t *v = json_path(row, cols[c].key);
+			char *s = cols[c].fmt ? cols[c].fmt(row, v) : cell_text(v);
+
+			cells[r * ncol + c] = s ? s : strdup("-");
+			if (cells[r * ncol + c] && strlen(cells[r * ncol + c]) > width[c])
+				width[c] = strlen(cells[r * ncol + c]);
+		}
+	}
+	if (!nrow && view->empty) {
+		printf("%s\n", view->empty);
+		goto out;
+	}
+	for (c = 0; c < ncol; c++)
+		printf("%-*s%s", c + 1 < ncol ? (int)width[c] : 0, cols[c].title,
+		       c + 1 < ncol ? "  " : "\n");
+	for (r = 0; r < nrow; r++)
+		for (c = 0; c < ncol; c++) {
+			const char *s = cells[r * ncol + c] ? cells[r * ncol + c] : "-";
+
+			printf("%-*s%s", c + 1 < ncol ? (int)width[c] : 0, s,
+			       c + 1 < ncol ? "  " : "\n");
+		}
+out:
+	if (cells)
+		for (r = 0; r < nrow * ncol; r++)
+			free(cells[r]);
+	free(cells);
+	free(width);
+}
+
+int emit(json_t *doc, const struct out_view *view)
+{
+	char *s;
+
+	if (json_output) {
+		s = json_dumps(doc, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+			       (pretty_output ? JSON_INDENT(2) : JSON_COMPACT));
+		if (s)
+			printf("%s\n", s);
+		free(s);
+	} else if (json_is_array(doc) && view && view->cols) {
+		print_table(doc, view);
+	} else {
+		s = xctl_json_to_text(doc, 0);
+		if (s)
+			fputs(s, stdout);
+		free(s);
+	}
+	fflush(stdout);
+	json_decref(doc);
+	return EXIT_OK;
+}
+
+int emit_help(const char *text)
+{
+	if (json_output)
+		return emit(json_pack("{s:s}", "help", text), NULL);
+	fputs(text, stdout);
+	return EXIT_OK;
+}
+
+static void print_error(const char *msg, int errnum, const char *hint)
+{
+	json_t *e;
+
+	if (json_output) {
+		e = json_pack("{s:s, s:i}", "message", msg, "errno", errnum);
+		if (e && hint && *hint)
+			json_object_set_new(e, "hint", json_string(hint));
+		emit(json_pack("{s:o}", "error", e), NULL);
+		return;
+	}
+	fprintf(stderr, "xctl: error: %s\n", msg);
+	if (hint && *hint)
+		fprintf(stderr, "hint: %s\n", hint);
+}
+
+int fail(struct xctl_err *err)
+{
+	char msg[1100];
+	const char *hint = err->hint;
+
+	if (!err->errnum)
+		err->errnum = EINVAL;
+	snprintf(msg, sizeof(msg), "%s: %s", err->what[0] ? err->what : "operation failed",
+		 xctl_err_reason(err));
+	if (!*hint && (err->errnum == EPERM || err->errnum == EACCES))
+		hint = "run as root: xctl needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN";
+	if (debug_output && err->log)
+		fprintf(stderr, "%s%s", err->log,
+			err->log[strlen(err->log) - 1] == '\n' ? "" : "\n");
+	else if (err->log && !json_output && !quiet_output)
+		fprintf(stderr, "xctl: run with -d to see the kernel's log\n");
+	print_error(msg, err->errnum, hint);
+	xctl_err_reset(err);
+	return EXIT_FAIL;
+}
+
+int usage_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error(msg, EINVAL, "see 'xctl help'");
+	return EXIT_USAGE;
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet_output)
+		return;
+	va_start(ap, fmt);
+	fputs("xctl: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

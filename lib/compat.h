@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Kernel UAPI constants newer than the headers we build against (Debian
+ * bookworm ships 6.1 UAPI headers and libbpf 1.1). Values are ABI and never
+ * change; each is guarded so newer headers win.
+ */
+#ifndef XCTL_COMPAT_H
+#define XCTL_COMPAT_H
+
+#include <linux/bpf.h>
+
+/* Map flag: struct_ops map registered through a bpf_link (6.4). */
+#ifndef BPF_F_LINK
+#define BPF_F_LINK		(1U << 13)
+#define XCTL_NEED_SOPS_ATTACH_TYPE 1
+#endif
+
+/*
+ * enum bpf_attach_type gained BPF_STRUCT_OPS (44) in 6.4, together with
+ * BPF_F_LINK; an enumerator cannot be tested with #ifdef, so the macro is
+ * defined only when BPF_F_LINK was missing too.
+ */
+#ifdef XCTL_NEED_SOPS_ATTACH_TYPE
+#define BPF_STRUCT_OPS		44
+#endif
+
+/* bpf_link_type BPF_LINK_TYPE_STRUCT_OPS (9) exists in 6.1 already. */
+
+#ifndef BPF_F_REPLACE
+#define BPF_F_REPLACE		(1U << 2)
+#endif
+
+/* BPF stats: bpf_prog_info run_time_ns/run_cnt need kernel.bpf_stats_enabled. */
+
+/* bpffs superblock magic (linux/magic.h) */
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC		0xcafe4a11
+#endif
+
+/* struct_ops map value states (kernel/bpf/bpf_struct_ops.c) */
+enum xctl_sops_state {
+	XCTL_SOPS_STATE_INIT = 0,
+	XCTL_SOPS_STATE_INUSE = 1,
+	XCTL_SOPS_STATE_TOBEFREE = 2,
+	XCTL_SOPS_STATE_READY = 3,
+};
+
+/* Netlink/ethtool constants the 6.1 headers lack belong here too. */
+
+#endif /* XCTL_COMPAT_H */

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpf print capture. libbpf reports verifier logs and load failures
+ * through its print callback; the library must not print, so the text is
+ * kept in a buffer that the caller attaches to its struct xctl_err (shown
+ * with -d), and echoed to stderr only when the user asked for debug output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "xctl.h"
+
+#define LOG_CAP (1U << 20)
+
+static char *log_buf;
+static size_t log_len;
+static bool log_echo;
+
+static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+	int n;
+
+	if (level == LIBBPF_DEBUG && !log_echo)
+		return 0;
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n < 0)
+		return 0;
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	if (log_echo)
+		fputs(line, stderr);
+	if (log_len + n + 1 > LOG_CAP)
+		return 0;
+	if (!log_buf) {
+		log_buf = malloc(LOG_CAP);
+		if (!log_buf)
+			return 0;
+	}
+	memcpy(log_buf + log_len, line, n);
+	log_len += n;
+	log_buf[log_len] = '\0';
+	return 0;
+}
+
+void xctl_libbpf_log_setup(bool echo)
+{
+	log_echo = echo;
+	libbpf_set_print(log_print);
+}
+
+char *xctl_libbpf_log_take(void)
+{
+	char *s = NULL;
+
+	if (log_buf && log_len)
+		s = strdup(log_buf);
+	xctl_libbpf_log_clear();
+	return s;
+}
+
+void xctl_libbpf_log_clear(void)
+{
+	log_len = 0;
+	if (log_buf)
+		log_buf[0] = '\0';
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * struct_ops: opening and loading struct_ops objects for link-based
+ * registration (libbpf 1.1 cannot: see DESIGN.md §2), registering through
+ * links, and the host-wide inventory of struct_ops maps and links.
+ *
+ * The object primitives are shared by `xctl struct_ops register` and by
+ * modules (`xctl module load/reload`), so both register the same way.
+ */
+#ifndef XCTL_STRUCT_OPS_H
+#define XCTL_STRUCT_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct bpf_object;
+struct bpf_map;
+struct xctl_err;
+struct xctl_bpffs;
+
+/* ---- struct_ops objects -------------------------------------------------- */
+
+struct xctl_sops_obj;
+
+struct xctl_sops_open_opts {
+	size_t sz;
+	/* Legacy registration (no BPF_F_LINK): kernels before 6.4. */
+	bool legacy;
+	/*
+	 * Called after the object is opened and before it is loaded, e.g. to
+	 * set `const volatile` parameters in .rodata. Return 0 or -errno with
+	 * err filled.
+	 */
+	int (*prepare)(struct bpf_object *obj, void *ctx, struct xctl_err *err);
+	void *prepare_ctx;
+};
+
+/*
+ * Open an object file. Fails with a clear message for a missing, non-ELF or
+ * truncated file, an object without struct_ops maps, or a `.struct_ops.link`
+ * object that this libbpf cannot read (hint: how to rebuild it).
+ */
+int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
+		       struct xctl_sops_obj **out, struct xctl_err *err);
+/*
+ * Load programs and maps, and write every struct_ops map's value (program
+ * fds into function-pointer slots). For link-based maps this leaves them
+ * READY and unregistered; for legacy maps this registers them. On failure the
+ * verifier log is attached to err (err->log).
+ */
+int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
+void xctl_sops_obj_close(struct xctl_sops_obj *o);
+
+struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
+size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
+/* i-th struct_ops map, in object order. */
+struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);
+/* "tcp_congestion_ops" for the i-th map. */
+const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i);
+/* The value's .name (e.g. the tcp CA name) or NULL when the kind has none. */
+const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i);
+
+/* ---- links ------------------------------------------------------------------- */
+
+/* Register a READY link-based map: returns the new link fd or -errno. */
+int xctl_sops_link_create(int map_fd, struct xctl_err *err);
+/* Swap a link's map atomically (BPF_LINK_UPDATE + BPF_F_REPLACE old_map_fd). */
+int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
+			  struct xctl_err *err);
+/* Unregister now (BPF_LINK_DETACH, 6.11+); -EOPNOTSUPP when unsupported. */
+int xctl_sops_link_detach(int link_fd, struct xctl_err *err);
+/* Map id a struct_ops link points at (0 once detached), or -errno. */
+int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id);
+
+/* ---- inventory ------------------------------------------------------------------ */
+
+struct xctl_sops_link {
+	uint32_t id;
+	char *pinned;		/* a bpffs path where it is pinned, or NULL */
+};
+
+struct xctl_sops_map {
+	uint32_t id;
+	char name[16];		/* map name (BPF_OBJ_NAME_LEN) */
+	char kind[64];		/* "tcp_congestion_ops" */
+	char ops_name[64];	/* value .name, "" when the kind has none */
+	bool has_ops_name;
+	uint32_t btf_vmlinux_value_type_id;
+	uint32_t state;		/* enum xctl_sops_state */
+	uint32_t refcnt;	/* value common.refcnt */
+	bool registered;	/* INUSE (legacy) or a live link points at it */
+	bool link_based;	/* BPF_F_LINK */
+	uint32_t users;		/* references beyond its links */
+	char *module;		/* owning xctl module, or NULL */
+	struct xctl_sops_link *links;
+	size_t link_cnt;
+};
+
+struct xctl_sops_list {
+	struct xctl_sops_map *maps;
+	size_t cnt;
+};
+
+/*
+ * Every struct_ops map on the host with the links that point at them; pins
+ * are found by scanning the bpffs `fs` (may be NULL: no pin information).
+ */
+int xctl_sops_list_get(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
+		       struct xctl_err *err);
+void xctl_sops_list_free(struct xctl_sops_list *l);
+
+/* Map id of `id N | name NAME | pinned PATH` (name must be unique). */
+int xctl_sops_resolve(const char *kw, const char *arg, uint32_t *map_id,
+		      struct xctl_err *err);
+
+/* JSON of one inventory entry (the `struct_ops list` schema). */
+json_t *xctl_sops_map_json(const struct xctl_sops_map *m);
+
+#endif /* XCTL_STRUCT_OPS_H */

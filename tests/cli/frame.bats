@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# The CLI frame: dispatch, prefixes, help, global options, exit codes, errors.
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "version prints xctl and libbpf versions and kernel features" {
+	run xctl -j version
+	assert_status 0
+	assert_json
+	[ "$(jq -r .libbpf <<<"$output")" = "$(pkg-config --modversion libbpf | cut -d. -f1,2)" ]
+	[ "$(jq -r .kernel.release <<<"$output")" = "$(uname -r)" ]
+	[ "$(jq -r .kernel.btf <<<"$output")" = true ]
+	[ "$(jq -r .kernel.bpffs_mounted <<<"$output")" = true ]
+}
+
+@test "keyword prefixes select the unique command" {
+	run xctl -j ver
+	assert_status 0
+	assert_json
+}
+
+@test "unknown object is a usage error (exit 2) with a JSON error document" {
+	run xctl -j no-such-object
+	assert_status 2
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 22 ]
+	[[ "$(jq -r .error.message <<<"$output")" == *"no-such-object"* ]]
+}
+
+@test "plain-mode errors go to stderr as 'xctl: error:'" {
+	run --separate-stderr xctl no-such-object
+	assert_status 2
+	[ -z "$output" ]
+	[[ "$stderr" == "xctl: error: unknown command 'no-such-object'"* ]]
+}
+
+@test "unknown global option is a usage error" {
+	run xctl --frobnicate version
+	assert_status 2
+}
+
+@test "help works at the top level, in JSON too" {
+	run xctl help
+	assert_status 0
+	[[ "$output" == Usage:* ]]
+	run xctl -j help
+	assert_status 0
+	assert_json
+}
+
+@test "no object prints usage and exits 2" {
+	run xctl
+	assert_status 2
+}
+
+@test "-N enters a network namespace; a missing one fails with exit 1" {
+	run xctl -j -N "xt-$UNIQ-missing" version
+	assert_status 1
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 2 ]
+}
+
+@test "--no-mount with a directory that is not bpffs reports it" {
+	mkdir -p "$TMPD/plain"
+	run "$XCTL_BIN" -j --no-mount --bpffs "$TMPD/plain" version
+	assert_status 0
+	[ "$(jq -r .kernel.bpffs_mounted <<<"$output")" = false ]
+}

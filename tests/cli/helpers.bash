@@ -1,0 +1,68 @@
+# Shared setup for the CLI tests (bats). Every test runs the built ./xctl
+# against the real kernel, as root, with:
+#   - a private bpffs mounted on a temporary directory ($BPFFS), passed to
+#     xctl with --bpffs (use the xctl wrapper below);
+#   - unique names for anything global ($UNIQ: netns, tcp CA names);
+#   - teardown that removes everything, also when the test failed.
+# A test file that needs more cleanup defines its own teardown() and calls
+# common_teardown from it.
+
+XCTL_BIN="${BATS_TEST_DIRNAME}/../../xctl"
+TESTS_BPF="${BATS_TEST_DIRNAME}/../bpf"
+EXAMPLES="${BATS_TEST_DIRNAME}/../../examples"
+
+common_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	# 10 characters: short enough for a tcp CA name (15 max) with a prefix.
+	UNIQ="$(printf '%04x%06x' $$ $((RANDOM * 32768 + RANDOM)) | cut -c1-10)"
+	TMPD="$(mktemp -d "${BATS_TMPDIR:-/tmp}/xctl-test.XXXXXX")"
+	BPFFS="$TMPD/bpffs"
+	mkdir -p "$BPFFS"
+	mount -t bpf bpf "$BPFFS"
+	NETNS_LIST=()
+}
+
+# xctl with the private bpffs.
+xctl() {
+	"$XCTL_BIN" --bpffs "$BPFFS" "$@"
+}
+
+# Create a network namespace named xt-$UNIQ-$1 and remember it for teardown.
+make_netns() {
+	local ns="xt-$UNIQ-$1"
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	NETNS_LIST+=("$ns")
+	echo "$ns"
+}
+
+# Remove every link pinned below the private bpffs and unmount it: closing the
+# last reference to a struct_ops link unregisters it.
+common_teardown() {
+	local ns
+	for ns in "${NETNS_LIST[@]:-}"; do
+		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "${BPFFS:-}" ] && mountpoint -q "$BPFFS"; then
+		rm -rf "${BPFFS:?}"/* 2>/dev/null
+		umount "$BPFFS" 2>/dev/null || umount -l "$BPFFS"
+	fi
+	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
+	return 0
+}
+
+# Assert that $output is one valid JSON document.
+assert_json() {
+	printf '%s' "$output" | jq -e . >/dev/null || {
+		echo "not valid JSON: $output" >&2
+		return 1
+	}
+}
+
+# Assert the exit status of the last `run`.
+assert_status() {
+	[ "$status" -eq "$1" ] || {
+		echo "expected exit $1, got $status; output: $output" >&2
+		return 1
+	}
+}
