@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Control maps: a map-shaped, BTF-described view over one kernel subsystem
+ * (DESIGN.md §1). A control type has a fixed key (a __u32: an ifindex or a
+ * BPF object id), a value described by BTF, and the operations of a BPF map:
+ * get_next_key, lookup and, where the subsystem accepts changes, update.
+ *
+ * Inputs are fixed (keys, the update grammar); outputs are self-describing:
+ * where the kernel has a type for a value its own BTF is used, so fields newer
+ * than xctl's headers still appear. Values follow the kernel's growth rule:
+ * lookup copies min(caller's size, real size) and reports the real size.
+ *
+ * Types:
+ *   xdp         ifindex -> struct xctl_xdp_state (BTF built by xctl)
+ *   netdev      ifindex -> struct rtnl_link_stats64 (kernel BTF)
+ *   prog        prog id -> struct bpf_prog_info (kernel BTF)
+ *   struct_ops  map id  -> struct bpf_struct_ops_<kind> (kernel BTF, per key)
+ *   ethtool     ifindex -> struct xctl_ethtool_<driver> (BTF synthesised from
+ *                          the driver's stats string set, per key)
+ */
+#ifndef XCTL_CONTROL_H
+#define XCTL_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct btf;
+struct xctl_err;
+struct xctl_ctl;
+
+enum xctl_ctl_op {
+	XCTL_CTL_OP_GET_NEXT	= 1U << 0,
+	XCTL_CTL_OP_LOOKUP	= 1U << 1,
+	XCTL_CTL_OP_UPDATE	= 1U << 2,
+	XCTL_CTL_OP_PIN		= 1U << 3,
+};
+
+/* Static description of a control type. */
+struct xctl_ctl_type_info {
+	const char *name;		/* "netdev" */
+	const char *desc;		/* one line */
+	const char *key_name;		/* "ifindex", "id" */
+	const char *key_type;		/* C type name of the key: "xctl_ifindex_t" */
+	const char *value_type;		/* "struct rtnl_link_stats64"; with a
+					 * per-key type a pattern such as
+					 * "struct bpf_struct_ops_<kind>" */
+	unsigned int ops;		/* enum xctl_ctl_op */
+	bool per_key_type;		/* the value's BTF type depends on the key */
+	bool device_key;		/* key is an ifindex (else a BPF object id) */
+};
+
+/* Number of types and the i-th one (NULL when out of range). */
+size_t xctl_ctl_type_cnt(void);
+const struct xctl_ctl_type_info *xctl_ctl_type_at(size_t i);
+/* Exact name or unique prefix; NULL when none (-ENOENT) or ambiguous. */
+const struct xctl_ctl_type_info *xctl_ctl_type_find(const char *name, int *errp);
+
+/*
+ * Open a type: device types take one snapshot of the network namespace's
+ * devices here (one netlink dump per family); BPF object types read the
+ * kernel live on every call.
+ */
+int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err);
+void xctl_ctl_close(struct xctl_ctl *c);
+const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c);
+
+/* All keys are __u32 in this version; key buffers are this many bytes. */
+#define XCTL_CTL_KEY_SIZE 4
+
+/*
+ * Parse a key from argv: `DEV | ifindex N` for device types, `id N | name
+ * NAME | pinned PATH` for BPF objects. Returns the number of arguments used,
+ * -EINVAL for a malformed key (a usage error) or another -errno when the key
+ * names nothing (-ENODEV, -ENOENT).
+ */
+int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
+		       struct xctl_err *err);
+/* JSON of a key: {"ifindex": N, "ifname": "..."} or {"id": N, "name": ...}. */
+json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key);
+
+/* Next key in ascending order; key NULL gives the first. -ENOENT after the last. */
+int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
+			  struct xctl_err *err);
+
+struct xctl_ctl_lookup_opts {
+	size_t sz;
+	/* in: where to copy the value; min(value_sz, size) bytes are copied */
+	void *value;
+	size_t value_sz;
+	/* out: the real size and the BTF type describing the value (owned by
+	 * the struct xctl_ctl, valid until it is closed) */
+	size_t size;
+	const struct btf *btf;
+	uint32_t type_id;
+	/*
+	 * out: bit i set = member i of the value struct is not provided by the
+	 * kernel or driver (its bytes are 0, and JSON shows null: never a
+	 * made-up 0).
+	 */
+	uint64_t absent;
+	/* out: enum xctl_btf_flags the value needs to be rendered */
+	unsigned int dump_flags;
+};
+#define xctl_ctl_lookup_opts__last_field dump_flags
+
+int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
+		    struct xctl_ctl_lookup_opts *opts, struct xctl_err *err);
+
+/* Lookup rendered through the BTF walker, absent members as null. */
+int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
+			 struct xctl_err *err);
+
+/*
+ * Apply FIELD=VALUE assignments (BTF member paths of the type's update
+ * struct) to key. Types without XCTL_CTL_OP_UPDATE fail with -EOPNOTSUPP
+ * ("control type 'netdev' is read-only").
+ */
+int xctl_ctl_update(struct xctl_ctl *c, const void *key,
+		    const char *const *assign, size_t n, struct xctl_err *err);
+
+/*
+ * The key and value types as BTF. key may be NULL unless the type has a
+ * per-key value type (-EINVAL then). Both live in *btf (owned by c).
+ */
+struct xctl_ctl_btf {
+	const struct btf *key_btf;
+	uint32_t key_type_id;
+	const struct btf *value_btf;
+	uint32_t value_type_id;
+};
+int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
+		 struct xctl_err *err);
+
+/*
+ * Materialise a snapshot as a BPF hash map pinned at path (anywhere on a
+ * bpffs). The key and value BTF are loaded into the kernel so that
+ * `bpftool map dump` shows field names; pointers in copied kernel types
+ * become `void *`. An existing pin at path is replaced atomically (pinned
+ * under a temporary name, then rename()), but only if it is an xctl control
+ * snapshot of the same type. Types whose keys have different value types
+ * are refused when the snapshot mixes them.
+ */
+struct xctl_ctl_pin_result {
+	uint32_t map_id;
+	uint32_t entries;
+	bool replaced;		/* an older snapshot was replaced */
+};
+int xctl_ctl_pin(struct xctl_ctl *c, const char *path,
+		 struct xctl_ctl_pin_result *res, struct xctl_err *err);
+
+/* ---- building blocks, exported for tests ---------------------------------- */
+
+/*
+ * A struct of one __u64 member per name (ethtool string sets), named `name`,
+ * added to btf. Member names are the strings made into C identifiers: every
+ * character outside [A-Za-z0-9_] becomes '_', a leading digit gets a '_'
+ * prefix, an empty name becomes "_", and a name already used gets "_2",
+ * "_3", ... appended. Returns the struct's type id or -errno.
+ */
+int xctl_ctl_btf_u64_struct(struct btf *btf, const char *name,
+			    const char *const *names, size_t n);
+/*
+ * Copy min(dst_sz, src_sz) bytes and zero the rest of dst: the lookup rule.
+ * Returns the number of bytes copied.
+ */
+size_t xctl_ctl_copy_value(void *dst, size_t dst_sz, const void *src, size_t src_sz);
+/* The C identifier for one name (the rule above without deduplication). */
+void xctl_ctl_ident(const char *s, char *out, size_t outsz);
+/*
+ * Deep-copy type id of src (and everything it references) into dst, pointers
+ * replaced by `void *`. Returns the id in dst or -errno.
+ */
+int xctl_ctl_btf_copy(struct btf *dst, const struct btf *src, uint32_t id);
+
+#endif /* XCTL_CONTROL_H */
