@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Control-map core: the type table, key parsing and formatting, and the
+ * map-shaped operations every type shares (lookup copying min(caller size,
+ * real size), rendering through the one BTF walker, update refusal for
+ * read-only types). Types live in lib/control_<type>.c.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/bpf.h>
+#include "xctl.h"
+#include "control_type.h"
+
+static const struct xctl_ctl_ops *const ctl_types[] = {
+	&xctl_ctl_prog_ops,
+	&xctl_ctl_struct_ops_ops,
+};
+
+#define CTL_TYPE_CNT (sizeof(ctl_types) / sizeof(ctl_types[0]))
+
+size_t xctl_ctl_type_cnt(void)
+{
+	return CTL_TYPE_CNT;
+}
+
+const struct xctl_ctl_type_info *xctl_ctl_type_at(size_t i)
+{
+	return i < CTL_TYPE_CNT ? &ctl_types[i]->info : NULL;
+}
+
+static const struct xctl_ctl_ops *find_ops(const char *name, int *errp)
+{
+	const char *words[CTL_TYPE_CNT + 1];
+	size_t i;
+	int idx;
+
+	for (i = 0; i < CTL_TYPE_CNT; i++)
+		words[i] = ctl_types[i]->info.name;
+	words[i] = NULL;
+	idx = xctl_keyword_index(name, words);
+	if (errp)
+		*errp = idx == -2 ? -EINVAL : idx < 0 ? -ENOENT : 0;
+	return idx >= 0 ? ctl_types[idx] : NULL;
+}
+
+const struct xctl_ctl_type_info *xctl_ctl_type_find(const char *name, int *errp)
+{
+	const struct xctl_ctl_ops *ops = find_ops(name, errp);
+
+	return ops ? &ops->info : NULL;
+}
+
+static void type_list(char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < CTL_TYPE_CNT; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "",
+			 ctl_types[i]->info.name);
+}
+
+/* Key types are typedefs of __u32 named after what they hold. */
+static int add_key_type(struct xctl_ctl *c, struct xctl_err *err)
+{
+	int u32, id;
+
+	u32 = btf__add_int(c->btf, "unsigned int", 4, 0);
+	if (u32 > 0)
+		u32 = btf__add_typedef(c->btf, "__u32", u32);
+	id = u32 > 0 ? btf__add_typedef(c->btf, c->ops->info.key_type, u32) : u32;
+	if (id < 0)
+		return xctl_errf(err, id, "cannot build the key BTF of control type '%s'",
+				 c->ops->info.name);
+	c->key_type_id = id;
+	return 0;
+}
+
+int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err)
+{
+	const struct xctl_ctl_ops *ops;
+	struct xctl_ctl *c;
+	char names[256];
+	int r;
+
+	ops = find_ops(type, &r);
+	if (!ops) {
+		type_list(names, sizeof(names));
+		r = xctl_errf(err, r == -EINVAL ? EINVAL : ENOENT,
+			      "%s control type '%s'", r == -EINVAL ? "ambiguous" : "unknown",
+			      type);
+		xctl_err_why(err, "known types: %s", names);
+		xctl_err_hint(err, "list them with 'xctl control types'");
+		return r;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return xctl_errf(err, ENOMEM, "cannot open control type '%s'", ops->info.name);
+	c->ops = ops;
+	c->btf = btf__new_empty();
+	if (!c->btf) {
+		r = xctl_errf(err, errno, "cannot open control type '%s'", ops->info.name);
+		free(c);
+		return r;
+	}
+	r = add_key_type(c, err);
+	if (!r && ops->open)
+		r = ops->open(c, err);
+	if (r) {
+		btf__free(c->btf);
+		free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+void xctl_ctl_close(struct xctl_ctl *c)
+{
+	if (!c)
+		return;
+	if (c->ops->close)
+		c->ops->close(c);
+	btf__free(c->btf);
+	free(c);
+}
+
+const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c)
+{
+	return &c->ops->info;
+}
+
+static int parse_dev_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key,
+			 struct xctl_err *err)
+{
+	char name[IF_NAMESIZE];
+	int r;
+
+	if (!strcmp(argv[0], "ifindex")) {
+		if (argc < 2)
+			return xctl_errf(err, EINVAL, "missing ifindex after 'ifindex'");
+		if (xctl_parse_u32(argv[1], key) || !*key)
+			return xctl_errf(err, EINVAL, "invalid ifindex '%s'", argv[1]);
+		if (!if_indextoname(*key, name)) {
+			r = xctl_errf(err, ENODEV, "no device with ifindex %u", *key);
+			xctl_err_hint(err, "list devices with 'ip link'");
+			return r;
+		}
+		return 2;
+	}
+	if (strlen(argv[0]) >= IF_NAMESIZE || !*argv[0])
+		return xctl_errf(err, EINVAL, "invalid device name '%s'", argv[0]);
+	*key = if_nametoindex(argv[0]);
+	if (!*key) {
+		r = xctl_errf(err, ENODEV, "cannot find device '%s'", argv[0]);
+		xctl_err_hint(err, "list devices with 'ip link'%s",
+			      c->ops->info.device_key ? " or use 'ifindex N'" : "");
+		return r;
+	}
+	return 1;
+}
+
+static int parse_obj_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key,
+			 struct xctl_err *err)
+{
+	static const char *const kws[] = { "id", "name", "pinned", NULL };
+	int i = xctl_keyword_index(argv[0], kws), r;
+
+	if (i < 0) {
+		r = xctl_errf(err, EINVAL, "invalid %s key '%s'", c->ops->info.name, argv[0]);
+		xctl_err_why(err, "expected 'id N', 'name NAME' or 'pinned PATH'");
+		return r;
+	}
+	if (argc < 2)
+		return xctl_errf(err, EINVAL, "missing argument after '%s'", kws[i]);
+	if (i == 0) {
+		if (xctl_parse_u32(argv[1], key) || !*key)
+			return xctl_errf(err, EINVAL, "invalid %s id '%s'",
+					 c->ops->info.name, argv[1]);
+		return 2;
+	}
+	r = c->ops->resolve(c, kws[i], argv[1], key, err);
+	return r ? r : 2;
+}
+
+int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
+		       struct xctl_err *err)
+{
+	uint32_t k = 0;
+	int r;
+
+	if (argc < 1)
+		return xctl_errf(err, EINVAL, "missing %s key",
+				 c->ops->info.device_key ? "device" : c->ops->info.name);
+	if (c->ops->info.device_key)
+		r = parse_dev_key(c, argc, argv, &k, err);
+	else
+		r = parse_obj_key(c, argc, argv, &k, err);
+	if (r > 0)
+		memcpy(key, &k, sizeof(k));
+	return r;
+}
+
+json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key)
+{
+	char name[128] = "";
+	uint32_t k;
+
+	memcpy(&k, key, sizeof(k));
+	if (c->ops->key_name)
+		c->ops->key_name(c, k, name, sizeof(name));
+	if (c->ops->info.device_key)
+		return json_pack("{s:I, s:o}", "ifindex", (json_int_t)k, "ifname",
+				 *name ? json_string(name) : json_null());
+	return json_pack("{s:I, s:o}", "id", (json_int_t)k, "name",
+			 *name ? json_string(name) : json_null());
+}
+
+int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
+			  struct xctl_err *err)
+{
+	uint32_t k, next;
+	int r;
+
+	if (key)
+		memcpy(&k, key, sizeof(k));
+	r = c->ops->get_next(c, key ? &k : NULL, &next, err);
+	if (r == -ENOENT && key) {
+		r = xctl_errf(err, ENOENT, "no %s key after %s %u", c->ops->info.name,
+			      c->ops->info.key_name, k);
+		xctl_err_why(err, "it is the last key");
+	} else if (r == -ENOENT) {
+		r = xctl_errf(err, ENOENT, "control type '%s' has no keys", c->ops->info.name);
+	}
+	if (!r)
+		memcpy(next_key, &next, sizeof(next));
+	return r;
+}
+
+size_t xctl_ctl_copy_value(void *dst, size_t dst_sz, const void *src, size_t src_sz)
+{
+	size_t n = dst_sz < src_sz ? dst_sz : src_sz;
+
+	if (!dst)
+		return 0;
+	memcpy(dst, src, n);
+	if (dst_sz > n)
+		memset((char *)dst + n, 0, dst_sz - n);
+	return n;
+}
+
+static int do_lookup(struct xctl_ctl *c, const void *key, struct xctl_ctl_val *v,
+		     struct xctl_err *err)
+{
+	uint32_t k;
+
+	memcpy(&k, key, sizeof(k));
+	memset(v, 0, sizeof(*v));
+	return c->ops->lookup(c, k, v, err);
+}
+
+int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
+		    struct xctl_ctl_lookup_opts *opts, struct xctl_err *err)
+{
+	struct xctl_ctl_val v;
+	int r;
+
+	r = do_lookup(c, key, &v, err);
+	if (r)
+		return r;
+	if (XCTL_OPT_HAS(opts, value_sz) && opts->value)
+		xctl_ctl_copy_value(opts->value, opts->value_sz, v.data, v.size);
+	if (XCTL_OPT_HAS(opts, size))
+		opts->size = v.size;
+	if (XCTL_OPT_HAS(opts, btf))
+		opts->btf = v.btf;
+	if (XCTL_OPT_HAS(opts, type_id))
+		opts->type_id = v.type_id;
+	if (XCTL_OPT_HAS(opts, absent))
+		opts->absent = v.absent;
+	if (XCTL_OPT_HAS(opts, dump_flags))
+		opts->dump_flags = v.dump_flags;
+	free(v.data);
+	return 0;
+}
+
+/* Members of the value struct that are absent become null in its JSON. */
+static void null_absent(const struct btf *btf, uint32_t id, uint64_t absent, json_t *obj)
+{
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int i;
+
+	if (!absent || !json_is_object(obj))
+		return;
+	id = btf__resolve_type(btf, id);
+	t = btf__type_by_id(btf, id);
+	if (!t || !btf_is_composite(t))
+		return;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && i < 64; i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+
+		if ((absent >> i & 1) && name && *name && json_object_get(obj, name))
+			json_object_set_new(obj, name, json_null());
+	}
+}
+
+int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
+			 struct xctl_err *err)
+{
+	struct xctl_ctl_val v;
+	XCTL_OPTS(xctl_btf_dump_opts, dopts);
+	int r;
+
+	r = do_lookup(c, key, &v, err);
+	if (r)
+		return r;
+	dopts.flags = v.dump_flags;
+	r = xctl_btf_to_json(v.btf, v.type_id, v.data, v.size, &dopts, out, err);
+	if (!r)
+		null_absent(v.btf, v.type_id, v.absent, *out);
+	free(v.data);
+	return r;
+}
+
+static int apply_assignments(const struct btf *btf, uint32_t id, void *buf, size_t size,
+			     const char *const *assign, size_t n, struct xctl_err *err)
+{
+	char path[256];
+	const char *eq;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		eq = strchr(assign[i], '=');
+		if (!eq || eq == assign[i] || (size_t)(eq - assign[i]) >= sizeof(path)) {
+			r = xctl_errf(err, EINVAL, "invalid assignment '%s'", assign[i]);
+			xctl_err_why(err, "expected FIELD=VALUE");
+			return r;
+		}
+		memcpy(path, assign[i], eq - assign[i]);
+		path[eq - assign[i]] = '\0';
+		r = xctl_btf_set_member(btf, id, buf, size, path, eq + 1, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int xctl_ctl_update(struct xctl_ctl *c, const void *key,
+		    const char *const *assign, size_t n, struct xctl_err *err)
+{
+	const struct btf *btf;
+	uint32_t k, id;
+	size_t size;
+	void *buf;
+	int r;
+
+	if (!(c->ops->info.ops & XCTL_CTL_OP_UPDATE) || !c->ops->update) {
+		r = xctl_errf(err, EOPNOTSUPP, "control type '%s' is read-only",
+			      c->ops->info.name);
+		xctl_err_why(err, "its values can be read, not changed");
+		return r;
+	}
+	if (!n)
+		return xctl_errf(err, EINVAL, "nothing to update: give FIELD=VALUE");
+	r = c->ops->update_type(c, &btf, &id, err);
+	if (r)
+		return r;
+	r = btf__resolve_size(btf, id);
+	if (r <= 0)
+		return xctl_errf(err, r ? r : EINVAL, "cannot size the update type of '%s'",
+				 c->ops->info.name);
+	size = r;
+	buf = calloc(1, size);
+	if (!buf)
+		return xctl_errf(err, ENOMEM, "cannot update '%s'", c->ops->info.name);
+	memcpy(&k, key, sizeof(k));
+	r = apply_assignments(btf, id, buf, size, assign, n, err);
+	if (!r)
+		r = c->ops->update(c, k, buf, size, err);
+	free(buf);
+	return r;
+}
+
+int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
+		 struct xctl_err *err)
+{
+	uint32_t k;
+	int r;
+
+	if (key)
+		memcpy(&k, key, sizeof(k));
+	if (!key && c->ops->info.per_key_type) {
+		r = xctl_errf(err, EINVAL, "control type '%s' has a value type per key",
+			      c->ops->info.name);
+		xctl_err_hint(err, "give a key: xctl control btf %s KEY", c->ops->info.name);
+		return r;
+	}
+	r = c->ops->value_type(c, key ? &k : NULL, &out->value_btf, &out->value_type_id,
+			       err);
+	if (r)
+		return r;
+	out->key_btf = c->btf;
+	out->key_type_id = c->key_type_id;
+	return 0;
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Control type `prog`: program id -> struct bpf_prog_info, typed by the
+ * kernel's BTF. The info is fetched with the size the running kernel gives
+ * the struct (bigger than our 6.1 headers'), so newer fields such as
+ * verified_insns or attach_btf_obj_id print without a rebuild. Pointer
+ * fields are left 0: the kernel then fills only the counts (nr_map_ids, ...).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "xctl.h"
+#include "control_type.h"
+
+static int prog_get_next(struct xctl_ctl *c, const uint32_t *key, uint32_t *next,
+			 struct xctl_err *err)
+{
+	(void)c;
+	return xctl_ctl_obj_next(XCTL_CTL_OBJ_PROG, 0, key, next, err);
+}
+
+static int prog_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
+		       struct xctl_err *err)
+{
+	int fd, id;
+
+	(void)c;
+	fd = xctl_ctl_obj_fd(XCTL_CTL_OBJ_PROG, key, err);
+	if (fd < 0)
+		return fd;
+	id = xctl_ctl_obj_info(fd, "bpf_prog_info", &v->data, &v->size, err);
+	close(fd);
+	if (id < 0)
+		return id;
+	v->btf = xctl_kernel_btf(err);
+	v->type_id = id;
+	return 0;
+}
+
+static int prog_value_type(struct xctl_ctl *c, const uint32_t *key,
+			   const struct btf **btf, uint32_t *id, struct xctl_err *err)
+{
+	int r;
+
+	(void)c;
+	(void)key;
+	*btf = xctl_kernel_btf(err);
+	if (!*btf)
+		return -ENOENT;
+	r = btf__find_by_name_kind(*btf, "bpf_prog_info", BTF_KIND_STRUCT);
+	if (r < 0)
+		return xctl_errf(err, ENOENT, "kernel BTF has no struct bpf_prog_info");
+	*id = r;
+	return 0;
+}
+
+static void prog_key_name(struct xctl_ctl *c, uint32_t key, char *buf, size_t len)
+{
+	(void)c;
+	xctl_ctl_obj_name(XCTL_CTL_OBJ_PROG, key, buf, len);
+}
+
+static int prog_resolve(struct xctl_ctl *c, const char *kw, const char *arg,
+			uint32_t *key, struct xctl_err *err)
+{
+	(void)c;
+	return xctl_ctl_obj_resolve(XCTL_CTL_OBJ_PROG, 0, kw, arg, key, err);
+}
+
+const struct xctl_ctl_ops xctl_ctl_prog_ops = {
+	.info = {
+		.name = "prog",
+		.desc = "BPF programs: the kernel's bpf_prog_info of each program",
+		.key_name = "id",
+		.key_type = "xctl_prog_id_t",
+		.value_type = "struct bpf_prog_info",
+		.ops = XCTL_CTL_OP_GET_NEXT | XCTL_CTL_OP_LOOKUP | XCTL_CTL_OP_PIN,
+	},
+	.get_next = prog_get_next,
+	.lookup = prog_lookup,
+	.value_type = prog_value_type,
+	.key_name = prog_key_name,
+	.resolve = prog_resolve,
+};
