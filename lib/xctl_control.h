@@ -150,6 +150,9 @@ struct xctl_ctl_pin_result {
 int xctl_ctl_pin(struct xctl_ctl *c, const char *path,
 		 struct xctl_ctl_pin_result *res, struct xctl_err *err);
 
+/* C name of a BTF type for messages: "struct rtnl_link_stats64", "__u32". */
+void xctl_ctl_type_name(const struct btf *btf, uint32_t id, char *buf, size_t len);
+
 /* ---- building blocks, exported for tests ---------------------------------- */
 
 /*
