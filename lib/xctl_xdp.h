@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * XDP redirect targets, XDP metadata and xctl-managed XDP attachments.
+ *
+ * Redirect setup makes a device usable as the target of an XDP redirect:
+ * the kernel refuses a redirect unless the target advertises
+ * NETDEV_XDP_ACT_NDO_XMIT. veth advertises it only while its peer has NAPI
+ * (an XDP program on the peer); most hardware drivers need an XDP program on
+ * the target itself. Setup optionally changes the TX channel count and TX
+ * ring size (ethtool netlink), attaches xctl's pass-through XDP program where
+ * needed (as a bpf_link), and records everything it changed under
+ * <bpffs>/xctl/redirect/<ifname>/ so that teardown, from any later process,
+ * restores exactly the previous state.
+ *
+ * All functions take an ifindex in the current network namespace and fill
+ * *report (a new JSON reference the caller owns) on success.
+ */
+#ifndef XCTL_XDP_H
+#define XCTL_XDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct xctl_err;
+
+/*
+ * Where redirect/attach state is pinned. Option structs below carry their
+ * own bpffs_dir/no_mount; when bpffs_dir is NULL the process default set
+ * here is used (initially XCTL_BPFFS_DEFAULT, mounting allowed). Callers
+ * that cannot thread options through (the control-map update path) rely on
+ * the CLI having called this once with --bpffs / --no-mount.
+ */
+void xctl_xdp_set_bpffs(const char *dir, bool no_mount);
+
+/* ---- ethtool netlink: channels and rings ---------------------------------- */
+
+/* A value the driver does not report is XCTL_ETH_ABSENT. */
+#define XCTL_ETH_ABSENT UINT32_MAX
+
+struct xctl_eth_channels {
+	uint32_t rx_max, tx_max, other_max, combined_max;
+	uint32_t rx, tx, other, combined;
+};
+
+struct xctl_eth_rings {
+	uint32_t rx_max, tx_max;
+	uint32_t rx, tx;
+};
+
+/*
+ * CHANNELS_GET / RINGS_GET. Drivers without the operation (veth has no ring
+ * parameters) give -EOPNOTSUPP with err filled.
+ */
+int xctl_eth_channels_get(int ifindex, struct xctl_eth_channels *ch,
+			  struct xctl_err *err);
+int xctl_eth_rings_get(int ifindex, struct xctl_eth_rings *r,
+		       struct xctl_err *err);
+/*
+ * CHANNELS_SET / RINGS_SET: only the fields not XCTL_ETH_ABSENT are sent
+ * (the *_max fields are ignored).
+ */
+int xctl_eth_channels_set(int ifindex, const struct xctl_eth_channels *ch,
+			  struct xctl_err *err);
+int xctl_eth_rings_set(int ifindex, const struct xctl_eth_rings *r,
+		       struct xctl_err *err);
+
+/* ---- redirect targets ----------------------------------------------------- */
+
+struct xctl_redirect_opts {
+	size_t sz;
+	uint32_t rings;		/* TX channels for XDP; 0: leave unchanged */
+	uint32_t ring_size;	/* TX ring size; 0: leave unchanged */
+	bool dry_run;		/* validate and report the plan only */
+	const char *bpffs_dir;	/* NULL: xctl_xdp_set_bpffs() default */
+	bool no_mount;
+};
+#define xctl_redirect_opts__last_field no_mount
+
+/*
+ * Validate everything first (channel maxima, ring support, program
+ * ownership); any part that cannot be done fails with err naming it
+ * ("ring size: veth does not support ring parameters") and nothing changed.
+ * Then apply, verify NDO_XMIT is advertised, and record the previous state.
+ * Any failure after the first change undoes what was done.
+ * *report: {"ifname", "dry_run", "plan"|"changes": [...], "ready": bool, ...}
+ */
+int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
+			json_t **report, struct xctl_err *err);
+
+/* Remove the helper program and restore channels/rings; -ENOENT if never set up. */
+int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
+			   json_t **report, struct xctl_err *err);
+
+/*
+ * Readiness (yes/no and reason), channels, rings, helper program, recorded
+ * changes. ifindex 0: every device of the namespace (*report is an array);
+ * otherwise one object.
+ */
+int xctl_redirect_show(int ifindex, const struct xctl_redirect_opts *opts,
+		       json_t **report, struct xctl_err *err);
+
+/* ---- attach / detach ------------------------------------------------------ */
+
+enum xctl_xdp_mode {
+	XCTL_XDP_MODE_DEFAULT = 0,	/* native if the driver supports it */
+	XCTL_XDP_MODE_NATIVE,
+	XCTL_XDP_MODE_GENERIC,
+	XCTL_XDP_MODE_OFFLOAD,
+};
+
+struct xctl_xdp_attach_opts {
+	size_t sz;
+	const char *prog_name;	/* NULL: the object's only/first XDP program */
+	enum xctl_xdp_mode mode;
+	bool replace;		/* replace a program already attached */
+	const char *bpffs_dir;
+	bool no_mount;
+};
+#define xctl_xdp_attach_opts__last_field no_mount
+
+/* Load obj, attach its XDP program through a bpf_link pinned at <bpffs>/xctl/xdp/<ifname>. */
+int xctl_xdp_attach(int ifindex, const char *obj_path,
+		    const struct xctl_xdp_attach_opts *opts, json_t **report,
+		    struct xctl_err *err);
+
+struct xctl_xdp_detach_opts {
+	size_t sz;
+	bool force;		/* also remove programs xctl did not attach */
+	const char *bpffs_dir;
+	bool no_mount;
+};
+#define xctl_xdp_detach_opts__last_field no_mount
+
+int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
+		    json_t **report, struct xctl_err *err);
+
+/*
+ * xctl's pinned XDP link for ifname, if any: {"link_id", "prog_id", "pin"}.
+ * Returns 0 and *out NULL when there is none. For `xdp show`.
+ */
+int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
+		       struct xctl_err *err);
+
+/* ---- XDP metadata ---------------------------------------------------------- */
+
+/*
+ * xdp-rx-metadata-features, xsk tx metadata features, the kfunc prototypes
+ * (from kernel BTF) and the hardware timestamping configuration.
+ */
+int xctl_xdp_metadata_show(int ifindex, json_t **report, struct xctl_err *err);
+
+/* RX hardware timestamping on (all packets) / off; report holds before/after. */
+int xctl_xdp_hwtstamp_rx(int ifindex, bool enable, json_t **report,
+			 struct xctl_err *err);
+
+#endif /* XCTL_XDP_H */
