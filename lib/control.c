@@ -353,7 +353,8 @@ static int apply_assignments(const struct btf *btf, uint32_t id, void *buf, size
 }
 
 int xctl_ctl_update(struct xctl_ctl *c, const void *key,
-		    const char *const *assign, size_t n, struct xctl_err *err)
+		    const char *const *assign, size_t n, json_t **report,
+		    struct xctl_err *err)
 {
 	const struct btf *btf;
 	uint32_t k, id;
@@ -383,7 +384,7 @@ int xctl_ctl_update(struct xctl_ctl *c, const void *key,
 	memcpy(&k, key, sizeof(k));
 	r = apply_assignments(btf, id, buf, size, assign, n, err);
 	if (!r)
-		r = c->ops->update(c, k, buf, size, err);
+		r = c->ops->update(c, k, buf, size, report, err);
 	free(buf);
 	return r;
 }
@@ -408,5 +409,9 @@ int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
 		return r;
 	out->key_btf = c->btf;
 	out->key_type_id = c->key_type_id;
+	out->update_btf = NULL;
+	out->update_type_id = 0;
+	if (c->ops->update_type)
+		return c->ops->update_type(c, &out->update_btf, &out->update_type_id, err);
 	return 0;
 }

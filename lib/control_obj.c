@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,10 @@ int xctl_ctl_obj_next(enum xctl_ctl_obj kind, uint32_t map_type, const uint32_t 
 	int r, fd;
 
 	for (;;) {
+		/* Ids are positive ints: nothing follows INT_MAX (the kernel
+		 * refuses such a start id with EINVAL). */
+		if (id >= INT_MAX)
+			return -ENOENT;
 		r = next_id(kind, id, &id);
 		if (r == -ENOENT)
 			return r;

@@ -48,7 +48,7 @@ struct xctl_ctl_ops {
 	int (*update_type)(struct xctl_ctl *c, const struct btf **btf,
 			   uint32_t *id, struct xctl_err *err);
 	int (*update)(struct xctl_ctl *c, uint32_t key, const void *cmd,
-		      size_t size, struct xctl_err *err);
+		      size_t size, json_t **report, struct xctl_err *err);
 };
 
 struct xctl_ctl {

@@ -113,12 +113,17 @@ int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
 			 struct xctl_err *err);
 
 /*
- * Apply FIELD=VALUE assignments (BTF member paths of the type's update
- * struct) to key. Types without XCTL_CTL_OP_UPDATE fail with -EOPNOTSUPP
- * ("control type 'netdev' is read-only").
+ * Update key with FIELD=VALUE assignments. Each type that accepts updates has
+ * a fixed command struct (see `xctl control btf TYPE`): it starts zeroed, the
+ * assignments set its members by BTF member path ("rings.num=12", enum
+ * members by enumerator name), type-checked by the BTF, and the type carries
+ * out the result. *report (may be NULL) receives what was done. Types
+ * without XCTL_CTL_OP_UPDATE fail with -EOPNOTSUPP ("control type 'netdev'
+ * is read-only").
  */
 int xctl_ctl_update(struct xctl_ctl *c, const void *key,
-		    const char *const *assign, size_t n, struct xctl_err *err);
+		    const char *const *assign, size_t n, json_t **report,
+		    struct xctl_err *err);
 
 /*
  * The key and value types as BTF. key may be NULL unless the type has a
@@ -129,6 +134,9 @@ struct xctl_ctl_btf {
 	uint32_t key_type_id;
 	const struct btf *value_btf;
 	uint32_t value_type_id;
+	/* the update command struct; update_btf NULL for read-only types */
+	const struct btf *update_btf;
+	uint32_t update_type_id;
 };
 int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
 		 struct xctl_err *err);
