@@ -310,20 +310,52 @@ static void null_absent(const struct btf *btf, uint32_t id, uint64_t absent, jso
 	}
 }
 
+static int val_json(struct xctl_ctl_val *v, json_t **out, struct xctl_err *err)
+{
+	XCTL_OPTS(xctl_btf_dump_opts, dopts);
+	int r;
+
+	dopts.flags = v->dump_flags;
+	r = xctl_btf_to_json(v->btf, v->type_id, v->data, v->size, &dopts, out, err);
+	if (!r)
+		null_absent(v->btf, v->type_id, v->absent, *out);
+	return r;
+}
+
 int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
 			 struct xctl_err *err)
 {
 	struct xctl_ctl_val v;
-	XCTL_OPTS(xctl_btf_dump_opts, dopts);
 	int r;
 
 	r = do_lookup(c, key, &v, err);
 	if (r)
 		return r;
-	dopts.flags = v.dump_flags;
-	r = xctl_btf_to_json(v.btf, v.type_id, v.data, v.size, &dopts, out, err);
-	if (!r)
-		null_absent(v.btf, v.type_id, v.absent, *out);
+	r = val_json(&v, out, err);
+	free(v.data);
+	return r;
+}
+
+int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
+			struct xctl_err *err)
+{
+	struct xctl_ctl_val v;
+	char tname[160];
+	json_t *value;
+	int r;
+
+	r = do_lookup(c, key, &v, err);
+	if (r)
+		return r;
+	r = val_json(&v, &value, err);
+	if (!r) {
+		*out = json_pack("{s:o}", "key", xctl_ctl_key_json(c, key));
+		if (c->ops->info.per_key_type) {
+			xctl_ctl_type_name(v.btf, v.type_id, tname, sizeof(tname));
+			json_object_set_new(*out, "value_type", json_string(tname));
+		}
+		json_object_set_new(*out, "value", value);
+	}
 	free(v.data);
 	return r;
 }

@@ -111,6 +111,13 @@ int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
 /* Lookup rendered through the BTF walker, absent members as null. */
 int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
 			 struct xctl_err *err);
+/*
+ * One entry as dump and lookup show it: {"key": KEY, "value": VALUE}, with
+ * "value_type" ("struct bpf_struct_ops_tcp_congestion_ops") between them for
+ * types whose value type depends on the key.
+ */
+int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
+			struct xctl_err *err);
 
 /*
  * Update key with FIELD=VALUE assignments. Each type that accepts updates has
