@@ -6,16 +6,28 @@
  * xctl_json_to_text(), so JSON and text never disagree.
  *
  * JSON mapping:
- *   int/bitfield -> integer (unsigned values above INT64_MAX -> decimal string)
- *   char[N]      -> string up to the first NUL (array of ints if not printable)
- *   enum/enum64  -> enumerator name, or the number when none matches
- *   struct/union -> object of members; anonymous members merged into it
- *   array        -> array
- *   float        -> real
+ *   int/bitfield -> integer (unsigned values above INT64_MAX -> decimal string;
+ *                   integers wider than 64 bits, e.g. __int128 -> "0x..." hex
+ *                   string of their bits, two's complement for negatives)
+ *   _Bool        -> true/false (a byte other than 0/1 -> that integer)
+ *   char[N]      -> string up to the first NUL (array of ints if not printable
+ *                   ASCII); arrays of signed/unsigned char stay int arrays
+ *   enum/enum64  -> enumerator name, or the number when none matches (signed
+ *                   when the enum is: BTF kflag)
+ *   struct/union -> object of members (a union shows every member); members
+ *                   of anonymous struct/union members merged into it; unnamed
+ *                   padding bitfields omitted
+ *   array        -> array (multi-dimensional: nested arrays)
+ *   float        -> real (2, 4, 8, 16 bytes); NaN/inf -> "nan", "inf", "-inf"
  *   pointer      -> integer (address); pointer to a function prototype with
  *                   XCTL_BTF_FPTR_PROG: {"prog_id": N, "prog_name": "..."}
- *                   (null when 0), as struct_ops values hold program ids there
- *   typedef/const/volatile/restrict/type_tag -> the type they qualify
+ *                   (null when 0; prog_name null when the program cannot be
+ *                   looked up), as struct_ops values hold program ids there
+ *   section      -> (DATASEC, e.g. .rodata) object of its variables
+ *   typedef/const/volatile/restrict/type_tag/decl_tag/var -> the type they
+ *                   qualify
+ * Limits that make malformed BTF fail cleanly (-EINVAL): 32 typedef/modifier
+ * hops, 32 levels of nesting, 2^20 elements per array, 4 GiB per value.
  */
 #ifndef XCTL_BTF_H
 #define XCTL_BTF_H
@@ -46,7 +58,9 @@ struct xctl_btf_dump_opts {
 /*
  * Render `size` bytes at `data`, typed `type_id` in `btf`, as JSON.
  * Fails with -EINVAL on malformed BTF (ids out of range, reference loops,
- * sizes that do not fit `size`) instead of crashing.
+ * members outside their struct) instead of crashing, and when `size` is
+ * smaller than the type (pass the type of the prefix to render a prefix);
+ * bytes beyond the type's size are ignored.
  */
 int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 		     size_t size, const struct xctl_btf_dump_opts *opts,
@@ -61,9 +75,47 @@ int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
 int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err);
 
-/* C declaration of a type and what it needs (like `bpftool btf dump format c`). */
+/*
+ * C declaration of a type and what it needs (like `bpftool btf dump format c`):
+ * definitions of the struct/union/enum/typedef and its dependencies; for
+ * other kinds (int, pointer, array) the dependencies, then the type's name
+ * on a line of its own. Caller frees *out.
+ */
 int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		    struct xctl_err *err);
+
+/*
+ * Find a member by path in a struct/union/section type: "rings.num", with
+ * array indexes ("queues[3].rx", "m[1][2]") and members of anonymous
+ * structs/unions found as if they were the parent's; DATASEC variables count
+ * as members. An empty path names type_id itself. Reports the member's
+ * declared type (possibly a typedef), its bit offset from the start of
+ * type_id, and its bitfield width (0: not a bitfield; both BTF bitfield
+ * encodings are reported this way). Any output pointer may be NULL.
+ * -ENOENT when a name is not a member (the hint lists the members),
+ * -EINVAL for bad paths and malformed BTF.
+ */
+int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,
+			 const char *path, uint32_t *member_type_id,
+			 size_t *bit_offset, uint32_t *bitfield_size,
+			 struct xctl_err *err);
+
+/*
+ * Parse value_text for the member at `path` of the type_id value in data
+ * (size bytes, at least the type's size) and store it there, leaving every
+ * other bit unchanged. Accepted:
+ *   integers, bitfields: decimal or 0x hex, '-' only for signed types,
+ *                        range-checked against the width (-ERANGE)
+ *   bool (_Bool):        true/false, yes/no, on/off, 1/0
+ *   enums:               an enumerator name, or a number in range
+ *   char arrays:         a string that fits with its NUL (rest zeroed)
+ *   float/double:        a decimal number
+ * Structs, unions, pointers and other arrays are refused (-EINVAL): set
+ * their members instead.
+ */
+int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
+			size_t size, const char *path, const char *value_text,
+			struct xctl_err *err);
 
 /*
  * Render any JSON value as indented "key: value" text, the plain-text form of

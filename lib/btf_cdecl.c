@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * C declaration of a BTF type (xctl_btf_c_decl), through libbpf's btf_dump:
+ * the type and every type it needs, as `bpftool btf dump ... format c` prints
+ * them. libbpf 1.1 trusts the BTF it dumps (ids in range, no reference
+ * loops), so both are checked here first.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "xctl.h"
+#include "btf_priv.h"
+
+/* Types a type refers to: edge i of t (count: n_edges). */
+static uint32_t n_edges(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return 1;
+	case BTF_KIND_ARRAY:
+		return 2;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_DATASEC:
+		return btf_vlen(t);
+	case BTF_KIND_FUNC_PROTO:
+		return 1 + btf_vlen(t);
+	default:
+		return 0;
+	}
+}
+
+static uint32_t edge(const struct btf_type *t, uint32_t i)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_ARRAY:
+		return i ? btf_array(t)->index_type : btf_array(t)->type;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return btf_members(t)[i].type;
+	case BTF_KIND_DATASEC:
+		return btf_var_secinfos(t)[i].type;
+	case BTF_KIND_FUNC_PROTO:
+		return i ? btf_params(t)[i - 1].type : t->type;
+	default:
+		return t->type;
+	}
+}
+
+/*
+ * libbpf's btf_dump recurses along typedef, modifier, pointer, array and
+ * function prototype references without loop detection (only structs and
+ * unions are marked while being ordered), so a loop made only of those
+ * kinds would recurse forever. Find any such loop among the types reachable
+ * from root: a cycle in the reference graph where structs and unions have
+ * no outgoing edges. Ids must already be known to be in range.
+ */
+static int check_loops(const struct btf *btf, uint32_t root, struct xctl_err *err)
+{
+	uint32_t n = btf__type_cnt(btf), sp = 0, i, id, e;
+	uint32_t *stack = calloc(n, sizeof(*stack));
+	uint32_t *next = calloc(n, sizeof(*next));
+	uint8_t *color = calloc(n, 1);	/* 0 unseen, 1 reached, 2 on path, 3 done */
+	const struct btf_type *t;
+	char d[160];
+	int r = 0;
+
+	if (!stack || !next || !color) {
+		r = xctl_errf(err, ENOMEM, "cannot check BTF for loops");
+		goto out;
+	}
+	/* Everything reachable from root, following all references. */
+	color[root] = 1;
+	stack[sp++] = root;
+	while (sp) {
+		t = btf__type_by_id(btf, stack[--sp]);
+		for (e = 0; e < n_edges(t); e++) {
+			id = edge(t, e);
+			if (id && !color[id]) {
+				color[id] = 1;
+				stack[sp++] = id;
+			}
+		}
+	}
+	/* Depth-first search for a cycle, structs and unions being sinks. */
+	for (i = 1; i < n; i++) {
+		if (color[i] != 1)
+			continue;
+		color[i] = 2;
+		next[i] = 0;
+		stack[sp++] = i;
+		while (sp) {
+			id = stack[sp - 1];
+			t = btf__type_by_id(btf, id);
+			if (btf_is_composite(t) || next[id] >= n_edges(t)) {
+				color[id] = 3;
+				sp--;
+				continue;
+			}
+			e = edge(t, next[id]++);
+			if (!e || color[e] == 3)
+				continue;
+			if (color[e] == 2) {
+				r = xctl_errf(err, EINVAL,
+					      "malformed BTF: type %s is part of a reference loop",
+					      xbtf_desc(btf, e, d, sizeof(d)));
+				goto out;
+			}
+			color[e] = 2;
+			next[e] = 0;
+			stack[sp++] = e;
+		}
+	}
+out:
+	free(stack);
+	free(next);
+	free(color);
+	return r;
+}
+
+static void cdecl_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* Kinds btf_dump__dump_type() prints a definition for. */
+static bool has_definition(const struct btf_type *t)
+{
+	return btf_is_composite(t) || btf_is_any_enum(t) || btf_is_typedef(t) ||
+	       btf_is_fwd(t);
+}
+
+int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
+		    struct xctl_err *err)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, dopts, .field_name = "");
+	const struct btf_type *t;
+	struct btf_dump *d;
+	char *buf = NULL;
+	size_t len = 0;
+	char desc[160];
+	FILE *f;
+	int r;
+
+	*out = NULL;
+	if (!btf)
+		return xctl_errf(err, EINVAL, "no BTF to declare type %u from", type_id);
+	r = xbtf_check_refs(btf, err);
+	if (r)
+		return r;
+	t = xbtf_type(btf, type_id, err);
+	if (!t)
+		return -EINVAL;
+	r = check_loops(btf, type_id, err);
+	if (r)
+		return r;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return xctl_errf(err, errno, "cannot declare type %u", type_id);
+	d = btf_dump__new(btf, cdecl_printf, f, NULL);
+	if (!d) {
+		r = xctl_errf(err, errno, "cannot declare %s",
+			      xbtf_desc(btf, type_id, desc, sizeof(desc)));
+		fclose(f);
+		free(buf);
+		return r;
+	}
+	r = type_id ? btf_dump__dump_type(d, type_id) : 0;
+	if (!r && !has_definition(t)) {
+		/* int, pointers, arrays...: their declaration after what they need. */
+		r = btf_dump__emit_type_decl(d, type_id, &dopts);
+		fputc('\n', f);
+	}
+	btf_dump__free(d);
+	fclose(f);
+	if (r) {
+		free(buf);
+		return xctl_errf(err, r, "cannot declare %s in C",
+				 xbtf_desc(btf, type_id, desc, sizeof(desc)));
+	}
+	/* btf_dump ends each definition with a blank line; keep one newline. */
+	while (len > 1 && buf[len - 1] == '\n' && buf[len - 2] == '\n')
+		buf[--len] = '\0';
+	*out = buf;
+	return 0;
+}
