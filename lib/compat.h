@@ -47,4 +47,18 @@ enum xctl_sops_state {
 
 /* Netlink/ethtool constants the 6.1 headers lack belong here too. */
 
+/*
+ * Generic netlink "netdev" family (6.3+, linux/netdev.h); its enums are
+ * missing from 6.1 headers entirely, so xctl uses its own macro names.
+ */
+#ifndef XCTL_NETDEV_GENL_NAME
+#define XCTL_NETDEV_GENL_NAME			"netdev"
+#define XCTL_NETDEV_CMD_DEV_GET			1
+#define XCTL_NETDEV_A_DEV_IFINDEX		1
+#define XCTL_NETDEV_A_DEV_XDP_FEATURES		3	/* u64 NETDEV_XDP_ACT_* */
+#define XCTL_NETDEV_A_DEV_XDP_ZC_MAX_SEGS	4	/* u32 */
+#define XCTL_NETDEV_A_DEV_XDP_RX_METADATA_FEATURES 5	/* u64 NETDEV_XDP_RX_METADATA_* */
+#define XCTL_NETDEV_A_DEV_XSK_FEATURES		6	/* u64 NETDEV_XSK_FLAGS_* */
+#endif
+
 #endif /* XCTL_COMPAT_H */
