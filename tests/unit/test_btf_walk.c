@@ -1125,6 +1125,56 @@ static void test_c_decl(void **state)
 	btf__free(b);
 }
 
+/*
+ * Every struct and union of the running kernel's BTF renders (as all-ones
+ * bytes) and passes the check: the walker copes with real-world BTF (arrays
+ * of empty structs, bitfields, flexible arrays, nested anonymous members).
+ */
+static void test_vmlinux(void **state)
+{
+	static uint8_t buf[1 << 20];
+	struct btf *b = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	struct xctl_err err = {};
+	uint32_t id, n, done = 0;
+	json_t *v, *rx;
+	char *s;
+	int st;
+
+	(void)state;
+	if (!b)
+		skip();
+	memset(buf, 0xff, sizeof(buf));
+	n = btf__type_cnt(b);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+
+		if (!btf_is_composite(t) || t->size > sizeof(buf))
+			continue;
+		if (xctl_btf_to_json(b, id, buf, t->size, NULL, &v, &err))
+			fail_msg("type %u: %s", id, err.what);
+		json_decref(v);
+		assert_int_equal(xctl_btf_check_type(b, id, &err), 0);
+		done++;
+	}
+	assert_true(done > 1000);
+
+	st = btf__find_by_name_kind(b, "rtnl_link_stats64", BTF_KIND_STRUCT);
+	assert_true(st > 0);
+	memset(buf, 0, 256);
+	buf[8] = 5;	/* tx_packets, the second __u64 */
+	assert_int_equal(xctl_btf_to_json(b, st, buf, 256, NULL, &v, &err), 0);
+	rx = json_object_get(v, "tx_packets");
+	assert_true(json_is_integer(rx) && json_integer_value(rx) == 5);
+	assert_true(json_is_integer(json_object_get(v, "rx_packets")));
+	json_decref(v);
+	assert_int_equal(xctl_btf_c_decl(b, st, &s, &err), 0);
+	assert_non_null(strstr(s, "struct rtnl_link_stats64 {\n\t__u64 rx_packets;\n"));
+	assert_non_null(strstr(s, "typedef "));	/* __u64, as this kernel spells it */
+	assert_non_null(strstr(s, " __u64;\n"));
+	free(s);
+	btf__free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1149,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_set_bitfields),
 		cmocka_unit_test(test_set_other_kinds),
 		cmocka_unit_test(test_c_decl),
+		cmocka_unit_test(test_vmlinux),
 	};
 
 	/* libbpf warns about the loops it is shown; that is expected here. */
