@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Verbs of the `xdp` object implemented outside cli/xdp.c: redirect targets
+ * (cli/xdp_redirect.c), attach/detach (cli/xdp_attach.c) and metadata
+ * (cli/xdp_metadata.c). cli/xdp.c lists them in its command table.
+ */
+#ifndef XCTL_CLI_XDP_CMDS_H
+#define XCTL_CLI_XDP_CMDS_H
+
+int do_xdp_redirect(int argc, char **argv);
+int do_xdp_metadata(int argc, char **argv);
+int do_xdp_attach(int argc, char **argv);
+int do_xdp_detach(int argc, char **argv);
+
+/*
+ * Consume a device argument, `DEV` or `ifindex N`, from argc/argv. Returns
+ * 0, EXIT_USAGE after reporting a usage error, or EXIT_FAIL after reporting
+ * that the device does not exist.
+ */
+int xdp_dev_arg(int *argc, char ***argv, int *ifindex, const char *verb);
+
+#endif /* XCTL_CLI_XDP_CMDS_H */

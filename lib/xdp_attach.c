@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * xctl-managed XDP attachments: a program attached through a bpf_link pinned
+ * at <bpffs>/xctl/xdp/<ifname>, which keeps it attached after xctl exits and
+ * lets a later xctl find and remove it. Also the link helpers redirect setup
+ * uses for its pass-through program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "xctl.h"
+#include "compat.h"
+#include "xdp_priv.h"
+
+static const char *default_bpffs;
+static bool default_no_mount;
+
+void xctl_xdp_set_bpffs(const char *dir, bool no_mount)
+{
+	default_bpffs = dir;
+	default_no_mount = no_mount;
+}
+
+int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
+		   struct xctl_err *err)
+{
+	XCTL_OPTS(xctl_bpffs_opts, o, .dir = dir ? dir : default_bpffs,
+		  .no_mount = dir ? no_mount : default_no_mount);
+
+	return xctl_bpffs_open(fs, &o, err);
+}
+
+int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
+			struct xctl_err *err)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = flags);
+	char name[IF_NAMESIZE] = "?";
+	int fd, r;
+
+	if_indextoname((unsigned int)ifindex, name);
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &lo);
+	if (fd < 0) {
+		r = xctl_errf(err, errno, "cannot attach XDP program to %s", name);
+		if (errno == EBUSY)
+			xctl_err_why(err, "another XDP program is attached");
+		else if (errno == EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
+			xctl_err_why(err, "the driver has no native XDP support");
+		else if (errno == EPERM)
+			xctl_err_hint(err, "attaching XDP needs CAP_BPF and CAP_NET_ADMIN (root)");
+		return r;
+	}
+	if (bpf_obj_pin(fd, path)) {
+		r = xctl_errf(err, errno, "cannot pin XDP link at %s", path);
+		bpf_link_detach(fd);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id)
+{
+	struct bpf_link_info info = {};
+	uint32_t len = sizeof(info);
+	int fd, r = 0;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		r = -errno;
+	close(fd);
+	if (r)
+		return r;
+	if (info.type != BPF_LINK_TYPE_XDP)
+		return -EINVAL;
+	if (link_id)
+		*link_id = info.id;
+	if (prog_id)
+		*prog_id = info.prog_id;
+	return (int)info.xdp.ifindex;
+}
+
+int xdp_link_unpin(const char *path, struct xctl_err *err)
+{
+	int fd, r;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			return r;
+		return xctl_errf(err, r, "cannot open pinned link %s", path);
+	}
+	/* Detach first: the pin may not be the only reference. */
+	if (bpf_link_detach(fd) && errno != EINVAL && errno != ENOLINK) {
+		r = xctl_errf(err, errno, "cannot detach link %s", path);
+		close(fd);
+		return r;
+	}
+	close(fd);
+	if (unlink(path) && errno != ENOENT)
+		return xctl_errf(err, errno, "cannot remove pin %s", path);
+	return 0;
+}
+
+static const char *mode_name(uint32_t attach_mode)
+{
+	switch (attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	case XDP_ATTACHED_MULTI:
+		return "multi";
+	default:
+		return NULL;
+	}
+}
+
+static json_t *prog_json(uint32_t id)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	int fd;
+
+	if (!id)
+		return json_null();
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		close(fd);
+		return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", info.name);
+	}
+	if (fd >= 0)
+		close(fd);
+	return json_pack("{s:I, s:n}", "id", (json_int_t)id, "name");
+}
+
+static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
+		    size_t outsz, struct xctl_err *err)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "xdp/%s", ifname);
+	return xctl_bpffs_path(fs, rel, out, outsz, err);
+}
+
+/*
+ * The pinned link at path, if it is attached to ifindex: its fd, else -ENOENT
+ * (a stale pin, whose device is gone, is removed).
+ */
+static int own_link(const char *path, int ifindex)
+{
+	int r, fd;
+
+	r = xdp_link_pin_ids(path, NULL, NULL);
+	if (r == -ENOENT)
+		return r;
+	if (r != ifindex) {
+		unlink(path);
+		return -ENOENT;
+	}
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Remove whatever XDP program is on ifindex: links by BPF_LINK_DETACH, else
+ * through netlink (IFLA_XDP with fd -1) in each mode the query reported.
+ */
+static int detach_any(int ifindex, const char *name, struct xctl_err *err)
+{
+	static const uint32_t modes[] = {
+		XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE, XDP_FLAGS_HW_MODE,
+	};
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	uint32_t id = 0, ids[3];
+	unsigned int i;
+	int fd, r;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		uint32_t len = sizeof(info);
+
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex) {
+			r = bpf_link_detach(fd) ? -errno : 0;
+			close(fd);
+			if (r)
+				return xctl_errf(err, r, "cannot detach XDP link %u from %s", id, name);
+			return 0;
+		}
+		close(fd);
+	}
+	r = bpf_xdp_query(ifindex, 0, &q);
+	if (r)
+		return xctl_errf(err, r, "cannot query XDP state of %s", name);
+	ids[0] = q.drv_prog_id;
+	ids[1] = q.skb_prog_id;
+	ids[2] = q.hw_prog_id;
+	for (i = 0; i < 3; i++) {
+		if (!ids[i])
+			continue;
+		r = bpf_xdp_detach(ifindex, modes[i], NULL);
+		if (r)
+			return xctl_errf(err, r, "cannot detach XDP program id %u from %s",
+					 ids[i], name);
+	}
+	return 0;
+}
+
+static struct bpf_program *pick_prog(struct bpf_object *obj, const char *path,
+				     const char *want, struct xctl_err *err)
+{
+	struct bpf_program *p, *found = NULL;
+
+	bpf_object__for_each_program(p, obj) {
+		bool xdp = bpf_program__type(p) == BPF_PROG_TYPE_XDP;
+
+		if (want && !strcmp(bpf_program__name(p), want)) {
+			if (!xdp) {
+				xctl_errf(err, EINVAL, "program '%s' of %s is not an XDP program",
+					  want, path);
+				xctl_err_hint(err, "XDP programs are in SEC(\"xdp\") sections");
+				return NULL;
+			}
+			found = p;
+		} else if (!want && xdp && !found) {
+			found = p;
+		}
+	}
+	if (!found) {
+		if (want) {
+			xctl_errf(err, ENOENT, "no program '%s' in %s", want, path);
+		} else {
+			xctl_errf(err, ENOENT, "no XDP program in %s", path);
+			xctl_err_hint(err, "attach needs an object with a SEC(\"xdp\") program");
+		}
+		return NULL;
+	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == found);
+	return found;
+}
+
+static uint32_t mode_flags(enum xctl_xdp_mode m)
+{
+	switch (m) {
+	case XCTL_XDP_MODE_NATIVE:
+		return XDP_FLAGS_DRV_MODE;
+	case XCTL_XDP_MODE_GENERIC:
+		return XDP_FLAGS_SKB_MODE;
+	case XCTL_XDP_MODE_OFFLOAD:
+		return XDP_FLAGS_HW_MODE;
+	default:
+		return 0;
+	}
+}
+
+int xctl_xdp_attach(int ifindex, const char *obj_path,
+		    const struct xctl_xdp_attach_opts *opts, json_t **report,
+		    struct xctl_err *err)
+{
+	const char *want = XCTL_OPT(opts, prog_name, NULL);
+	enum xctl_xdp_mode mode = XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT);
+	bool replace = XCTL_OPT(opts, replace, false);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE], path[PATH_MAX];
+	struct bpf_object *obj = NULL;
+	struct bpf_program *prog;
+	uint32_t old_id, link_id = 0, prog_id = 0;
+	struct xctl_bpffs fs;
+	int r, link_fd = -1;
+	bool updated = false;
+
+	*report = NULL;
+	if (!if_indextoname((unsigned int)ifindex, name))
+		return xctl_errf(err, ENODEV, "no device with ifindex %d", ifindex);
+	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
+			   &fs, err);
+	if (r)
+		return r;
+	r = pin_path(&fs, name, path, sizeof(path), err);
+	if (r)
+		return r;
+	r = xctl_bpffs_mkdir(&fs, "xdp", err);
+	if (r)
+		return r;
+
+	if (access(obj_path, R_OK))
+		return xctl_errf(err, errno, "cannot read %s", obj_path);
+	obj = bpf_object__open_file(obj_path, NULL);
+	if (!obj) {
+		r = xctl_errf(err, errno, "cannot open BPF object %s", obj_path);
+		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(errno));
+		xctl_err_log(err, xctl_libbpf_log_take());
+		return r;
+	}
+	prog = pick_prog(obj, obj_path, want, err);
+	if (!prog) {
+		r = -(err && err->errnum ? err->errnum : EINVAL);
+		goto out;
+	}
+	if (mode == XCTL_XDP_MODE_OFFLOAD)
+		bpf_program__set_ifindex(prog, (uint32_t)ifindex);
+	if (bpf_object__load(obj)) {
+		r = xctl_errf(err, errno, "cannot load %s from %s",
+			      bpf_program__name(prog), obj_path);
+		xctl_err_log(err, xctl_libbpf_log_take());
+		goto out;
+	}
+
+	r = bpf_xdp_query(ifindex, 0, &q);
+	if (r) {
+		r = xctl_errf(err, r, "cannot query XDP state of %s", name);
+		goto out;
+	}
+	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+	link_fd = own_link(path, ifindex);
+	if (old_id && !replace) {
+		r = xctl_errf(err, EBUSY, "cannot attach to %s", name);
+		xctl_err_why(err, "XDP program id %u is already attached%s", old_id,
+			     link_fd >= 0 ? " by xctl" : "");
+		xctl_err_hint(err, "use --replace to replace it");
+		goto out;
+	}
+	if (link_fd >= 0 && mode == XCTL_XDP_MODE_DEFAULT) {
+		/* Ours: swap the program atomically; the pin stays. */
+		if (bpf_link_update(link_fd, bpf_program__fd(prog), NULL)) {
+			r = xctl_errf(err, errno, "cannot replace the program of %s", path);
+			goto out;
+		}
+		updated = true;
+	} else {
+		if (link_fd >= 0) {
+			close(link_fd);
+			link_fd = -1;
+			r = xdp_link_unpin(path, err);
+			if (r && r != -ENOENT)
+				goto out;
+		}
+		if (old_id) {
+			r = detach_any(ifindex, name, err);
+			if (r)
+				goto out;
+		}
+		link_fd = xdp_link_attach_pin(bpf_program__fd(prog), ifindex,
+					      mode_flags(mode), path, err);
+		if (link_fd < 0) {
+			r = link_fd;
+			goto out;
+		}
+	}
+	xdp_link_pin_ids(path, &link_id, &prog_id);
+	memset(&q, 0, sizeof(q));
+	q.sz = sizeof(q);
+	bpf_xdp_query(ifindex, 0, &q);
+	*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o, s:o, s:b}",
+			    "ifname", name, "ifindex", ifindex,
+			    "prog", prog_json(prog_id),
+			    "link_id", (json_int_t)link_id,
+			    "pinned", path,
+			    "mode", mode_name(q.attach_mode) ? json_string(mode_name(q.attach_mode))
+							     : json_null(),
+			    "replaced", old_id ? prog_json(old_id) : json_null(),
+			    "updated_link", updated);
+	r = 0;
+out:
+	if (link_fd >= 0)
+		close(link_fd);
+	bpf_object__close(obj);
+	return r;
+}
+
+int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
+		    json_t **report, struct xctl_err *err)
+{
+	bool force = XCTL_OPT(opts, force, false);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE], path[PATH_MAX];
+	uint32_t link_id = 0, prog_id = 0, old_id;
+	struct xctl_bpffs fs;
+	json_t *prog;
+	int r;
+
+	*report = NULL;
+	if (!if_indextoname((unsigned int)ifindex, name))
+		return xctl_errf(err, ENODEV, "no device with ifindex %d", ifindex);
+	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
+			   &fs, err);
+	if (r)
+		return r;
+	r = pin_path(&fs, name, path, sizeof(path), err);
+	if (r)
+		return r;
+	r = bpf_xdp_query(ifindex, 0, &q);
+	if (r)
+		return xctl_errf(err, r, "cannot query XDP state of %s", name);
+	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+
+	r = xdp_link_pin_ids(path, &link_id, &prog_id);
+	if (r == ifindex) {
+		prog = prog_json(prog_id);
+		r = xdp_link_unpin(path, err);
+		if (r) {
+			json_decref(prog);
+			return r;
+		}
+		*report = json_pack("{s:s, s:i, s:o, s:I, s:s}", "ifname", name,
+				    "ifindex", ifindex, "detached", prog,
+				    "link_id", (json_int_t)link_id, "unpinned", path);
+		return 0;
+	}
+	if (r >= 0)
+		unlink(path);	/* a stale pin: its device is gone */
+	if (!old_id) {
+		r = xctl_errf(err, ENOENT, "cannot detach from %s", name);
+		xctl_err_why(err, "no XDP program is attached");
+		return r;
+	}
+	if (!force) {
+		r = xctl_errf(err, EPERM, "cannot detach from %s", name);
+		xctl_err_why(err, "XDP program id %u was not attached by xctl", old_id);
+		xctl_err_hint(err, "use --force to remove it anyway");
+		return r;
+	}
+	prog = prog_json(old_id);
+	r = detach_any(ifindex, name, err);
+	if (r) {
+		json_decref(prog);
+		return r;
+	}
+	*report = json_pack("{s:s, s:i, s:o, s:n, s:n}", "ifname", name, "ifindex", ifindex,
+			    "detached", prog, "link_id", "unpinned");
+	return 0;
+}
+
+int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
+		       struct xctl_err *err)
+{
+	char path[PATH_MAX];
+	struct xctl_bpffs fs;
+	uint32_t link_id, prog_id;
+	int ifindex, r;
+
+	*out = NULL;
+	if (xctl_bpffs_probe(&fs, bpffs_dir ? bpffs_dir : default_bpffs))
+		return 0;	/* no bpffs: nothing of xctl's can be pinned */
+	r = pin_path(&fs, ifname, path, sizeof(path), err);
+	if (r)
+		return r;
+	ifindex = (int)if_nametoindex(ifname);
+	r = xdp_link_pin_ids(path, &link_id, &prog_id);
+	if (r < 0 || r != ifindex)
+		return 0;
+	*out = json_pack("{s:I, s:I, s:s}", "link_id", (json_int_t)link_id,
+			 "prog_id", (json_int_t)prog_id, "pin", path);
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Inside lib/xdp_*.c: what redirect, attach and metadata share. Not public.
+ */
+#ifndef XCTL_XDP_PRIV_H
+#define XCTL_XDP_PRIV_H
+
+#include <net/if.h>
+#include "xctl.h"
+
+/* NETDEV_XDP_ACT_* bits of the netdev genl xdp-features attribute. */
+#define XDP_PRIV_ACT_NDO_XMIT	(1ULL << 2)
+
+/* Which channel count redirect setup changed. */
+enum xctl_redirect_chan {
+	XCTL_REDIRECT_CHAN_NONE = 0,
+	XCTL_REDIRECT_CHAN_TX = 1,
+	XCTL_REDIRECT_CHAN_COMBINED = 2,
+};
+
+#define XCTL_REDIRECT_STATE_VERSION 1
+
+/*
+ * What redirect setup changed, kept in a pinned one-entry array map (BTF
+ * from lib/bpf/xdp_pass.bpf.c, which must declare the same layout).
+ */
+struct xctl_redirect_state {
+	uint32_t version;
+	uint32_t ifindex;
+	char ifname[16];
+	uint32_t helper_ifindex;
+	char helper_ifname[16];
+	uint32_t chan;			/* enum xctl_redirect_chan */
+	uint32_t chan_prev;
+	uint32_t chan_new;
+	uint32_t ring_changed;
+	uint32_t ring_prev;
+	uint32_t ring_new;
+	uint64_t setup_time;
+};
+
+/* What redirect and attach need to know about one device. */
+struct xdp_dev {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char kind[32];			/* IFLA_INFO_KIND, "" when none */
+	char driver[32];		/* ethtool driver name, "" when unknown */
+	int link_ifindex;		/* IFLA_LINK (veth: the peer), 0 when none */
+	bool link_other_netns;		/* IFLA_LINK_NETNSID present */
+	int link_netnsid;
+	uint32_t prog_id;		/* any attached XDP program, 0: none */
+	uint32_t attach_mode;		/* XDP_ATTACHED_* */
+	bool features_known;		/* netdev genl answered */
+	uint64_t xdp_features;		/* NETDEV_XDP_ACT_* */
+	uint64_t rx_md_features;	/* NETDEV_XDP_RX_METADATA_* */
+	bool xsk_known;			/* the kernel reports xsk-features (6.8+) */
+	uint64_t xsk_features;		/* NETDEV_XSK_FLAGS_* */
+};
+
+/* Fill d for ifindex (-ENODEV with err when it does not exist). */
+int xdp_dev_get(int ifindex, struct xdp_dev *d, struct xctl_err *err);
+
+/* A generic netlink socket bound to one family (lib/ethtool_nl.c). */
+struct nlmsghdr;
+struct xgenl {
+	struct mnl_socket *nl;
+	unsigned int portid;
+	uint16_t family;
+	uint32_t seq;
+};
+int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err);
+void xgenl_close(struct xgenl *s);
+/* A request header for family `type` and command `cmd` in buf. */
+struct nlmsghdr *xgenl_msg(char *buf, uint16_t type, uint8_t cmd, uint16_t flags);
+/* Send nlh and run cb over the replies; 0 or -errno from the kernel. */
+int xgenl_talk(struct xgenl *s, struct nlmsghdr *nlh,
+	       int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
+
+/* The bpffs for xdp state: dir/no_mount, or the process default. */
+int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
+		   struct xctl_err *err);
+
+/*
+ * Create an XDP bpf_link of prog_fd on ifindex with XDP_FLAGS_* flags and pin
+ * it at path. Returns the link fd (the caller closes it) or -errno with err
+ * saying why (EBUSY: another program is attached).
+ */
+int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
+			struct xctl_err *err);
+
+/*
+ * Open the link pinned at path, detach it (BPF_LINK_DETACH, so it goes away
+ * even if someone else holds an fd), and remove the pin. -ENOENT when there is
+ * no pin.
+ */
+int xdp_link_unpin(const char *path, struct xctl_err *err);
+
+/* Ids of a pinned link and its program; -ENOENT when there is no pin. */
+int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id);
+
+#endif /* XCTL_XDP_PRIV_H */

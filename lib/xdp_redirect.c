@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * XDP redirect targets (DESIGN.md §2 "Redirect targets"): make a device
+ * advertise NETDEV_XDP_ACT_NDO_XMIT and give it the TX channels and ring size
+ * asked for, recording every change under <bpffs>/xctl/redirect/<ifname>/:
+ *
+ *   link    the pinned bpf_link of xctl's pass-through program (xdp_pass),
+ *           on the veth peer or on the device itself; absent when none was
+ *           needed
+ *   state   a pinned one-entry array map (BTF: struct xctl_redirect_state)
+ *           holding the previous channel/ring values; written last, so its
+ *           presence marks a complete setup
+ *
+ * setup validates everything before changing anything and undoes what it did
+ * when a later step fails; teardown restores from the record, from any later
+ * process.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "xctl.h"
+#include "compat.h"
+#include "xdp_priv.h"
+#include "xdp_pass.skel.h"
+
+/* What setup will do (or did) to one device. */
+struct plan {
+	struct xdp_dev dev;
+	struct xctl_eth_channels ch;
+	bool have_ch;
+	struct xctl_eth_rings rg;
+	bool have_rg;
+	struct xctl_redirect_state st;	/* chan/ring fields describe the plan */
+	struct xdp_dev helper;		/* where xdp_pass goes, when st.helper_ifindex */
+	struct xctl_bpffs fs;
+	char rel[64];			/* redirect/<ifname> below fs.base */
+	char dir[PATH_MAX];		/* <bpffs>/xctl/redirect/<ifname> */
+	char link_pin[PATH_MAX];
+	char state_pin[PATH_MAX];
+	const char *ready_reason;
+};
+
+static const char *drv_name(const struct xdp_dev *d)
+{
+	if (d->driver[0])
+		return d->driver;
+	if (d->kind[0])
+		return d->kind;
+	return "the driver";
+}
+
+static bool has_ndo_xmit(const struct xdp_dev *d)
+{
+	return d->features_known && (d->xdp_features & XDP_PRIV_ACT_NDO_XMIT);
+}
+
+static bool is_veth(const struct xdp_dev *d)
+{
+	return !strcmp(d->kind, "veth");
+}
+
+static int open_paths(struct plan *p, const struct xctl_redirect_opts *opts,
+		      struct xctl_err *err)
+{
+	int r;
+
+	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
+			   &p->fs, err);
+	if (r)
+		return r;
+	snprintf(p->rel, sizeof(p->rel), "redirect/%s", p->dev.name);
+	r = xctl_bpffs_path(&p->fs, p->rel, p->dir, sizeof(p->dir), err);
+	if (r)
+		return r;
+	if (snprintf(p->link_pin, sizeof(p->link_pin), "%s/link", p->dir) >=
+		    (int)sizeof(p->link_pin) ||
+	    snprintf(p->state_pin, sizeof(p->state_pin), "%s/state", p->dir) >=
+		    (int)sizeof(p->state_pin))
+		return xctl_errf(err, ENAMETOOLONG, "pin path %s", p->dir);
+	return 0;
+}
+
+/* Read the recorded state; -ENOENT when the device was never set up. */
+static int read_state(const char *path, struct xctl_redirect_state *st, int *map_fd)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), key = 0;
+	void *val;
+	int fd, r = 0;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		r = -errno;
+		goto out;
+	}
+	if (info.type != BPF_MAP_TYPE_ARRAY || info.key_size != 4 ||
+	    info.value_size < offsetof(struct xctl_redirect_state, setup_time)) {
+		r = -EINVAL;
+		goto out;
+	}
+	val = calloc(1, info.value_size);
+	if (!val) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &key, val))
+		r = -errno;
+	memset(st, 0, sizeof(*st));
+	memcpy(st, val, info.value_size < sizeof(*st) ? info.value_size : sizeof(*st));
+	free(val);
+out:
+	if (r || !map_fd)
+		close(fd);
+	else
+		*map_fd = fd;
+	return r;
+}
+
+static int plan_channels(struct plan *p, uint32_t rings, struct xctl_err *err)
+{
+	int r;
+
+	r = xctl_eth_channels_get(p->dev.ifindex, &p->ch, err);
+	if (r) {
+		xctl_errf(err, r, "rings: cannot read the channel counts of %s", p->dev.name);
+		if (r == -EOPNOTSUPP)
+			xctl_err_why(err, "%s does not support channel parameters",
+				     drv_name(&p->dev));
+		return r;
+	}
+	p->have_ch = true;
+	if (!rings)
+		return 0;
+	if (p->ch.tx_max != XCTL_ETH_ABSENT && p->ch.tx_max > 0) {
+		p->st.chan = XCTL_REDIRECT_CHAN_TX;
+		p->st.chan_prev = p->ch.tx;
+	} else if (p->ch.combined_max != XCTL_ETH_ABSENT && p->ch.combined_max > 0) {
+		p->st.chan = XCTL_REDIRECT_CHAN_COMBINED;
+		p->st.chan_prev = p->ch.combined;
+	} else {
+		r = xctl_errf(err, EOPNOTSUPP, "rings: cannot set %u TX channels on %s",
+			      rings, p->dev.name);
+		xctl_err_why(err, "%s exposes no TX or combined channels", drv_name(&p->dev));
+		return r;
+	}
+	{
+		uint32_t max = p->st.chan == XCTL_REDIRECT_CHAN_TX ? p->ch.tx_max
+								   : p->ch.combined_max;
+
+		if (rings > max) {
+			r = xctl_errf(err, ERANGE, "rings: cannot set %u TX channels on %s",
+				      rings, p->dev.name);
+			xctl_err_why(err, "the maximum is %u", max);
+			return r;
+		}
+	}
+	p->st.chan_new = rings;
+	return 0;
+}
+
+static int plan_rings(struct plan *p, uint32_t size, struct xctl_err *err)
+{
+	int r;
+
+	r = xctl_eth_rings_get(p->dev.ifindex, &p->rg, err);
+	if (r == -EOPNOTSUPP) {
+		r = xctl_errf(err, EOPNOTSUPP, "ring size: %s does not support ring parameters",
+			      drv_name(&p->dev));
+		xctl_err_why(err, "%s has no TX ring size to set", p->dev.name);
+		xctl_err_hint(err, "leave out --size for this device");
+		return r;
+	}
+	if (r) {
+		xctl_errf(err, r, "ring size: cannot read the ring sizes of %s", p->dev.name);
+		return r;
+	}
+	p->have_rg = true;
+	if (!size)
+		return 0;
+	if (p->rg.tx_max == XCTL_ETH_ABSENT || p->rg.tx == XCTL_ETH_ABSENT) {
+		r = xctl_errf(err, EOPNOTSUPP, "ring size: %s reports no TX ring size",
+			      p->dev.name);
+		return r;
+	}
+	if (size > p->rg.tx_max) {
+		r = xctl_errf(err, ERANGE, "ring size: cannot set a TX ring of %u on %s",
+			      size, p->dev.name);
+		xctl_err_why(err, "the maximum is %u", p->rg.tx_max);
+		return r;
+	}
+	p->st.ring_changed = 1;
+	p->st.ring_prev = p->rg.tx;
+	p->st.ring_new = size;
+	return 0;
+}
+
+/* Decide where, if anywhere, xctl's pass-through program must go. */
+static int plan_helper(struct plan *p, struct xctl_err *err)
+{
+	struct xctl_eth_channels pch;
+	uint32_t dev_tx;
+	int r;
+
+	if (!p->dev.features_known) {
+		r = xctl_errf(err, EOPNOTSUPP, "cannot check whether %s is a redirect target",
+			      p->dev.name);
+		xctl_err_why(err, "the kernel has no netdev generic netlink family (6.3+)");
+		return r;
+	}
+	if (has_ndo_xmit(&p->dev)) {
+		p->ready_reason = "already advertises ndo-xmit";
+		return 0;
+	}
+	if (!is_veth(&p->dev)) {
+		if (p->dev.prog_id) {
+			r = xctl_errf(err, EBUSY, "helper: %s cannot be made a redirect target",
+				      p->dev.name);
+			xctl_err_why(err, "XDP program id %u is attached but ndo-xmit is not advertised",
+				     p->dev.prog_id);
+			return r;
+		}
+		p->helper = p->dev;
+		p->ready_reason = "xctl's pass-through XDP program on the device";
+		goto out;
+	}
+	if (!p->dev.link_ifindex || p->dev.link_other_netns) {
+		r = xctl_errf(err, EOPNOTSUPP, "helper: cannot give the veth peer of %s NAPI",
+			      p->dev.name);
+		if (p->dev.link_other_netns)
+			xctl_err_why(err, "the peer is in another network namespace (netnsid %d)",
+				     p->dev.link_netnsid);
+		else
+			xctl_err_why(err, "its peer is unknown");
+		xctl_err_hint(err, "attach an XDP program to the peer in its namespace (xctl -N NS xdp attach PEER OBJ), or enable GRO on it");
+		return r;
+	}
+	r = xdp_dev_get(p->dev.link_ifindex, &p->helper, err);
+	if (r)
+		return r;
+	if (p->helper.prog_id) {
+		r = xctl_errf(err, EBUSY, "helper: cannot give the veth peer %s of %s NAPI",
+			      p->helper.name, p->dev.name);
+		xctl_err_why(err, "it has XDP program id %u in a mode without NAPI",
+			     p->helper.prog_id);
+		xctl_err_hint(err, "attach that program in native mode");
+		return r;
+	}
+	/* veth refuses XDP on the peer unless its RX queues cover our TX queues. */
+	r = xctl_eth_channels_get(p->helper.ifindex, &pch, err);
+	if (r)
+		return r;
+	dev_tx = p->st.chan == XCTL_REDIRECT_CHAN_TX ? p->st.chan_new : p->ch.tx;
+	if (pch.rx != XCTL_ETH_ABSENT && dev_tx != XCTL_ETH_ABSENT && pch.rx < dev_tx) {
+		r = xctl_errf(err, ERANGE, "rings: veth peer %s has %u RX channels, fewer than the %u TX channels of %s",
+			      p->helper.name, pch.rx, dev_tx, p->dev.name);
+		xctl_err_why(err, "veth needs peer RX queues >= TX queues for XDP");
+		xctl_err_hint(err, "use --rings %u or raise the RX channels of %s", pch.rx,
+			      p->helper.name);
+		return r;
+	}
+	p->ready_reason = "xctl's pass-through XDP program on the veth peer gives it NAPI";
+out:
+	p->st.helper_ifindex = (uint32_t)p->helper.ifindex;
+	snprintf(p->st.helper_ifname, sizeof(p->st.helper_ifname), "%s", p->helper.name);
+	return 0;
+}
+
+static const char *chan_field(uint32_t chan)
+{
+	return chan == XCTL_REDIRECT_CHAN_COMBINED ? "combined" : "tx";
+}
+
+/*
+ * The list of changes a state describes (the plan, or what was done); with
+ * `restore`, the reverse (what teardown did).
+ */
+static json_t *changes_json(const struct xctl_redirect_state *st, bool restore)
+{
+	json_t *a = json_array();
+
+	if (st->chan)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I}", "what", "channels",
+						   "field", chan_field(st->chan),
+						   "from", (json_int_t)(restore ? st->chan_new : st->chan_prev),
+						   "to", (json_int_t)(restore ? st->chan_prev : st->chan_new)));
+	if (st->ring_changed)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:I}", "what", "ring_size",
+						   "field", "tx",
+						   "from", (json_int_t)(restore ? st->ring_new : st->ring_prev),
+						   "to", (json_int_t)(restore ? st->ring_prev : st->ring_new)));
+	if (st->helper_ifindex)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}",
+						   "what", "helper",
+						   "action", restore ? "detached" : "attached",
+						   "ifname", st->helper_ifname,
+						   "ifindex", (int)st->helper_ifindex,
+						   "prog", "xctl_pass", "mode", "native"));
+	return a;
+}
+
+static int set_chan(int ifindex, uint32_t chan, uint32_t v, struct xctl_err *err)
+{
+	struct xctl_eth_channels c;
+
+	memset(&c, 0xff, sizeof(c));
+	if (chan == XCTL_REDIRECT_CHAN_TX)
+		c.tx = v;
+	else
+		c.combined = v;
+	return xctl_eth_channels_set(ifindex, &c, err);
+}
+
+static int set_ring(int ifindex, uint32_t v, struct xctl_err *err)
+{
+	struct xctl_eth_rings rg;
+
+	memset(&rg, 0xff, sizeof(rg));
+	rg.tx = v;
+	return xctl_eth_rings_set(ifindex, &rg, err);
+}
+
+/* Undo what apply() did so far (best effort; the first error is kept). */
+static void undo(struct plan *p, bool chan, bool ring, bool link)
+{
+	if (link)
+		xdp_link_unpin(p->link_pin, NULL);
+	if (ring)
+		set_ring(p->dev.ifindex, p->st.ring_prev, NULL);
+	if (chan)
+		set_chan(p->dev.ifindex, p->st.chan, p->st.chan_prev, NULL);
+	unlink(p->state_pin);
+	rmdir(p->dir);
+}
+
+static int apply(struct plan *p, struct xctl_err *err)
+{
+	bool chan = false, ring = false, link = false;
+	struct xdp_pass *skel;
+	struct xdp_dev now;
+	uint32_t key = 0;
+	int r, fd;
+
+	skel = xdp_pass__open_and_load();
+	if (!skel) {
+		r = xctl_errf(err, errno, "cannot load xctl's pass-through XDP program");
+		xctl_err_log(err, xctl_libbpf_log_take());
+		if (errno == EPERM)
+			xctl_err_hint(err, "loading BPF programs needs CAP_BPF (root)");
+		return r;
+	}
+	r = xctl_bpffs_mkdir(&p->fs, p->rel, err);
+	if (r)
+		goto out;
+	if (p->st.chan) {
+		r = set_chan(p->dev.ifindex, p->st.chan, p->st.chan_new, err);
+		if (r) {
+			xctl_errf(err, r, "rings: cannot set %u %s channels on %s",
+				  p->st.chan_new, chan_field(p->st.chan), p->dev.name);
+			goto fail;
+		}
+		chan = true;
+	}
+	if (p->st.ring_changed) {
+		r = set_ring(p->dev.ifindex, p->st.ring_new, err);
+		if (r) {
+			xctl_errf(err, r, "ring size: cannot set a TX ring of %u on %s",
+				  p->st.ring_new, p->dev.name);
+			goto fail;
+		}
+		ring = true;
+	}
+	if (p->st.helper_ifindex) {
+		fd = xdp_link_attach_pin(bpf_program__fd(skel->progs.xctl_pass),
+					 (int)p->st.helper_ifindex, XDP_FLAGS_DRV_MODE,
+					 p->link_pin, err);
+		if (fd < 0) {
+			r = fd;
+			goto fail;
+		}
+		close(fd);
+		link = true;
+	}
+	r = xdp_dev_get(p->dev.ifindex, &now, err);
+	if (r)
+		goto fail;
+	if (!has_ndo_xmit(&now)) {
+		r = xctl_errf(err, EOPNOTSUPP, "%s does not advertise ndo-xmit after setup",
+			      p->dev.name);
+		xctl_err_why(err, "%s cannot be an XDP redirect target", drv_name(&p->dev));
+		goto fail;
+	}
+	p->st.version = XCTL_REDIRECT_STATE_VERSION;
+	p->st.setup_time = (uint64_t)time(NULL);
+	fd = bpf_map__fd(skel->maps.redir_state);
+	if (bpf_map_update_elem(fd, &key, &p->st, 0) || bpf_obj_pin(fd, p->state_pin)) {
+		r = xctl_errf(err, errno, "cannot record the setup at %s", p->state_pin);
+		goto fail;
+	}
+	r = 0;
+	goto out;
+fail:
+	undo(p, chan, ring, link);
+out:
+	xdp_pass__destroy(skel);
+	return r;
+}
+
+static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opts *opts,
+		     struct xctl_err *err)
+{
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	r = xdp_dev_get(ifindex, &p->dev, err);
+	if (r)
+		return r;
+	p->st.ifindex = (uint32_t)ifindex;
+	snprintf(p->st.ifname, sizeof(p->st.ifname), "%s", p->dev.name);
+	return open_paths(p, opts, err);
+}
+
+int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
+			json_t **report, struct xctl_err *err)
+{
+	uint32_t rings = XCTL_OPT(opts, rings, 0);
+	uint32_t size = XCTL_OPT(opts, ring_size, 0);
+	bool dry = XCTL_OPT(opts, dry_run, false);
+	struct xctl_redirect_state old;
+	struct plan p;
+	int r;
+
+	*report = NULL;
+	r = plan_init(&p, ifindex, opts, err);
+	if (r)
+		return r;
+	r = plan_channels(&p, rings, err);
+	if (r)
+		return r;
+	if (size) {
+		r = plan_rings(&p, size, err);
+		if (r)
+			return r;
+	}
+	r = plan_helper(&p, err);
+	if (r)
+		return r;
+	/* After validation, so a bad request names its bad part first. */
+	if (!read_state(p.state_pin, &old, NULL)) {
+		r = xctl_errf(err, EEXIST, "cannot set up %s", p.dev.name);
+		xctl_err_why(err, "it is already set up by xctl (%s)", p.dir);
+		xctl_err_hint(err, "run 'xctl xdp redirect teardown %s' first", p.dev.name);
+		return r;
+	}
+	if (!dry) {
+		r = apply(&p, err);
+		if (r)
+			return r;
+	}
+	*report = json_pack("{s:s, s:i, s:b, s:o, s:b, s:s, s:s}",
+			    "ifname", p.dev.name, "ifindex", ifindex, "dry_run", dry,
+			    dry ? "plan" : "changes", changes_json(&p.st, false),
+			    "ready", !dry || has_ndo_xmit(&p.dev),
+			    "reason", p.ready_reason, "record", p.dir);
+	return 0;
+}
+
+int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
+			   json_t **report, struct xctl_err *err)
+{
+	struct xdp_dev now;
+	struct plan p;
+	int r;
+
+	*report = NULL;
+	r = plan_init(&p, ifindex, opts, err);
+	if (r)
+		return r;
+	r = read_state(p.state_pin, &p.st, NULL);
+	if (r) {
+		xctl_errf(err, r, "cannot tear down %s", p.dev.name);
+		if (r == -ENOENT) {
+			xctl_err_why(err, "it was not set up by xctl (no record at %s)", p.dir);
+			xctl_err_hint(err, "see 'xctl xdp redirect show'");
+		} else {
+			xctl_err_why(err, "the record at %s is unreadable (%s)", p.state_pin,
+				     strerror(-r));
+		}
+		return r;
+	}
+	if (p.st.helper_ifindex) {
+		r = xdp_link_unpin(p.link_pin, err);
+		if (r && r != -ENOENT)
+			return r;
+	}
+	if (p.st.ring_changed) {
+		r = set_ring(ifindex, p.st.ring_prev, err);
+		if (r) {
+			xctl_errf(err, r, "ring size: cannot restore the TX ring of %s to %u",
+				  p.dev.name, p.st.ring_prev);
+			return r;
+		}
+	}
+	if (p.st.chan) {
+		r = set_chan(ifindex, p.st.chan, p.st.chan_prev, err);
+		if (r) {
+			xctl_errf(err, r, "rings: cannot restore the %s channels of %s to %u",
+				  chan_field(p.st.chan), p.dev.name, p.st.chan_prev);
+			return r;
+		}
+	}
+	if (unlink(p.state_pin) && errno != ENOENT)
+		return xctl_errf(err, errno, "cannot remove %s", p.state_pin);
+	rmdir(p.dir);
+	r = xdp_dev_get(ifindex, &now, err);
+	if (r)
+		return r;
+	*report = json_pack("{s:s, s:i, s:o, s:b}", "ifname", p.dev.name, "ifindex", ifindex,
+			    "restored", changes_json(&p.st, true), "ready", has_ndo_xmit(&now));
+	return 0;
+}
+
+static json_t *u32_or_null(uint32_t v)
+{
+	return v == XCTL_ETH_ABSENT ? json_null() : json_integer(v);
+}
+
+static json_t *channels_json(int ifindex)
+{
+	struct xctl_eth_channels c;
+
+	if (xctl_eth_channels_get(ifindex, &c, NULL))
+		return json_null();
+	return json_pack("{s:{s:o, s:o, s:o, s:o}, s:{s:o, s:o, s:o, s:o}}",
+			 "current", "rx", u32_or_null(c.rx), "tx", u32_or_null(c.tx),
+			 "combined", u32_or_null(c.combined), "other", u32_or_null(c.other),
+			 "max", "rx", u32_or_null(c.rx_max), "tx", u32_or_null(c.tx_max),
+			 "combined", u32_or_null(c.combined_max),
+			 "other", u32_or_null(c.other_max));
+}
+
+static json_t *rings_json(int ifindex)
+{
+	struct xctl_eth_rings rg;
+
+	if (xctl_eth_rings_get(ifindex, &rg, NULL))
+		return json_null();
+	return json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}",
+			 "current", "rx", u32_or_null(rg.rx), "tx", u32_or_null(rg.tx),
+			 "max", "rx", u32_or_null(rg.rx_max), "tx", u32_or_null(rg.tx_max));
+}
+
+/* Why a device is or is not a redirect target, in words. */
+static const char *reason(const struct xdp_dev *d, struct xdp_dev *peer, char *buf, size_t len)
+{
+	if (!d->features_known)
+		return "unknown: the kernel has no netdev generic netlink family";
+	if (has_ndo_xmit(d))
+		return "advertises ndo-xmit";
+	if (is_veth(d)) {
+		if (d->link_other_netns)
+			return "veth peer (in another namespace) has no NAPI: no XDP program, GRO off";
+		if (peer && peer->ifindex) {
+			snprintf(buf, len, "veth peer %s has no NAPI: no XDP program, GRO off",
+				 peer->name);
+			return buf;
+		}
+		return "veth peer has no NAPI";
+	}
+	if (!(d->xdp_features & 1))
+		return "no XDP support in the driver";
+	return "the driver needs an XDP program on the device";
+}
+
+/* The recorded setup of a device, rendered from the map's own BTF. */
+static json_t *record_json(const char *state_pin)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), key = 0;
+	json_t *out = NULL;
+	struct btf *btf;
+	void *val;
+	int fd;
+
+	fd = bpf_obj_get(state_pin);
+	if (fd < 0)
+		return NULL;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id)
+		goto out;
+	btf = btf__load_from_kernel_by_id(info.btf_id);
+	if (!btf)
+		goto out;
+	val = calloc(1, info.value_size);
+	if (val && !bpf_map_lookup_elem(fd, &key, val))
+		xctl_btf_to_json(btf, info.btf_value_type_id, val, info.value_size, NULL,
+				 &out, NULL);
+	free(val);
+	btf__free(btf);
+out:
+	close(fd);
+	return out;
+}
+
+static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
+			struct xctl_err *err)
+{
+	struct xdp_dev peer = {};
+	struct xctl_redirect_state st;
+	char buf[160], lpin[PATH_MAX];
+	uint32_t link_id = 0, prog_id = 0;
+	json_t *o, *helper = json_null(), *rec;
+	struct plan p;
+
+	if (plan_init(&p, ifindex, opts, err))
+		return NULL;
+	if (is_veth(&p.dev) && p.dev.link_ifindex && !p.dev.link_other_netns)
+		xdp_dev_get(p.dev.link_ifindex, &peer, NULL);
+	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
+	rec = read_state(p.state_pin, &st, NULL) ? NULL : record_json(p.state_pin);
+	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {
+		helper = json_pack("{s:s, s:i, s:I, s:I, s:s}", "ifname", st.helper_ifname,
+				   "ifindex", (int)st.helper_ifindex, "link_id", (json_int_t)link_id,
+				   "prog_id", (json_int_t)prog_id, "pin", lpin);
+	}
+	o = json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+		      "ifname", p.dev.name, "ifindex", ifindex,
+		      "kind", p.dev.kind[0] ? p.dev.kind : (p.dev.driver[0] ? p.dev.driver : "-"),
+		      "ready", p.dev.features_known ? json_boolean(has_ndo_xmit(&p.dev)) : json_null(),
+		      "reason", reason(&p.dev, &peer, buf, sizeof(buf)),
+		      "channels", channels_json(ifindex), "rings", rings_json(ifindex),
+		      "helper", helper,
+		      "changes", rec ? changes_json(&st, false) : json_null(),
+		      "record", rec ? rec : json_null());
+	return o;
+}
+
+int xctl_redirect_show(int ifindex, const struct xctl_redirect_opts *opts,
+		       json_t **report, struct xctl_err *err)
+{
+	struct if_nameindex *ifs, *i;
+	json_t *arr, *o;
+
+	*report = NULL;
+	if (ifindex) {
+		o = show_one(ifindex, opts, err);
+		if (!o)
+			return -(err && err->errnum ? err->errnum : EINVAL);
+		*report = o;
+		return 0;
+	}
+	ifs = if_nameindex();
+	if (!ifs)
+		return xctl_errf(err, errno, "cannot list network devices");
+	arr = json_array();
+	for (i = ifs; i->if_index; i++) {
+		o = show_one((int)i->if_index, opts, NULL);
+		if (o)
+			json_array_append_new(arr, o);
+	}
+	if_freenameindex(ifs);
+	*report = arr;
+	return 0;
+}
