@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xctl control: control maps (lib/xctl_control.h), the map-shaped view of
+ * subsystem attributes: types, dump, lookup, getnext, update, btf, pin.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char *const control_help =
+	"Usage: xctl control { types | help }\n"
+	"       xctl control dump TYPE\n"
+	"       xctl control lookup TYPE KEY\n"
+	"       xctl control getnext TYPE [KEY]\n"
+	"       xctl control update TYPE KEY FIELD=VALUE ...\n"
+	"       xctl control btf TYPE [KEY]\n"
+	"       xctl control pin TYPE PATH\n"
+	"\n"
+	"TYPE := { xdp | netdev | prog | struct_ops | ethtool }\n"
+	"KEY := { DEV | ifindex IFINDEX }            (xdp, netdev, ethtool)\n"
+	"       { id ID | name NAME | pinned PATH }  (prog, struct_ops)\n"
+	"FIELD := a member path of the type's update struct, e.g. rings.num\n"
+	"\n"
+	"'xctl control types' lists each type's key, value type and operations.\n"
+	"See xctl-control(8).\n";
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return emit_help(control_help);
+}
+
+/* Open the type named by argv[0]: 0, or the exit status to return. */
+static int open_type(int argc, char **argv, struct xctl_ctl **c)
+{
+	struct xctl_err err = {};
+	int r;
+
+	if (argc < 1)
+		return usage_error("missing control TYPE (see 'xctl control types')");
+	if (!xctl_ctl_type_find(argv[0], &r)) {
+		r = xctl_ctl_open(argv[0], c, &err);
+		r = usage_error("%s: %s", err.what, xctl_err_reason(&err));
+		xctl_err_reset(&err);
+		return r;
+	}
+	if (xctl_ctl_open(argv[0], c, &err))
+		return fail(&err);
+	return 0;
+}
+
+/*
+ * Parse KEY at argv: returns the number of arguments used, or minus the exit
+ * status (malformed keys are usage errors, keys naming nothing failures).
+ */
+static int parse_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key)
+{
+	struct xctl_err err = {};
+	int r;
+
+	r = xctl_ctl_parse_key(c, argc, argv, key, &err);
+	if (r > 0)
+		return r;
+	if (r == -EINVAL) {
+		if (err.why[0])
+			usage_error("%s: %s", err.what, err.why);
+		else
+			usage_error("%s", err.what);
+		xctl_err_reset(&err);
+		return -EXIT_USAGE;
+	}
+	return -fail(&err);
+}
+
+static json_t *ops_json(unsigned int ops)
+{
+	static const char *const names[] = { "get_next", "lookup", "update", "pin" };
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (ops & (1U << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+static int do_types(int argc, char **argv)
+{
+	static const struct out_col cols[] = {
+		{ "TYPE", "name" }, { "KEY", "key" }, { "VALUE", "value_type" },
+		{ "OPS", "ops" }, { "DESCRIPTION", "description" }, { 0 }
+	};
+	static const struct out_view view = { cols, "no control types" };
+	const struct xctl_ctl_type_info *t;
+	json_t *doc = json_array();
+	char key[96];
+	size_t i;
+
+	(void)argv;
+	if (argc)
+		return usage_error("'control types' takes no arguments");
+	for (i = 0; (t = xctl_ctl_type_at(i)); i++) {
+		snprintf(key, sizeof(key), "%s %s", t->key_type, t->key_name);
+		json_array_append_new(doc, json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s}",
+			"name", t->name, "key", key, "key_type", t->key_type,
+			"value_type", t->value_type, "ops", ops_json(t->ops),
+			"per_key_value_type", t->per_key_type, "description", t->desc));
+	}
+	return emit(doc, &view);
+}
+
+static int do_dump(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	uint32_t key, next;
+	json_t *doc, *e;
+	bool first = true;
+	int r;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	if (argc > 1) {
+		xctl_ctl_close(c);
+		return usage_error("'control dump' takes only a TYPE");
+	}
+	doc = json_array();
+	for (;;) {
+		r = xctl_ctl_get_next_key(c, first ? NULL : &key, &next, &err);
+		if (r == -ENOENT)
+			break;
+		if (r)
+			goto fail;
+		first = false;
+		key = next;
+		r = xctl_ctl_entry_json(c, &key, &e, &err);
+		if (r == -ENOENT) {	/* gone between get_next and lookup */
+			xctl_err_reset(&err);
+			continue;
+		}
+		if (r)
+			goto fail;
+		json_array_append_new(doc, e);
+	}
+	xctl_err_reset(&err);
+	xctl_ctl_close(c);
+	return emit(doc, NULL);
+fail:
+	json_decref(doc);
+	xctl_ctl_close(c);
+	return fail(&err);
+}
+
+static int do_lookup(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	uint32_t key;
+	json_t *doc;
+	int r;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	r = parse_key(c, argc - 1, argv + 1, &key);
+	if (r < 0)
+		goto out;
+	if (argc - 1 > r) {
+		r = -usage_error("unexpected argument '%s'", argv[1 + r]);
+		goto out;
+	}
+	r = xctl_ctl_entry_json(c, &key, &doc, &err);
+	xctl_ctl_close(c);
+	return r ? fail(&err) : emit(doc, NULL);
+out:
+	xctl_ctl_close(c);
+	return -r;
+}
+
+static int do_getnext(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	uint32_t key, next;
+	bool has_key = argc > 1;
+	json_t *doc;
+	int r;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	if (has_key) {
+		r = parse_key(c, argc - 1, argv + 1, &key);
+		if (r < 0)
+			goto out;
+		if (argc - 1 > r) {
+			r = -usage_error("unexpected argument '%s'", argv[1 + r]);
+			goto out;
+		}
+	}
+	r = xctl_ctl_get_next_key(c, has_key ? &key : NULL, &next, &err);
+	if (r) {
+		xctl_ctl_close(c);
+		return fail(&err);
+	}
+	doc = json_pack("{s:o, s:o}", "key", has_key ? xctl_ctl_key_json(c, &key) : json_null(),
+			"next_key", xctl_ctl_key_json(c, &next));
+	xctl_ctl_close(c);
+	return emit(doc, NULL);
+out:
+	xctl_ctl_close(c);
+	return -r;
+}
+
+static int do_update(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	json_t *doc, *report = NULL;
+	uint32_t key;
+	int r, i;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	r = parse_key(c, argc - 1, argv + 1, &key);
+	if (r < 0)
+		goto out;
+	argc -= 1 + r;
+	argv += 1 + r;
+	for (i = 0; i < argc; i++)
+		if (!strchr(argv[i], '=') || argv[i][0] == '=') {
+			r = -usage_error("expected FIELD=VALUE, got '%s'", argv[i]);
+			goto out;
+		}
+	if (!argc) {
+		r = -usage_error("'control update' needs FIELD=VALUE assignments");
+		goto out;
+	}
+	r = xctl_ctl_update(c, &key, (const char *const *)argv, argc, &report, &err);
+	if (r) {
+		xctl_ctl_close(c);
+		return fail(&err);
+	}
+	doc = json_pack("{s:o, s:o, s:o}", "key", xctl_ctl_key_json(c, &key),
+			"update", json_array(), "result", report ? report : json_null());
+	for (i = 0; i < argc; i++)
+		json_array_append_new(json_object_get(doc, "update"), json_string(argv[i]));
+	xctl_ctl_close(c);
+	return emit(doc, NULL);
+out:
+	xctl_ctl_close(c);
+	return -r;
+}
+
+/* One C declaration block: "/\* key: T *\/" then the declaration. */
+static int append_decl(char **text, const char *what, const struct btf *btf, uint32_t id,
+		       struct xctl_err *err)
+{
+	char tname[160], *decl, *s;
+	int r;
+
+	r = xctl_btf_c_decl(btf, id, &decl, err);
+	if (r)
+		return r;
+	xctl_ctl_type_name(btf, id, tname, sizeof(tname));
+	r = asprintf(&s, "%s/* %s: %s */\n%s%s", *text ? *text : "", what, tname, decl,
+		     decl[0] && decl[strlen(decl) - 1] != '\n' ? "\n" : "");
+	free(decl);
+	if (r < 0)
+		return xctl_errf(err, ENOMEM, "cannot format C declarations");
+	free(*text);
+	*text = s;
+	return 0;
+}
+
+static int do_btf(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_ctl_btf b;
+	struct xctl_ctl *c;
+	char *text = NULL;
+	uint32_t key;
+	bool has_key = argc > 1;
+	json_t *doc;
+	int r;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	if (has_key) {
+		r = parse_key(c, argc - 1, argv + 1, &key);
+		if (r < 0)
+			goto out;
+		if (argc - 1 > r) {
+			r = -usage_error("unexpected argument '%s'", argv[1 + r]);
+			goto out;
+		}
+	} else if (xctl_ctl_info(c)->per_key_type) {
+		r = -usage_error("control type '%s' has a value type per key: give a KEY",
+				 xctl_ctl_info(c)->name);
+		goto out;
+	}
+	r = xctl_ctl_btf(c, has_key ? &key : NULL, &b, &err);
+	if (!r)
+		r = append_decl(&text, "key", b.key_btf, b.key_type_id, &err);
+	if (!r)
+		r = append_decl(&text, "value", b.value_btf, b.value_type_id, &err);
+	if (!r && b.update_btf)
+		r = append_decl(&text, "update", b.update_btf, b.update_type_id, &err);
+	xctl_ctl_close(c);
+	if (r) {
+		free(text);
+		return fail(&err);
+	}
+	/* The document is the C text itself, as bpftool's "format c" prints it. */
+	doc = json_string(text);
+	free(text);
+	return emit(doc, NULL);
+out:
+	xctl_ctl_close(c);
+	return -r;
+}
+
+static int do_pin(int argc, char **argv)
+{
+	struct xctl_ctl_pin_result res;
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	json_t *doc;
+	int r;
+
+	r = open_type(argc, argv, &c);
+	if (r)
+		return r;
+	if (argc != 2) {
+		xctl_ctl_close(c);
+		return usage_error(argc < 2 ? "missing PATH after the control TYPE"
+					    : "'control pin' takes TYPE PATH");
+	}
+	r = xctl_ctl_pin(c, argv[1], &res, &err);
+	if (r) {
+		xctl_ctl_close(c);
+		return fail(&err);
+	}
+	doc = json_pack("{s:s, s:s, s:I, s:I, s:b}", "type", xctl_ctl_info(c)->name,
+			"path", argv[1], "map_id", (json_int_t)res.map_id,
+			"entries", (json_int_t)res.entries, "replaced", res.replaced);
+	xctl_ctl_close(c);
+	return emit(doc, NULL);
+}
+
+static const struct cmd control_cmds[] = {
+	{ "types", do_types },
+	{ "dump", do_dump },
+	{ "lookup", do_lookup },
+	{ "getnext", do_getnext },
+	{ "update", do_update },
+	{ "btf", do_btf },
+	{ "pin", do_pin },
+	{ 0 }
+};
+
+int do_control(int argc, char **argv)
+{
+	return cmd_select(control_cmds, argc, argv, do_help, "control");
+}
