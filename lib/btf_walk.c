@@ -295,12 +295,13 @@ static int ptr_json(struct walk *w, const struct btf_type *t, const uint8_t *dat
 	return *out ? 0 : no_mem(w);
 }
 
+/* No control characters; bytes >= 0x80 are left to jansson's UTF-8 check. */
 static bool printable(const uint8_t *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] > 0x7e)
+		if (p[i] < 0x20 || p[i] == 0x7f)
 			return false;
 	return true;
 }
@@ -333,9 +334,11 @@ static int array_json(struct walk *w, uint32_t id, const struct btf_type *t,
 		const uint8_t *nul = memchr(data, 0, a->nelems);
 		size_t len = nul ? (size_t)(nul - data) : a->nelems;
 
+		/* json_stringn() refuses invalid UTF-8: then it is bytes. */
 		if (printable(data, len)) {
 			*out = json_stringn((const char *)data, len);
-			return *out ? 0 : no_mem(w);
+			if (*out)
+				return 0;
 		}
 	}
 	arr = json_array();

@@ -10,8 +10,9 @@
  *                   integers wider than 64 bits, e.g. __int128 -> "0x..." hex
  *                   string of their bits, two's complement for negatives)
  *   _Bool        -> true/false (a byte other than 0/1 -> that integer)
- *   char[N]      -> string up to the first NUL (array of ints if not printable
- *                   ASCII); arrays of signed/unsigned char stay int arrays
+ *   char[N]      -> string up to the first NUL (array of ints if it holds
+ *                   control characters or invalid UTF-8); arrays of
+ *                   signed/unsigned char (u8, __s8) stay arrays of ints
  *   enum/enum64  -> enumerator name, or the number when none matches (signed
  *                   when the enum is: BTF kflag)
  *   struct/union -> object of members (a union shows every member); members

@@ -131,6 +131,12 @@ static void test_char_arrays(void **state)
 	       " \"mac\": [1, 2, 3, 255], \"empty\": \"\"}");
 	expect_text(b, st, &v, sizeof(v),
 		    "name: hello\nfull: abcd\nbin: 120, 1, 0, 0\nmac: 1, 2, 3, 255\nempty: \n");
+	/* UTF-8 is text; other bytes >= 0x80 are not. */
+	memcpy(v.name, "caf\xc3\xa9", 6);
+	memcpy(v.full, "\xff\x41\0", 3);
+	expect(b, st, &v, sizeof(v), NULL,
+	       "{\"name\": \"caf\u00e9\", \"full\": [-1, 65, 0, 100], \"bin\": [120, 1, 0, 0],"
+	       " \"mac\": [1, 2, 3, 255], \"empty\": \"\"}");
 	btf__free(b);
 }
 
