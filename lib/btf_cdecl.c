@@ -141,10 +141,57 @@ static bool has_definition(const struct btf_type *t)
 	       btf_is_fwd(t);
 }
 
+/* "<type> <name>;" after the definitions the type needs. */
+static int emit_named(struct btf_dump *d, FILE *f, uint32_t type_id, const char *name)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, dopts, .field_name = name);
+	int r;
+
+	r = type_id ? btf_dump__dump_type(d, type_id) : 0;
+	if (r)
+		return r;
+	r = btf_dump__emit_type_decl(d, type_id, &dopts);
+	fputs(*name ? ";\n" : "\n", f);
+	return r;
+}
+
+static int emit(const struct btf *btf, struct btf_dump *d, FILE *f, uint32_t id,
+		const struct btf_type *t)
+{
+	const struct btf_var_secinfo *vi;
+	const struct btf_type *vt;
+	uint16_t i;
+	int r;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_VAR:
+		return emit_named(d, f, t->type, btf__str_by_offset(btf, t->name_off));
+	case BTF_KIND_FUNC:
+		return emit_named(d, f, t->type, btf__str_by_offset(btf, t->name_off));
+	case BTF_KIND_DATASEC:
+		/* The section's variables, as a skeleton lays them out. */
+		fprintf(f, "/* section %s */\n", btf__str_by_offset(btf, t->name_off));
+		vi = btf_var_secinfos(t);
+		for (i = 0; i < btf_vlen(t); i++) {
+			vt = btf__type_by_id(btf, vi[i].type);
+			if (!btf_is_var(vt))
+				return -EINVAL;
+			r = emit_named(d, f, vt->type, btf__str_by_offset(btf, vt->name_off));
+			if (r)
+				return r;
+		}
+		return 0;
+	default:
+		if (has_definition(t))
+			return btf_dump__dump_type(d, id);
+		/* int, pointers, arrays...: the type after what it needs. */
+		return emit_named(d, f, id, "");
+	}
+}
+
 int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		    struct xctl_err *err)
 {
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, dopts, .field_name = "");
 	const struct btf_type *t;
 	struct btf_dump *d;
 	char *buf = NULL;
@@ -176,12 +223,7 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		free(buf);
 		return r;
 	}
-	r = type_id ? btf_dump__dump_type(d, type_id) : 0;
-	if (!r && !has_definition(t)) {
-		/* int, pointers, arrays...: their declaration after what they need. */
-		r = btf_dump__emit_type_decl(d, type_id, &dopts);
-		fputc('\n', f);
-	}
+	r = emit(btf, d, f, type_id, t);
 	btf_dump__free(d);
 	fclose(f);
 	if (r) {

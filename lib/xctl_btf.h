@@ -78,9 +78,10 @@ int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 
 /*
  * C declaration of a type and what it needs (like `bpftool btf dump format c`):
- * definitions of the struct/union/enum/typedef and its dependencies; for
- * other kinds (int, pointer, array) the dependencies, then the type's name
- * on a line of its own. Caller frees *out.
+ * definitions of the struct/union/enum/typedef and its dependencies; for a
+ * variable or function, its declaration ("unsigned int ssthresh;"); for a
+ * section (DATASEC), a declaration per variable; for other kinds (int,
+ * pointer, array), the type's name on a line of its own. Caller frees *out.
  */
 int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		    struct xctl_err *err);

@@ -254,6 +254,7 @@ static void test_c_decl(void **state)
 	int arr = btf__add_array(b, u32, ch, 8);
 	int st = btf__add_struct(b, "cfg", 12);
 	struct xctl_err err = {};
+	int ds, ptr, proto, fn;
 	char *s = NULL;
 
 	(void)state;
@@ -266,6 +267,19 @@ static void test_c_decl(void **state)
 	free(s);
 	assert_int_equal(xctl_btf_c_decl(b, u32, &s, &err), 0);
 	assert_string_equal(s, "unsigned int\n");
+	free(s);
+	/* A section lists its variables; a function is its prototype. */
+	ds = build_datasec(b);
+	assert_int_equal(xctl_btf_c_decl(b, ds, &s, &err), 0);
+	assert_string_equal(s, "/* section .rodata */\nunsigned int ssthresh;\nchar label[8];\n");
+	free(s);
+	ptr = btf__add_ptr(b, st);
+	proto = btf__add_func_proto(b, td);
+	assert_int_equal(btf__add_func_param(b, "c", ptr), 0);
+	fn = btf__add_func(b, "count_of", BTF_FUNC_GLOBAL, proto);
+	assert_int_equal(xctl_btf_c_decl(b, fn, &s, &err), 0);
+	/* Behind a pointer, struct cfg needs no definition. */
+	assert_string_equal(s, "typedef unsigned int u32_t;\n\nu32_t count_of(struct cfg *c);\n");
 	free(s);
 	assert_int_equal(xctl_btf_c_decl(b, 999, &s, &err), -EINVAL);
 	assert_null(s);
