@@ -517,6 +517,8 @@ static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
+		/* An INT may itself say which of its bits hold the value. */
+		return scalar_bits(w, rid, t, data, btf_int_offset(t), btf_int_bits(t), out);
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 		return scalar_bits(w, rid, t, data, 0, size * 8, out);

@@ -102,6 +102,8 @@ static void test_bitfields_legacy(void **state)
 	memcpy(data, &x, 4);
 	data[4] = 9;
 	expect(b, 4, data, sizeof(data), NULL, "{\"lo\": 6, \"mid\": -2, \"whole\": 9}");
+	/* Such an INT on its own: its bits at its offset. */
+	expect(b, 3, data, 4, NULL, "-3");	/* bits 2..6 of 0xf6 */
 	btf__free(b);
 }
 
