@@ -451,8 +451,10 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 	nbits = l.nbits;
 	switch (btf_kind(l.rt)) {
 	case BTF_KIND_INT:
-		if (!nbits)
+		if (!nbits) {	/* as the walker reads a whole INT */
 			nbits = btf_int_bits(l.rt);
+			l.bit_off += btf_int_offset(l.rt);
+		}
 		if (btf_int_encoding(l.rt) & BTF_INT_BOOL) {
 			if (parse_bool(value_text, &v))
 				return xctl_errf(err, EINVAL,
