@@ -281,6 +281,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	struct bpf_program *prog;
 	uint32_t old_id, link_id = 0, prog_id = 0;
 	struct xctl_bpffs fs;
+	json_t *old = NULL;
 	int r, link_fd = -1;
 	bool updated = false;
 
@@ -335,6 +336,8 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		xctl_err_hint(err, "use --replace to replace it");
 		goto out;
 	}
+	/* Before replacing: the old program may be gone afterwards. */
+	old = prog_json(old_id);
 	if (link_fd >= 0 && mode == XCTL_XDP_MODE_DEFAULT) {
 		/* Ours: swap the program atomically; the pin stays. */
 		if (bpf_link_update(link_fd, bpf_program__fd(prog), NULL)) {
@@ -373,10 +376,12 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 			    "pinned", path,
 			    "mode", mode_name(q.attach_mode) ? json_string(mode_name(q.attach_mode))
 							     : json_null(),
-			    "replaced", old_id ? prog_json(old_id) : json_null(),
+			    "replaced", old,
 			    "updated_link", updated);
+	old = NULL;	/* the report owns it now */
 	r = 0;
 out:
+	json_decref(old);
 	if (link_fd >= 0)
 		close(link_fd);
 	bpf_object__close(obj);

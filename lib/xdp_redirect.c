@@ -130,7 +130,9 @@ static int plan_channels(struct plan *p, uint32_t rings, struct xctl_err *err)
 {
 	int r;
 
-	r = xctl_eth_channels_get(p->dev.ifindex, &p->ch, err);
+	r = xctl_eth_channels_get(p->dev.ifindex, &p->ch, rings ? err : NULL);
+	if (r && !rings)
+		return 0;	/* not asked to change them: not needed */
 	if (r) {
 		xctl_errf(err, r, "rings: cannot read the channel counts of %s", p->dev.name);
 		if (r == -EOPNOTSUPP)
@@ -259,7 +261,8 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 	r = xctl_eth_channels_get(p->helper.ifindex, &pch, err);
 	if (r)
 		return r;
-	dev_tx = p->st.chan == XCTL_REDIRECT_CHAN_TX ? p->st.chan_new : p->ch.tx;
+	dev_tx = p->st.chan == XCTL_REDIRECT_CHAN_TX ? p->st.chan_new :
+		 p->have_ch ? p->ch.tx : XCTL_ETH_ABSENT;
 	if (pch.rx != XCTL_ETH_ABSENT && dev_tx != XCTL_ETH_ABSENT && pch.rx < dev_tx) {
 		r = xctl_errf(err, ERANGE, "rings: veth peer %s has %u RX channels, fewer than the %u TX channels of %s",
 			      p->helper.name, pch.rx, dev_tx, p->dev.name);
@@ -385,6 +388,12 @@ static int apply(struct plan *p, struct xctl_err *err)
 					 p->link_pin, err);
 		if (fd < 0) {
 			r = fd;
+			if (err) {
+				char what[sizeof(err->what)];
+
+				snprintf(what, sizeof(what), "%s", err->what);
+				snprintf(err->what, sizeof(err->what), "helper: %.500s", what);
+			}
 			goto fail;
 		}
 		close(fd);
