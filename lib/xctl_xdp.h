@@ -89,7 +89,10 @@ struct xctl_redirect_opts {
 int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 			json_t **report, struct xctl_err *err);
 
-/* Remove the helper program and restore channels/rings; -ENOENT if never set up. */
+/*
+ * Remove the helper program and restore channels/rings; -ENOENT if never set
+ * up. show and teardown never mount a bpffs (no bpffs: no record).
+ */
 int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			   json_t **report, struct xctl_err *err);
 
@@ -129,7 +132,7 @@ struct xctl_xdp_detach_opts {
 	size_t sz;
 	bool force;		/* also remove programs xctl did not attach */
 	const char *bpffs_dir;
-	bool no_mount;
+	bool no_mount;		/* unused: detach never mounts a bpffs */
 };
 #define xctl_xdp_detach_opts__last_field no_mount
 

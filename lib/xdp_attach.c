@@ -36,6 +36,11 @@ int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 	return xctl_bpffs_open(fs, &o, err);
 }
 
+int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs)
+{
+	return xctl_bpffs_probe(fs, dir ? dir : default_bpffs);
+}
+
 int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
 			struct xctl_err *err)
 {
@@ -154,19 +159,30 @@ static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
 }
 
 /*
- * The pinned link at path, if it is attached to ifindex: its fd, else -ENOENT
- * (a stale pin, whose device is gone, is removed).
+ * The pinned link at path, if it is attached to ifindex: its fd. -ENOENT when
+ * there is none; a stale pin (its device is gone, the link detached) is
+ * removed. A pin holding the link of another device (DEV was renamed and the
+ * name reused) is -EEXIST and left alone: removing it would detach that
+ * device's program.
  */
-static int own_link(const char *path, int ifindex)
+static int own_link(const char *path, int ifindex, struct xctl_err *err)
 {
 	int r, fd;
 
 	r = xdp_link_pin_ids(path, NULL, NULL);
 	if (r == -ENOENT)
 		return r;
-	if (r != ifindex) {
+	if (r == 0) {
 		unlink(path);
 		return -ENOENT;
+	}
+	if (r < 0)
+		return xctl_errf(err, r, "cannot read the pinned link %s", path);
+	if (r != ifindex) {
+		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
+		xctl_err_why(err, "it holds the XDP link of ifindex %d (a device since renamed?)", r);
+		xctl_err_hint(err, "detach it with 'xctl xdp detach ifindex %d' or remove the pin", r);
+		return -EEXIST;
 	}
 	fd = bpf_obj_get(path);
 	return fd < 0 ? -errno : fd;
@@ -328,7 +344,11 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		goto out;
 	}
 	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
-	link_fd = own_link(path, ifindex);
+	link_fd = own_link(path, ifindex, err);
+	if (link_fd < 0 && link_fd != -ENOENT) {
+		r = link_fd;
+		goto out;
+	}
 	if (old_id && !replace) {
 		r = xctl_errf(err, EBUSY, "cannot attach to %s", name);
 		xctl_err_why(err, "XDP program id %u is already attached%s", old_id,
@@ -402,13 +422,13 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	*report = NULL;
 	if (!if_indextoname((unsigned int)ifindex, name))
 		return xctl_errf(err, ENODEV, "no device with ifindex %d", ifindex);
-	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
-			   &fs, err);
-	if (r)
-		return r;
-	r = pin_path(&fs, name, path, sizeof(path), err);
-	if (r)
-		return r;
+	/* Nothing of xctl's can be pinned without a bpffs: never mount one here. */
+	path[0] = '\0';
+	if (!xdp_bpffs_probe(XCTL_OPT(opts, bpffs_dir, NULL), &fs)) {
+		r = pin_path(&fs, name, path, sizeof(path), err);
+		if (r)
+			return r;
+	}
 	r = bpf_xdp_query(ifindex, 0, &q);
 	if (r)
 		return xctl_errf(err, r, "cannot query XDP state of %s", name);
@@ -427,7 +447,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 				    "link_id", (json_int_t)link_id, "unpinned", path);
 		return 0;
 	}
-	if (r >= 0)
+	if (r == 0)
 		unlink(path);	/* a stale pin: its device is gone */
 	if (!old_id) {
 		r = xctl_errf(err, ENOENT, "cannot detach from %s", name);
@@ -460,7 +480,7 @@ int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
 	int ifindex, r;
 
 	*out = NULL;
-	if (xctl_bpffs_probe(&fs, bpffs_dir ? bpffs_dir : default_bpffs))
+	if (xdp_bpffs_probe(bpffs_dir, &fs))
 		return 0;	/* no bpffs: nothing of xctl's can be pinned */
 	r = pin_path(&fs, ifname, path, sizeof(path), err);
 	if (r)

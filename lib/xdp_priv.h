@@ -80,6 +80,9 @@ int xgenl_talk(struct xgenl *s, struct nlmsghdr *nlh,
 int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 		   struct xctl_err *err);
 
+/* The bpffs dir (or the default) if it is mounted; never mounts. -ENOENT if not. */
+int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs);
+
 /*
  * Create an XDP bpf_link of prog_fd on ifindex with XDP_FLAGS_* flags and pin
  * it at path. Returns the link fd (the caller closes it) or -errno with err

@@ -67,13 +67,23 @@ static bool is_veth(const struct xdp_dev *d)
 	return !strcmp(d->kind, "veth");
 }
 
+/*
+ * Paths of the record. Only setup may mount the bpffs and create xctl's
+ * directory (create); the others look at what is there, and with no bpffs
+ * mounted there is no record (the paths stay empty).
+ */
 static int open_paths(struct plan *p, const struct xctl_redirect_opts *opts,
-		      struct xctl_err *err)
+		      bool create, struct xctl_err *err)
 {
+	const char *dir = XCTL_OPT(opts, bpffs_dir, NULL);
 	int r;
 
-	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
-			   &p->fs, err);
+	if (create)
+		r = xdp_bpffs_open(dir, XCTL_OPT(opts, no_mount, false), &p->fs, err);
+	else
+		r = xdp_bpffs_probe(dir, &p->fs);
+	if (r == -ENOENT && !create)
+		return 0;
 	if (r)
 		return r;
 	snprintf(p->rel, sizeof(p->rel), "redirect/%s", p->dev.name);
@@ -425,7 +435,7 @@ out:
 }
 
 static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opts *opts,
-		     struct xctl_err *err)
+		     bool create, struct xctl_err *err)
 {
 	int r;
 
@@ -435,7 +445,7 @@ static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opt
 		return r;
 	p->st.ifindex = (uint32_t)ifindex;
 	snprintf(p->st.ifname, sizeof(p->st.ifname), "%s", p->dev.name);
-	return open_paths(p, opts, err);
+	return open_paths(p, opts, create, err);
 }
 
 int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
@@ -449,7 +459,7 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 	int r;
 
 	*report = NULL;
-	r = plan_init(&p, ifindex, opts, err);
+	r = plan_init(&p, ifindex, opts, !dry, err);
 	if (r)
 		return r;
 	r = plan_channels(&p, rings, err);
@@ -491,7 +501,7 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 	int r;
 
 	*report = NULL;
-	r = plan_init(&p, ifindex, opts, err);
+	r = plan_init(&p, ifindex, opts, false, err);
 	if (r)
 		return r;
 	r = read_state(p.state_pin, &p.st, NULL);
@@ -504,6 +514,13 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			xctl_err_why(err, "the record at %s is unreadable (%s)", p.state_pin,
 				     strerror(-r));
 		}
+		return r;
+	}
+	if (p.st.ifindex != (uint32_t)ifindex) {
+		r = xctl_errf(err, ESTALE, "cannot tear down %s", p.dev.name);
+		xctl_err_why(err, "the record at %s is of ifindex %u (%s), a device since renamed or removed",
+			     p.dir, p.st.ifindex, p.st.ifname);
+		xctl_err_hint(err, "remove %s by hand after checking the device", p.dir);
 		return r;
 	}
 	if (p.st.helper_ifindex) {
@@ -629,7 +646,7 @@ static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 	json_t *o, *helper = json_null(), *rec;
 	struct plan p;
 
-	if (plan_init(&p, ifindex, opts, err))
+	if (plan_init(&p, ifindex, opts, false, err))
 		return NULL;
 	if (is_veth(&p.dev) && p.dev.link_ifindex && !p.dev.link_other_netns)
 		xdp_dev_get(p.dev.link_ifindex, &peer, NULL);
