@@ -37,6 +37,7 @@ struct xctl_redirect_state {
 	uint32_t ring_prev;
 	uint32_t ring_new;
 	uint64_t setup_time;
+	uint32_t complete;		/* 0 while setup is still changing things */
 };
 
 /* What redirect and attach need to know about one device. */

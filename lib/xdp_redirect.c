@@ -8,8 +8,9 @@
  *           on the veth peer or on the device itself; absent when none was
  *           needed
  *   state   a pinned one-entry array map (BTF: struct xctl_redirect_state)
- *           holding the previous channel/ring values; written last, so its
- *           presence marks a complete setup
+ *           holding the previous channel/ring values; pinned before the
+ *           first change with complete = 0 and set complete when setup
+ *           succeeded, so a setup killed half-way can still be torn down
  *
  * setup validates everything before changing anything and undoes what it did
  * when a later step fails; teardown restores from the record, from any later
@@ -114,7 +115,7 @@ static int read_state(const char *path, struct xctl_redirect_state *st, int *map
 		goto out;
 	}
 	if (info.type != BPF_MAP_TYPE_ARRAY || info.key_size != 4 ||
-	    info.value_size < offsetof(struct xctl_redirect_state, setup_time)) {
+	    info.value_size < offsetof(struct xctl_redirect_state, complete)) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -361,7 +362,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 	struct xdp_pass *skel;
 	struct xdp_dev now;
 	uint32_t key = 0;
-	int r, fd;
+	int r, fd, sfd;
 
 	skel = xdp_pass__open_and_load();
 	if (!skel) {
@@ -374,6 +375,19 @@ static int apply(struct plan *p, struct xctl_err *err)
 	r = xctl_bpffs_mkdir(&p->fs, p->rel, err);
 	if (r)
 		goto out;
+	/*
+	 * Record first, marked incomplete: if this process dies half-way,
+	 * teardown still knows what to restore.
+	 */
+	p->st.version = XCTL_REDIRECT_STATE_VERSION;
+	p->st.setup_time = (uint64_t)time(NULL);
+	p->st.complete = 0;
+	sfd = bpf_map__fd(skel->maps.redir_state);
+	if (bpf_map_update_elem(sfd, &key, &p->st, 0) || bpf_obj_pin(sfd, p->state_pin)) {
+		r = xctl_errf(err, errno, "cannot record the setup at %s", p->state_pin);
+		rmdir(p->dir);
+		goto out;
+	}
 	if (p->st.chan) {
 		r = set_chan(p->dev.ifindex, p->st.chan, p->st.chan_new, err);
 		if (r) {
@@ -418,10 +432,8 @@ static int apply(struct plan *p, struct xctl_err *err)
 		xctl_err_why(err, "%s cannot be an XDP redirect target", drv_name(&p->dev));
 		goto fail;
 	}
-	p->st.version = XCTL_REDIRECT_STATE_VERSION;
-	p->st.setup_time = (uint64_t)time(NULL);
-	fd = bpf_map__fd(skel->maps.redir_state);
-	if (bpf_map_update_elem(fd, &key, &p->st, 0) || bpf_obj_pin(fd, p->state_pin)) {
+	p->st.complete = 1;
+	if (bpf_map_update_elem(sfd, &key, &p->st, 0)) {
 		r = xctl_errf(err, errno, "cannot record the setup at %s", p->state_pin);
 		goto fail;
 	}
@@ -476,7 +488,10 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 	/* After validation, so a bad request names its bad part first. */
 	if (!read_state(p.state_pin, &old, NULL)) {
 		r = xctl_errf(err, EEXIST, "cannot set up %s", p.dev.name);
-		xctl_err_why(err, "it is already set up by xctl (%s)", p.dir);
+		if (old.complete)
+			xctl_err_why(err, "it is already set up by xctl (%s)", p.dir);
+		else
+			xctl_err_why(err, "an earlier setup was interrupted (%s)", p.dir);
 		xctl_err_hint(err, "run 'xctl xdp redirect teardown %s' first", p.dev.name);
 		return r;
 	}

@@ -33,6 +33,7 @@ struct xctl_redirect_state {
 	__u32 ring_prev;
 	__u32 ring_new;
 	__u64 setup_time;		/* CLOCK_REALTIME seconds */
+	__u32 complete;			/* 0 while setup is still changing things */
 };
 
 struct {
