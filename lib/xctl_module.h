@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Modules: insmod/lsmod/modinfo/rmmod for struct_ops objects (DESIGN.md §5).
+ *
+ * A module is a struct_ops object whose maps are registered through links
+ * pinned in bpffs:
+ *
+ *   <bpffs>/xctl/modules/<NAME>/
+ *       <map name>   one pinned struct_ops link per struct_ops map
+ *       meta         pinned BTF-described array map (one entry): module
+ *                    name, object path and sha256, parameters, load time,
+ *                    loader uid, xctl version; written last, so its
+ *                    presence marks a complete load
+ *
+ * The registration lives exactly as long as the pinned links, so a load that
+ * fails (or is killed) leaves nothing registered, or a directory without
+ * `meta` that list reports as incomplete and unload removes.
+ */
+#ifndef XCTL_MODULE_H
+#define XCTL_MODULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+struct xctl_err;
+struct xctl_bpffs;
+
+#define XCTL_MODULE_NAME_MAX	48
+#define XCTL_MODULE_SUBDIR	"modules"
+#define XCTL_MODULE_META	"meta"
+
+/* NAME matches [A-Za-z0-9_.-]{1,48} and does not start with '.'; -EINVAL. */
+int xctl_module_name_check(const char *name, struct xctl_err *err);
+/* Object basename without ".bpf.o" / ".o", checked as a module name. */
+int xctl_module_default_name(const char *obj_path, char *out, size_t len,
+			     struct xctl_err *err);
+
+struct xctl_module_load_opts {
+	size_t sz;
+	const char *name;		/* NULL: xctl_module_default_name() */
+	char *const *params;		/* "NAME=VALUE" strings */
+	size_t param_cnt;
+};
+
+/*
+ * Load OBJ, register every struct_ops map through a link pinned under the
+ * module directory, then write meta. All or nothing: on failure everything
+ * is unpinned and closed (the kernel unregisters) and the directory removed.
+ * -EEXIST when NAME is loaded or being loaded. The verifier log of a load
+ * failure is attached to err.
+ *
+ * Test hook: environment variable XCTL_TEST_PAUSE_AT=STEP stops the process
+ * (SIGSTOP) at STEP: "reserved", "loaded", "registered:<map>",
+ * "pinned:<map>", "meta", and for reload "swapped:<map>".
+ */
+int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
+		     const struct xctl_module_load_opts *opts,
+		     struct xctl_err *err);
+
+/*
+ * Replace the implementation of loaded module NAME with OBJ: same struct_ops
+ * map names and kinds required; each link is swapped with BPF_LINK_UPDATE +
+ * BPF_F_REPLACE, swaps already done are reverted when one fails, and meta is
+ * rewritten last. opts->name is ignored.
+ */
+int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
+		       const char *obj_path,
+		       const struct xctl_module_load_opts *opts,
+		       struct xctl_err *err);
+
+struct xctl_module_unload_opts {
+	size_t sz;
+	bool force;			/* unload even while in use */
+};
+
+/*
+ * Detach the links (where the kernel supports it), remove the pins and the
+ * directory. -EBUSY (err says what uses it) while any struct_ops of the
+ * module has users beyond its links, or one of its tcp CAs is the current
+ * netns's default, unless force. -ENOENT for an unknown module. Incomplete
+ * modules are removed.
+ */
+int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
+		       const struct xctl_module_unload_opts *opts,
+		       struct xctl_err *err);
+
+/*
+ * lsmod: array of {name, state, object, sha256, loaded_at, params,
+ * struct_ops: [{kind, ops_name, map_id, link_id, users}], users}; state is
+ * "loaded", "incomplete", "detached" or, for struct_ops registered outside
+ * xctl, "unmanaged".
+ */
+int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
+		     struct xctl_err *err);
+
+/* True if <bpffs>/xctl/modules/NAME exists (complete or not). */
+bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name);
+
+/* modinfo of a loaded module (parameter values read back from the kernel). */
+int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
+		     json_t **out, struct xctl_err *err);
+/* modinfo of an object file (values null). */
+int xctl_module_obj_info(const char *obj_path, json_t **out,
+			 struct xctl_err *err);
+
+#endif /* XCTL_MODULE_H */
