@@ -89,7 +89,7 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
  * lsmod: array of {name, state, object, sha256, loaded_at, params,
  * struct_ops: [{kind, ops_name, map_id, link_id, users}], users}; state is
  * "loaded", "incomplete", "detached" or, for struct_ops registered outside
- * xctl, "unmanaged".
+ * xctl, "unmanaged". fs may be NULL (no bpffs: only unmanaged entries).
  */
 int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 		     struct xctl_err *err);

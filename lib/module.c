@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Module load and reload: register a struct_ops object's maps through links
+ * pinned under <bpffs>/xctl/modules/NAME/, all or nothing.
+ *
+ * Load order, and what a crash at each point leaves behind:
+ *   1. mkdir NAME (atomic reservation)      -> empty dir: incomplete
+ *   2. load the object (maps READY)         -> nothing registered
+ *   3. per map: create link, pin it         -> an unpinned link dies with the
+ *                                              process; pinned ones are listed
+ *                                              as an incomplete module
+ *   4. create meta, pin it                  -> complete
+ * Failures roll back in reverse: unpin, close (the kernel unregisters), rmdir.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "module_priv.h"
+
+bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name)
+{
+	struct xctl_err ign = {};
+	char dir[PATH_MAX];
+	struct stat st;
+
+	return !mod_dir(fs, name, dir, sizeof(dir), &ign) && !stat(dir, &st) &&
+	       S_ISDIR(st.st_mode);
+}
+
+void mod_test_pause(const char *step, const char *arg)
+{
+	const char *want = getenv("XCTL_TEST_PAUSE_AT");
+	char full[128];
+
+	if (!want)
+		return;
+	snprintf(full, sizeof(full), "%s%s%s", step, arg ? ":" : "", arg ?: "");
+	if (!strcmp(want, full))
+		raise(SIGSTOP);
+}
+
+struct param_ctx {
+	char *const *kv;
+	size_t n;
+};
+
+/* prepare callback: write NAME=VALUE parameters into the .rodata image. */
+static int set_params(struct bpf_object *obj, void *ctx, struct xctl_err *err)
+{
+	const struct param_ctx *pc = ctx;
+	struct bpf_map *ro;
+	const void *init;
+	size_t size = 0;
+	void *copy;
+	int r;
+
+	if (!pc->n)
+		return 0;
+	ro = mod_rodata_map(obj);
+	if (!ro)
+		return mod_params_set(NULL, 0, NULL, 0, pc->kv, pc->n, err);
+	init = bpf_map__initial_value(ro, &size);
+	copy = init ? malloc(size) : NULL;
+	if (!copy)
+		return xctl_errf(err, ENOMEM, "cannot set parameters");
+	memcpy(copy, init, size);
+	r = mod_params_set(bpf_object__btf(obj), bpf_map__btf_value_type_id(ro),
+			   copy, size, pc->kv, pc->n, err);
+	if (!r && bpf_map__set_initial_value(ro, copy, size))
+		r = xctl_errf(err, errno, "cannot set parameters in %s", bpf_map__name(ro));
+	free(copy);
+	return r;
+}
+
+/* Open OBJ with parameters applied; refuse map names that clash with meta. */
+static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
+		    struct param_ctx *pc, struct xctl_sops_obj **o,
+		    struct xctl_err *err)
+{
+	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = set_params, .prepare_ctx = pc);
+	size_t i;
+	int r;
+
+	pc->kv = XCTL_OPT(opts, params, NULL);
+	pc->n = pc->kv ? XCTL_OPT(opts, param_cnt, 0) : 0;
+	r = xctl_sops_obj_open(path, &oo, o, err);
+	if (r)
+		return r;
+	for (i = 0; i < xctl_sops_obj_map_cnt(*o); i++) {
+		if (strcmp(bpf_map__name(xctl_sops_obj_map(*o, i)), XCTL_MODULE_META))
+			continue;
+		xctl_sops_obj_close(*o);
+		*o = NULL;
+		r = xctl_errf(err, EINVAL, "cannot load %s as a module", path);
+		xctl_err_why(err, "its struct_ops map is named '%s', which xctl uses for "
+			     "the module's metadata", XCTL_MODULE_META);
+		xctl_err_hint(err, "rename the map");
+		return r;
+	}
+	return 0;
+}
+
+/* Remove what a failed load created, newest first. */
+static void rollback(const char *dir, struct xctl_sops_obj *o, const int *links,
+		     const bool *pinned, size_t cnt)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = cnt; i-- > 0;) {
+		if (pinned[i]) {
+			mod_path(path, sizeof(path), dir, bpf_map__name(xctl_sops_obj_map(o, i)));
+			unlink(path);
+		}
+		if (links[i] >= 0)
+			close(links[i]);	/* last reference: unregistered */
+	}
+	rmdir(dir);
+}
+
+static int pin_meta(const char *dir, const char *name, const char *obj_path,
+		    const char *sha, const struct xctl_module_load_opts *opts,
+		    struct xctl_err *err)
+{
+	char path[PATH_MAX];
+	struct mod_meta m;
+	json_t *given;
+	int fd, r;
+
+	given = mod_params_given(XCTL_OPT(opts, params, NULL),
+				 XCTL_OPT(opts, params, NULL) ? XCTL_OPT(opts, param_cnt, 0) : 0);
+	r = mod_meta_fill(&m, name, obj_path, sha, given, err);
+	json_decref(given);
+	if (r)
+		return r;
+	fd = mod_meta_create(&m, err);
+	if (fd < 0)
+		return fd;
+	mod_test_pause("meta", NULL);
+	mod_path(path, sizeof(path), dir, XCTL_MODULE_META);
+	r = bpf_obj_pin(fd, path);
+	if (r)
+		r = xctl_errf(err, errno, "cannot pin module meta at %s", path);
+	close(fd);
+	return r;
+}
+
+int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
+		     const struct xctl_module_load_opts *opts,
+		     struct xctl_err *err)
+{
+	const char *name = XCTL_OPT(opts, name, NULL);
+	char dir[PATH_MAX], path[PATH_MAX], defname[64], sha[65];
+	struct xctl_sops_obj *o = NULL;
+	struct param_ctx pc;
+	bool *pinned = NULL;
+	int *links = NULL;
+	size_t i, cnt;
+	int r, fd;
+
+	if (!name) {
+		r = xctl_module_default_name(obj_path, defname, sizeof(defname), err);
+		if (r) {
+			xctl_err_hint(err, "give one with 'name NAME'");
+			return r;
+		}
+		name = defname;
+	}
+	r = mod_dir(fs, name, dir, sizeof(dir), err) ?:
+	    mod_sha256_file(obj_path, sha, err) ?:
+	    open_obj(obj_path, opts, &pc, &o, err);
+	if (r)
+		return r;
+	cnt = xctl_sops_obj_map_cnt(o);
+	links = malloc(cnt * sizeof(*links));
+	pinned = calloc(cnt, sizeof(*pinned));
+	if (!links || !pinned) {
+		r = xctl_errf(err, ENOMEM, "cannot load module %s", name);
+		goto out;
+	}
+	for (i = 0; i < cnt; i++)
+		links[i] = -1;
+
+	r = xctl_bpffs_mkdir(fs, XCTL_MODULE_SUBDIR, err);
+	if (r)
+		goto out;
+	if (mkdir(dir, 0700)) {
+		r = xctl_errf(err, errno, "cannot reserve module name %s", name);
+		if (errno == EEXIST) {
+			xctl_err_why(err, "module %s is loaded or being loaded", name);
+			xctl_err_hint(err, "unload it first, or choose another name with 'name NAME'");
+		}
+		goto out;
+	}
+	mod_test_pause("reserved", NULL);
+
+	r = xctl_sops_obj_load(o, err);
+	if (r)
+		goto fail;
+	mod_test_pause("loaded", NULL);
+	for (i = 0; i < cnt; i++) {
+		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
+
+		fd = xctl_sops_link_create(bpf_map__fd(xctl_sops_obj_map(o, i)), err);
+		if (fd < 0) {
+			r = fd;
+			goto fail;
+		}
+		links[i] = fd;
+		mod_test_pause("registered", map);
+		mod_path(path, sizeof(path), dir, map);
+		if (bpf_obj_pin(fd, path)) {
+			r = xctl_errf(err, errno, "cannot pin the link of %s at %s", map, path);
+			goto fail;
+		}
+		pinned[i] = true;
+		mod_test_pause("pinned", map);
+	}
+	r = pin_meta(dir, name, obj_path, sha, opts, err);
+	if (r)
+		goto fail;
+	for (i = 0; i < cnt; i++)
+		close(links[i]);	/* the pins keep them */
+	goto out;
+fail:
+	rollback(dir, o, links, pinned, cnt);
+out:
+	free(links);
+	free(pinned);
+	xctl_sops_obj_close(o);
+	return r;
+}
+
+/* One struct_ops link of a loaded module, as found in its directory. */
+struct old_link {
+	char map[NAME_MAX + 1];
+	int link_fd;
+	int old_map_fd;
+	uint32_t map_id;
+	int new_map_fd;
+	bool swapped;
+};
+
+/* Open the module's link pins; fills *links (malloc'd) and *cnt. */
+static int open_links(const char *dir, const char *name, struct old_link **links,
+		      size_t *cnt, struct xctl_err *err)
+{
+	struct old_link *l = NULL, *tmp;
+	char path[PATH_MAX];
+	uint32_t link_id;
+	struct dirent **ents;
+	size_t n = 0;
+	int i, ne, r = 0;
+
+	ne = scandir(dir, &ents, NULL, alphasort);
+	if (ne < 0)
+		return xctl_errf(err, errno, "cannot read module %s (%s)", name, dir);
+	for (i = 0; i < ne; i++) {
+		const char *e = ents[i]->d_name;
+
+		if (r || !strcmp(e, ".") || !strcmp(e, "..") || !strcmp(e, XCTL_MODULE_META))
+			continue;
+		tmp = realloc(l, (n + 1) * sizeof(*l));
+		if (!tmp) {
+			r = xctl_errf(err, ENOMEM, "cannot read module %s", name);
+			continue;
+		}
+		l = tmp;
+		memset(&l[n], 0, sizeof(l[n]));
+		snprintf(l[n].map, sizeof(l[n].map), "%s", e);
+		l[n].old_map_fd = l[n].new_map_fd = -1;
+		mod_path(path, sizeof(path), dir, e);
+		l[n].link_fd = bpf_obj_get(path);
+		n++;
+		if (l[n - 1].link_fd < 0) {
+			r = xctl_errf(err, errno, "cannot open the link pinned at %s", path);
+			continue;
+		}
+		if (xctl_sops_link_map_id(l[n - 1].link_fd, &l[n - 1].map_id, &link_id) ||
+		    !l[n - 1].map_id) {
+			r = xctl_errf(err, ENOLINK, "module %s is not fully registered", name);
+			xctl_err_why(err, "the link of %s is detached or not a struct_ops link", e);
+			xctl_err_hint(err, "unload it and load it again");
+			continue;
+		}
+		l[n - 1].old_map_fd = bpf_map_get_fd_by_id(l[n - 1].map_id);
+		if (l[n - 1].old_map_fd < 0)
+			r = xctl_errf(err, errno, "cannot open struct_ops map %u of %s",
+				      l[n - 1].map_id, e);
+	}
+	for (i = 0; i < ne; i++)
+		free(ents[i]);
+	free(ents);
+	*links = l;
+	*cnt = n;
+	return r;
+}
+
+static void close_links(struct old_link *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (l[i].link_fd >= 0)
+			close(l[i].link_fd);
+		if (l[i].old_map_fd >= 0)
+			close(l[i].old_map_fd);
+	}
+	free(l);
+}
+
+/* Same map names and kinds; for tcp CAs also the same .name (kernel rule). */
+static int match_maps(const char *name, struct old_link *l, size_t n,
+		      struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	char kind[64];
+	size_t i, j;
+	int r;
+
+	if (n != xctl_sops_obj_map_cnt(o)) {
+		r = xctl_errf(err, EINVAL, "cannot reload module %s", name);
+		xctl_err_why(err, "it has %zu struct_ops maps, the new object %zu",
+			     n, xctl_sops_obj_map_cnt(o));
+		return r;
+	}
+	for (j = 0; j < n; j++) {
+		struct bpf_map *m = xctl_sops_obj_map(o, j);
+
+		for (i = 0; i < n && strcmp(l[i].map, bpf_map__name(m)); i++)
+			;
+		if (i == n) {
+			r = xctl_errf(err, EINVAL, "cannot reload module %s", name);
+			xctl_err_why(err, "the new object's struct_ops map %s is not one of "
+				     "the module's", bpf_map__name(m));
+			xctl_err_hint(err, "reload needs the same struct_ops map names");
+			return r;
+		}
+		r = mod_kern_sops_kind(l[i].map_id, kind, sizeof(kind), err);
+		if (r)
+			return r;
+		if (strcmp(kind, xctl_sops_obj_kind(o, j))) {
+			r = xctl_errf(err, EINVAL, "cannot reload module %s", name);
+			xctl_err_why(err, "map %s is a %s in the module but a %s in the new object",
+				     l[i].map, kind, xctl_sops_obj_kind(o, j));
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Undo the swaps done so far (best effort: each restores the old map). */
+static void revert_swaps(struct old_link *l, size_t n)
+{
+	struct xctl_err ign = {};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!l[i].swapped)
+			continue;
+		if (!xctl_sops_link_update(l[i].link_fd, l[i].old_map_fd, l[i].new_map_fd, &ign))
+			l[i].swapped = false;
+		xctl_err_reset(&ign);
+	}
+}
+
+/* Explain the kernel's refusals of a struct_ops link update. */
+static void swap_hint(struct xctl_err *err, struct xctl_sops_obj *o,
+		      const char *map, int r)
+{
+	const char *kind = "";
+	size_t i;
+
+	for (i = 0; i < xctl_sops_obj_map_cnt(o); i++)
+		if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, i)), map))
+			kind = xctl_sops_obj_kind(o, i);
+	if (err->hint[0])
+		return;
+	if (r == -EOPNOTSUPP)
+		xctl_err_hint(err, "the kernel cannot replace a %s in place; nothing was "
+			      "changed (unload and load the module instead)", kind);
+	else if (r == -EINVAL && !strcmp(kind, "tcp_congestion_ops"))
+		xctl_err_hint(err, "a tcp_congestion_ops keeps its .name across a reload; "
+			      "nothing was changed");
+}
+
+int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
+		       const char *obj_path,
+		       const struct xctl_module_load_opts *opts,
+		       struct xctl_err *err)
+{
+	char dir[PATH_MAX], meta[PATH_MAX], sha[65];
+	struct xctl_sops_obj *o = NULL;
+	struct old_link *l = NULL;
+	struct param_ctx pc;
+	struct mod_meta m;
+	json_t *given;
+	size_t i, n = 0;
+	struct stat st;
+	int r;
+
+	r = mod_dir(fs, name, dir, sizeof(dir), err);
+	if (r)
+		return r;
+	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
+	if (stat(dir, &st)) {
+		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
+		xctl_err_hint(err, "load it with 'xctl module load OBJ name %s'", name);
+		return r;
+	}
+	if (stat(meta, &st)) {
+		r = xctl_errf(err, ENOENT, "cannot reload module %s", name);
+		xctl_err_why(err, "its load did not complete (no meta)");
+		xctl_err_hint(err, "unload it and load it again");
+		return r;
+	}
+	r = mod_sha256_file(obj_path, sha, err) ?:
+	    open_obj(obj_path, opts, &pc, &o, err) ?:
+	    open_links(dir, name, &l, &n, err) ?:
+	    match_maps(name, l, n, o, err) ?:
+	    xctl_sops_obj_load(o, err);
+	if (r)
+		goto out;
+	/* Refresh the new fds: loading may have recreated the maps. */
+	for (i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (!strcmp(l[i].map, bpf_map__name(xctl_sops_obj_map(o, j))))
+				l[i].new_map_fd = bpf_map__fd(xctl_sops_obj_map(o, j));
+	}
+	for (i = 0; i < n; i++) {
+		r = xctl_sops_link_update(l[i].link_fd, l[i].new_map_fd, l[i].old_map_fd, err);
+		if (r) {
+			revert_swaps(l, n);
+			swap_hint(err, o, l[i].map, r);
+			goto out;
+		}
+		l[i].swapped = true;
+		mod_test_pause("swapped", l[i].map);
+	}
+	given = mod_params_given(pc.kv, pc.n);
+	r = mod_meta_fill(&m, name, obj_path, sha, given, err) ?:
+	    mod_meta_update(meta, &m, err);
+	json_decref(given);
+	if (r)
+		revert_swaps(l, n);
+out:
+	close_links(l, n);
+	xctl_sops_obj_close(o);
+	return r;
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * modinfo: what an object file would load, or what a loaded module runs
+ * with. Parameter defaults, program sections and the license come from the
+ * object file (for a loaded module: the file recorded in meta, if its sha256
+ * still matches); parameter values and program ids from the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "module_priv.h"
+
+/* The object's "license" section as a string, or JSON null. */
+static json_t *elf_license(const char *path)
+{
+	json_t *lic = NULL;
+	Elf_Scn *scn = NULL;
+	Elf_Data *d;
+	size_t shstrndx;
+	GElf_Shdr sh;
+	const char *n;
+	Elf *e;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return json_null();
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return json_null();
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e && !elf_getshdrstrndx(e, &shstrndx)) {
+		while (!lic && (scn = elf_nextscn(e, scn))) {
+			if (!gelf_getshdr(scn, &sh))
+				break;
+			n = elf_strptr(e, shstrndx, sh.sh_name);
+			if (!n || strcmp(n, "license"))
+				continue;
+			d = elf_getdata(scn, NULL);
+			if (d && d->d_buf && d->d_size)
+				lic = json_stringn_nocheck(d->d_buf,
+							   strnlen(d->d_buf, d->d_size));
+		}
+	}
+	elf_end(e);
+	close(fd);
+	return lic ?: json_null();
+}
+
+/* [{map, kind, ops_name}] of an opened object. */
+static json_t *obj_sops_json(struct xctl_sops_obj *o)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < xctl_sops_obj_map_cnt(o); i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?}",
+			"map", bpf_map__name(xctl_sops_obj_map(o, i)),
+			"kind", xctl_sops_obj_kind(o, i),
+			"ops_name", xctl_sops_obj_ops_name(o, i)));
+	return arr;
+}
+
+/* Merge the object's parameter defaults (its .rodata image) into arr. */
+static int obj_defaults(struct xctl_sops_obj *o, json_t *arr, struct xctl_err *err)
+{
+	struct bpf_object *obj = xctl_sops_obj_bpf(o);
+	struct bpf_map *ro = mod_rodata_map(obj);
+	const void *init;
+	size_t size = 0;
+
+	if (!ro)
+		return 0;
+	init = bpf_map__initial_value(ro, &size);
+	return mod_params_merge(arr, bpf_object__btf(obj), bpf_map__btf_value_type_id(ro),
+				init, size, "default", err);
+}
+
+/* The object's program of (possibly truncated) kernel name `name`. */
+static struct bpf_program *find_prog(struct xctl_sops_obj *o, const char *name)
+{
+	struct bpf_program *p;
+
+	if (!o || !name)
+		return NULL;
+	bpf_object__for_each_program(p, xctl_sops_obj_bpf(o))
+		if (!strncmp(bpf_program__name(p), name, BPF_OBJ_NAME_LEN - 1))
+			return p;
+	return NULL;
+}
+
+int xctl_module_obj_info(const char *obj_path, json_t **out,
+			 struct xctl_err *err)
+{
+	struct xctl_sops_obj *o = NULL;
+	json_t *params, *progs, *doc;
+	struct bpf_program *p;
+	char sha[65], real[PATH_MAX];
+	int r;
+
+	*out = NULL;
+	r = mod_sha256_file(obj_path, sha, err) ?:
+	    xctl_sops_obj_open(obj_path, NULL, &o, err);
+	if (r)
+		return r;
+	if (!realpath(obj_path, real))
+		snprintf(real, sizeof(real), "%s", obj_path);
+	params = json_array();
+	r = obj_defaults(o, params, err);
+	if (r) {
+		json_decref(params);
+		xctl_sops_obj_close(o);
+		return r;
+	}
+	progs = json_array();
+	bpf_object__for_each_program(p, xctl_sops_obj_bpf(o))
+		json_array_append_new(progs, json_pack("{s:s, s:s}",
+			"name", bpf_program__name(p),
+			"section", bpf_program__section_name(p)));
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "object", real,
+			"sha256", sha, "license", elf_license(obj_path),
+			"struct_ops", obj_sops_json(o), "parameters", params,
+			"programs", progs);
+	xctl_sops_obj_close(o);
+	*out = doc;
+	return doc ? 0 : xctl_errf(err, ENOMEM, "cannot describe %s", obj_path);
+}
+
+/* The module's object file, if it still is what was loaded; NULL otherwise. */
+static struct xctl_sops_obj *module_obj(const struct mod_state *s, const char **path)
+{
+	const char *want = s->meta ? json_string_value(json_object_get(s->meta, "sha256")) : NULL;
+	struct xctl_sops_obj *o = NULL;
+	struct xctl_err ign = {};
+	char sha[65];
+
+	*path = s->meta ? json_string_value(json_object_get(s->meta, "object")) : NULL;
+	if (!*path || !want || mod_sha256_file(*path, sha, &ign) || strcmp(sha, want) ||
+	    xctl_sops_obj_open(*path, NULL, &o, &ign))
+		o = NULL;
+	xctl_err_reset(&ign);
+	return o;
+}
+
+static json_t *module_progs(const struct mod_state *s, struct xctl_sops_obj *o)
+{
+	struct xctl_err ign = {};
+	struct bpf_program *bp;
+	json_t *arr = json_array(), *e;
+	struct mod_prog *progs;
+	size_t i, j, n;
+
+	for (i = 0; i < s->cnt; i++) {
+		if (!s->links[i].map_id ||
+		    mod_kern_sops_progs(s->links[i].map_id, &progs, &n, &ign))
+			continue;
+		for (j = 0; j < n; j++) {
+			e = mod_kern_prog_json(&progs[j]);
+			bp = find_prog(o, json_string_value(json_object_get(e, "name")));
+			json_object_set_new(e, "section",
+					    bp ? json_string(bpf_program__section_name(bp))
+					       : json_null());
+			if (bp)
+				json_object_set_new(e, "name", json_string(bpf_program__name(bp)));
+			json_object_set_new(e, "map", json_string(s->links[i].map));
+			json_array_append_new(arr, e);
+		}
+		free(progs);
+	}
+	xctl_err_reset(&ign);
+	return arr;
+}
+
+int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
+		     json_t **out, struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	struct xctl_sops_obj *o;
+	json_t *params, *doc;
+	const char *path;
+	struct mod_state s;
+	json_int_t users;
+	int r;
+
+	*out = NULL;
+	r = mod_state_read(fs, name, &s, err);
+	if (r)
+		return r;
+	r = xctl_sops_list_get(&inv, fs, err);
+	if (r) {
+		mod_state_free(&s);
+		return r;
+	}
+	o = module_obj(&s, &path);
+	params = json_array();
+	if (o && obj_defaults(o, params, err))
+		xctl_err_reset(err);
+	mod_state_params(&s, params);
+	doc = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+			"name", s.name, "state", mod_state_name(&s),
+			"bpffs_path", s.dir,
+			"object", mod_meta_field(&s, "object"),
+			"sha256", mod_meta_field(&s, "sha256"),
+			"loaded_at", mod_meta_field(&s, "loaded_at_rfc3339"),
+			"loaded_by_uid", mod_meta_field(&s, "uid"),
+			"xctl_version", mod_meta_field(&s, "xctl_version"),
+			"license", o ? elf_license(path) : json_null());
+	if (doc) {
+		json_object_set_new(doc, "struct_ops", mod_state_sops_json(&s, &inv, &users));
+		json_object_set_new(doc, "users", json_integer(users));
+		json_object_set_new(doc, "parameters", params);
+		json_object_set_new(doc, "programs", module_progs(&s, o));
+	} else {
+		json_decref(params);
+	}
+	xctl_sops_obj_close(o);
+	xctl_sops_list_free(&inv);
+	mod_state_free(&s);
+	*out = doc;
+	return doc ? 0 : xctl_errf(err, ENOMEM, "cannot describe module %s", name);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Loaded modules as found in bpffs: lsmod (list) and rmmod (unload).
+ * A module's state comes from its directory: no meta -> incomplete; a link
+ * whose map the kernel detached -> detached; otherwise loaded.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include "module_priv.h"
+
+void mod_state_free(struct mod_state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cnt; i++)
+		if (s->links[i].fd >= 0)
+			close(s->links[i].fd);
+	free(s->links);
+	json_decref(s->meta);
+	memset(s, 0, sizeof(*s));
+}
+
+int mod_state_read(const struct xctl_bpffs *fs, const char *name,
+		   struct mod_state *s, struct xctl_err *err)
+{
+	struct mod_link *tmp, *k;
+	struct dirent **ents;
+	char path[PATH_MAX];
+	int i, ne, r = 0;
+
+	memset(s, 0, sizeof(*s));
+	r = mod_dir(fs, name, s->dir, sizeof(s->dir), err);
+	if (r)
+		return r;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	ne = scandir(s->dir, &ents, NULL, alphasort);
+	if (ne < 0) {
+		r = xctl_errf(err, errno, "module %s is not loaded", name);
+		if (errno != ENOENT)
+			xctl_err_why(err, "cannot read %s: %s", s->dir, strerror(errno));
+		return r;
+	}
+	for (i = 0; i < ne; i++) {
+		const char *e = ents[i]->d_name;
+
+		if (r || !strcmp(e, ".") || !strcmp(e, ".."))
+			continue;
+		if (!mod_path(path, sizeof(path), s->dir, e))
+			continue;
+		if (!strcmp(e, XCTL_MODULE_META)) {
+			s->has_meta = true;
+			/* Unreadable meta: reported as null fields, not a failure. */
+			if (mod_meta_read(path, &s->meta, err))
+				xctl_err_reset(err);
+			continue;
+		}
+		tmp = realloc(s->links, (s->cnt + 1) * sizeof(*tmp));
+		if (!tmp) {
+			r = xctl_errf(err, ENOMEM, "cannot read module %s", name);
+			continue;
+		}
+		s->links = tmp;
+		k = &s->links[s->cnt++];
+		memset(k, 0, sizeof(*k));
+		snprintf(k->map, sizeof(k->map), "%s", e);
+		k->fd = bpf_obj_get(path);
+		if (k->fd < 0 || xctl_sops_link_map_id(k->fd, &k->map_id, &k->link_id))
+			k->bad = true;
+	}
+	for (i = 0; i < ne; i++)
+		free(ents[i]);
+	free(ents);
+	if (r)
+		mod_state_free(s);
+	return r;
+}
+
+const char *mod_state_name(const struct mod_state *s)
+{
+	size_t i;
+
+	if (!s->has_meta)
+		return "incomplete";
+	for (i = 0; i < s->cnt; i++)
+		if (s->links[i].bad || !s->links[i].map_id)
+			return "detached";
+	return s->cnt ? "loaded" : "detached";
+}
+
+/* The netns's default tcp CA (net.ipv4.tcp_congestion_control). */
+static void default_ca(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* A tcp CA that is this netns's default: sockets created here will use it. */
+static bool is_default_ca(const struct xctl_sops_map *m, const char *ca)
+{
+	return !strcmp(m->kind, "tcp_congestion_ops") && m->has_ops_name &&
+	       !strcmp(m->ops_name, ca);
+}
+
+static const struct xctl_sops_map *inv_find(const struct xctl_sops_list *inv,
+					    uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; inv && id && i < inv->cnt; i++)
+		if (inv->maps[i].id == id)
+			return &inv->maps[i];
+	return NULL;
+}
+
+json_t *mod_meta_field(const struct mod_state *s, const char *key)
+{
+	json_t *v = s->meta ? json_object_get(s->meta, key) : NULL;
+
+	return v ? json_incref(v) : json_null();
+}
+
+/* [{map, kind, ops_name, map_id, link_id, users}] and their users' sum. */
+json_t *mod_state_sops_json(const struct mod_state *s,
+			    const struct xctl_sops_list *inv, json_int_t *users)
+{
+	const struct xctl_sops_map *m;
+	json_t *arr = json_array(), *e;
+	char ca[64];
+	size_t i;
+
+	*users = 0;
+	default_ca(ca, sizeof(ca));
+	for (i = 0; i < s->cnt; i++) {
+		const struct mod_link *k = &s->links[i];
+
+		m = inv_find(inv, k->map_id);
+		e = json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "map", k->map,
+			      "kind", m ? m->kind : NULL,
+			      "ops_name", m && m->has_ops_name ? m->ops_name : NULL,
+			      "map_id", (json_int_t)k->map_id,
+			      "link_id", (json_int_t)k->link_id,
+			      "users", (json_int_t)(m ? m->users : 0));
+		if (m)
+			*users += m->users;
+		if (m && is_default_ca(m, ca))
+			json_object_set_new(e, "netns_default", json_true());
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
+/*
+ * Parameters the module was loaded with: the names given at load (meta),
+ * values read back from the kernel's .rodata (the text given when that
+ * cannot be read).
+ */
+static json_t *given_params(const struct mod_state *s)
+{
+	json_t *given = NULL, *out = json_object(), *loaded = NULL, *v, *e;
+	const char *text, *key;
+	size_t i;
+
+	text = s->meta ? json_string_value(json_object_get(s->meta, "params")) : NULL;
+	if (text)
+		given = json_loads(text, 0, NULL);
+	if (!json_is_object(given)) {
+		json_decref(given);
+		return out;
+	}
+	loaded = json_array();
+	if (json_object_size(given))
+		mod_state_params(s, loaded);
+	json_object_foreach(given, key, v) {
+		json_t *val = NULL;
+
+		json_array_foreach(loaded, i, e)
+			if (!strcmp(json_string_value(json_object_get(e, "name")) ?: "", key))
+				val = json_object_get(e, "value");
+		json_object_set(out, key, val && !json_is_null(val) ? val : v);
+	}
+	json_decref(loaded);
+	json_decref(given);
+	return out;
+}
+
+int mod_state_params(const struct mod_state *s, json_t *arr)
+{
+	struct mod_prog *progs = NULL;
+	struct xctl_err ign = {};
+	struct btf *btf = NULL;
+	size_t i, n = 0, size;
+	void *image = NULL;
+	uint32_t sec;
+	int r = -ENOENT;
+
+	for (i = 0; i < s->cnt && r; i++) {
+		if (!s->links[i].map_id || mod_kern_sops_progs(s->links[i].map_id, &progs, &n, &ign))
+			continue;
+		r = mod_kern_rodata(progs, n, &btf, &sec, &image, &size, &ign);
+		free(progs);
+	}
+	if (!r) {
+		r = mod_params_merge(arr, btf, sec, image, size, "value", &ign);
+		btf__free(btf);
+		free(image);
+	}
+	xctl_err_reset(&ign);
+	return r;
+}
+
+static json_t *module_json(const struct mod_state *s, const struct xctl_sops_list *inv)
+{
+	json_int_t users;
+	json_t *sops = mod_state_sops_json(s, inv, &users);
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I}",
+			 "name", s->name, "state", mod_state_name(s),
+			 "object", mod_meta_field(s, "object"),
+			 "sha256", mod_meta_field(s, "sha256"),
+			 "loaded_at", mod_meta_field(s, "loaded_at_rfc3339"),
+			 "params", given_params(s),
+			 "struct_ops", sops, "users", users);
+}
+
+static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
+{
+	json_t *sops;
+
+	sops = json_pack("[{s:s, s:s?, s:I, s:o, s:I}]", "kind", m->kind,
+			 "ops_name", m->has_ops_name ? m->ops_name : NULL,
+			 "map_id", (json_int_t)m->id,
+			 "link_id", m->link_cnt ? json_integer(m->links[0].id) : json_null(),
+			 "users", (json_int_t)m->users);
+	if (sops && is_default_ca(m, ca))
+		json_object_set_new(json_array_get(sops, 0), "netns_default", json_true());
+	return json_pack("{s:s, s:s, s:n, s:n, s:n, s:{}, s:o, s:I}", "name", m->name,
+			 "state", "unmanaged", "object", "sha256", "loaded_at", "params",
+			 "struct_ops", sops, "users", (json_int_t)m->users);
+}
+
+int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
+		     struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	char dir[PATH_MAX], rel[64], ca[64];
+	struct dirent **ents = NULL;
+	uint32_t *owned = NULL, *tmp;
+	size_t nowned = 0, i, j;
+	struct mod_state s;
+	json_t *doc;
+	int ne = 0, r, k;
+
+	*out = NULL;
+	r = xctl_sops_list_get(&inv, fs, err);
+	if (r)
+		return r;
+	doc = json_array();
+	default_ca(ca, sizeof(ca));
+	snprintf(rel, sizeof(rel), "%s", XCTL_MODULE_SUBDIR);
+	if (fs && !xctl_bpffs_path(fs, rel, dir, sizeof(dir), err)) {
+		ne = scandir(dir, &ents, NULL, alphasort);
+		if (ne < 0)
+			ne = 0;	/* no module loaded yet */
+	}
+	xctl_err_reset(err);
+	for (k = 0; k < ne; k++) {
+		const char *name = ents[k]->d_name;
+
+		if (name[0] == '.' || mod_state_read(fs, name, &s, err)) {
+			xctl_err_reset(err);
+			continue;
+		}
+		json_array_append_new(doc, module_json(&s, &inv));
+		tmp = realloc(owned, (nowned + s.cnt + 1) * sizeof(*owned));
+		if (tmp) {
+			owned = tmp;
+			for (i = 0; i < s.cnt; i++)
+				owned[nowned++] = s.links[i].map_id;
+		}
+		mod_state_free(&s);
+	}
+	for (i = 0; i < inv.cnt; i++) {
+		const struct xctl_sops_map *m = &inv.maps[i];
+
+		for (j = 0; j < nowned && owned[j] != m->id; j++)
+			;
+		if (j == nowned && m->registered)
+			json_array_append_new(doc, unmanaged_json(m, ca));
+	}
+	for (k = 0; k < ne; k++)
+		free(ents[k]);
+	free(ents);
+	free(owned);
+	xctl_sops_list_free(&inv);
+	*out = doc;
+	return 0;
+}
+
+/* -EBUSY with what uses the module, or 0. */
+static int check_busy(const struct mod_state *s, const struct xctl_sops_list *inv,
+		      struct xctl_err *err)
+{
+	const struct xctl_sops_map *m;
+	char uses[400] = "", ca[64];
+	size_t i, n = 0;
+	int r;
+
+	default_ca(ca, sizeof(ca));
+	for (i = 0; i < s->cnt; i++) {
+		m = inv_find(inv, s->links[i].map_id);
+		if (!m)
+			continue;
+		if (m->users)
+			n += snprintf(uses + n, n < sizeof(uses) ? sizeof(uses) - n : 0,
+				      "%s%s %s has %u user%s%s", n ? "; " : "", m->kind,
+				      m->has_ops_name ? m->ops_name : m->name, m->users,
+				      m->users == 1 ? "" : "s",
+				      !strcmp(m->kind, "tcp_congestion_ops") ? " (sockets)" : "");
+		if (is_default_ca(m, ca))
+			n += snprintf(uses + n, n < sizeof(uses) ? sizeof(uses) - n : 0,
+				      "%s%s is net.ipv4.tcp_congestion_control of this "
+				      "network namespace", n ? "; " : "", ca);
+	}
+	if (!n)
+		return 0;
+	r = xctl_errf(err, EBUSY, "module %s is in use", s->name);
+	xctl_err_why(err, "%s", uses);
+	xctl_err_hint(err, "stop the users, or unload anyway with --force");
+	return r;
+}
+
+int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
+		       const struct xctl_module_unload_opts *opts,
+		       struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	struct xctl_err ign = {};
+	char path[PATH_MAX];
+	struct mod_state s;
+	size_t i;
+	int r;
+
+	r = mod_state_read(fs, name, &s, err);
+	if (r)
+		return r;
+	r = xctl_sops_list_get(&inv, fs, err);
+	if (r)
+		goto out;
+	if (!XCTL_OPT(opts, force, false)) {
+		r = check_busy(&s, &inv, err);
+		if (r)
+			goto out;
+	}
+	for (i = 0; i < s.cnt; i++) {
+		struct mod_link *k = &s.links[i];
+
+		if (k->fd >= 0 && !k->bad && k->map_id) {
+			/* Unregister now, even if someone else holds the link. */
+			xctl_sops_link_detach(k->fd, &ign);
+			xctl_err_reset(&ign);
+		}
+		if (k->fd < 0 || k->bad)
+			continue;	/* not ours: rmdir below reports it */
+		mod_path(path, sizeof(path), s.dir, k->map);
+		if (unlink(path)) {
+			r = xctl_errf(err, errno, "cannot remove %s", path);
+			goto out;
+		}
+	}
+	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_META);
+	if (s.has_meta && unlink(path) && errno != ENOENT) {
+		r = xctl_errf(err, errno, "cannot remove %s", path);
+		goto out;
+	}
+	if (rmdir(s.dir)) {
+		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
+		if (errno == ENOTEMPTY)
+			xctl_err_why(err, "it holds files that are not struct_ops links of the module");
+	}
+out:
+	xctl_sops_list_free(&inv);
+	mod_state_free(&s);
+	return r;
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Module meta: a pinned one-entry array map whose value (struct mod_meta)
+ * is described by BTF built at run time, so `bpftool map dump pinned
+ * <bpffs>/xctl/modules/NAME/meta` prints it with field names, and xctl reads
+ * it back through the BTF walker.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <openssl/evp.h>
+#include "module_priv.h"
+
+int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *ctx;
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return xctl_errf(err, errno, "cannot open object %s", path);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		r = xctl_errf(err, ENOMEM, "cannot hash %s", path);
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (!EVP_DigestUpdate(ctx, buf, n)) {
+			r = xctl_errf(err, EIO, "cannot hash %s", path);
+			goto out;
+		}
+	}
+	if (n < 0) {
+		r = xctl_errf(err, errno, "cannot read object %s", path);
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(ctx, md, &mdlen)) {
+		r = xctl_errf(err, EIO, "cannot hash %s", path);
+		goto out;
+	}
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[64] = '\0';
+out:
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	return r;
+}
+
+/* Copy src into a fixed char array; -ENAMETOOLONG if it does not fit. */
+static int put_str(char *dst, size_t len, const char *src, const char *what,
+		   struct xctl_err *err)
+{
+	int r;
+
+	if (strlen(src) >= len) {
+		r = xctl_errf(err, ENAMETOOLONG, "cannot record the module's %s", what);
+		xctl_err_why(err, "it is longer than %zu bytes", len - 1);
+		return r;
+	}
+	memset(dst, 0, len);
+	memcpy(dst, src, strlen(src));
+	return 0;
+}
+
+int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
+		  const char *sha256, const json_t *params, struct xctl_err *err)
+{
+	char real[PATH_MAX], *ptext;
+	struct tm tm;
+	time_t now;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	if (!realpath(obj_path, real))
+		return xctl_errf(err, errno, "cannot resolve object path %s", obj_path);
+	ptext = json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!ptext)
+		return xctl_errf(err, ENOMEM, "cannot record the module's parameters");
+	r = put_str(m->name, sizeof(m->name), name, "name", err) ?:
+	    put_str(m->object, sizeof(m->object), real, "object path", err) ?:
+	    put_str(m->sha256, sizeof(m->sha256), sha256, "sha256", err) ?:
+	    put_str(m->params, sizeof(m->params), ptext, "parameters", err) ?:
+	    put_str(m->xctl_version, sizeof(m->xctl_version), XCTL_VERSION, "version", err);
+	free(ptext);
+	if (r)
+		return r;
+	now = time(NULL);
+	m->loaded_at = now;
+	gmtime_r(&now, &tm);
+	strftime(m->loaded_at_rfc3339, sizeof(m->loaded_at_rfc3339),
+		 "%Y-%m-%dT%H:%M:%SZ", &tm);
+	m->uid = getuid();
+	return 0;
+}
+
+/*
+ * BTF of struct xctl_module_meta (== struct mod_meta). Types: 1 u32 (key),
+ * 2 char, 3 u64, 4.. char arrays, then the struct. Returns the struct id.
+ */
+static int meta_btf(struct btf *btf)
+{
+	struct field { const char *name; size_t off; int type; size_t alen; };
+	const struct field f[] = {
+		{ "name", offsetof(struct mod_meta, name), 0, sizeof(((struct mod_meta *)0)->name) },
+		{ "object", offsetof(struct mod_meta, object), 0, sizeof(((struct mod_meta *)0)->object) },
+		{ "sha256", offsetof(struct mod_meta, sha256), 0, sizeof(((struct mod_meta *)0)->sha256) },
+		{ "params", offsetof(struct mod_meta, params), 0, sizeof(((struct mod_meta *)0)->params) },
+		{ "loaded_at", offsetof(struct mod_meta, loaded_at), 3, 0 },
+		{ "loaded_at_rfc3339", offsetof(struct mod_meta, loaded_at_rfc3339), 0,
+		  sizeof(((struct mod_meta *)0)->loaded_at_rfc3339) },
+		{ "uid", offsetof(struct mod_meta, uid), 1, 0 },
+		{ "xctl_version", offsetof(struct mod_meta, xctl_version), 0,
+		  sizeof(((struct mod_meta *)0)->xctl_version) },
+	};
+	int ids[sizeof(f) / sizeof(f[0])];
+	int u32, ch, u64, st, r;
+	size_t i;
+
+	u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	ch = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
+	u64 = btf__add_int(btf, "long long unsigned int", 8, 0);
+	if (u32 < 0 || ch < 0 || u64 < 0)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i].alen)
+			ids[i] = btf__add_array(btf, u32, ch, f[i].alen);
+		else
+			ids[i] = f[i].type == 3 ? u64 : u32;
+		if (ids[i] < 0)
+			return ids[i];
+	}
+	st = btf__add_struct(btf, "xctl_module_meta", sizeof(struct mod_meta));
+	if (st < 0)
+		return st;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		r = btf__add_field(btf, f[i].name, ids[i], f[i].off * 8, 0);
+		if (r)
+			return r;
+	}
+	return st;
+}
+
+int mod_meta_create(const struct mod_meta *m, struct xctl_err *err)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo);
+	struct btf *btf;
+	uint32_t key = 0;
+	int st, fd, r;
+
+	btf = btf__new_empty();
+	if (!btf)
+		return xctl_errf(err, errno, "cannot build the BTF of module meta");
+	st = meta_btf(btf);
+	if (st < 0) {
+		r = xctl_errf(err, -st, "cannot build the BTF of module meta");
+		goto out;
+	}
+	r = btf__load_into_kernel(btf);
+	if (r) {
+		r = xctl_errf(err, errno, "cannot load the BTF of module meta");
+		goto out;
+	}
+	mo.btf_fd = btf__fd(btf);
+	mo.btf_key_type_id = 1;
+	mo.btf_value_type_id = st;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xctl_meta", sizeof(key),
+			    sizeof(*m), 1, &mo);
+	if (fd < 0) {
+		r = xctl_errf(err, errno, "cannot create the module meta map");
+		goto out;
+	}
+	if (bpf_map_update_elem(fd, &key, m, BPF_ANY)) {
+		r = xctl_errf(err, errno, "cannot write the module meta map");
+		close(fd);
+		goto out;
+	}
+	r = fd;
+out:
+	btf__free(btf);	/* the map holds its own reference to the kernel BTF */
+	return r;
+}
+
+static int open_meta(const char *pin, struct bpf_map_info *info,
+		     struct xctl_err *err)
+{
+	uint32_t len = sizeof(*info);
+	int fd, r;
+
+	fd = bpf_obj_get(pin);
+	if (fd < 0)
+		return xctl_errf(err, errno, "cannot open module meta %s", pin);
+	memset(info, 0, sizeof(*info));
+	if (bpf_obj_get_info_by_fd(fd, info, &len)) {
+		r = xctl_errf(err, errno, "cannot read module meta %s", pin);
+		close(fd);
+		return r;
+	}
+	if (info->type != BPF_MAP_TYPE_ARRAY || info->key_size != 4 ||
+	    info->max_entries != 1 || !info->btf_id) {
+		close(fd);
+		r = xctl_errf(err, EINVAL, "%s is not a module meta map", pin);
+		xctl_err_why(err, "not a BTF-described one-entry array map");
+		return r;
+	}
+	return fd;
+}
+
+int mod_meta_update(const char *pin, const struct mod_meta *m,
+		    struct xctl_err *err)
+{
+	struct bpf_map_info info;
+	uint32_t key = 0;
+	int fd, r = 0;
+
+	fd = open_meta(pin, &info, err);
+	if (fd < 0)
+		return fd;
+	if (info.value_size != sizeof(*m)) {
+		r = xctl_errf(err, EINVAL, "cannot update module meta %s", pin);
+		xctl_err_why(err, "it was written by another xctl version (%u-byte value)",
+			     info.value_size);
+	} else if (bpf_map_update_elem(fd, &key, m, BPF_ANY)) {
+		r = xctl_errf(err, errno, "cannot update module meta %s", pin);
+	}
+	close(fd);
+	return r;
+}
+
+int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err)
+{
+	struct bpf_map_info info;
+	struct btf *btf = NULL;
+	uint32_t key = 0;
+	void *val = NULL;
+	int fd, r;
+
+	*out = NULL;
+	fd = open_meta(pin, &info, err);
+	if (fd < 0)
+		return fd;
+	val = calloc(1, info.value_size);
+	if (!val) {
+		r = xctl_errf(err, ENOMEM, "cannot read module meta %s", pin);
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &key, val)) {
+		r = xctl_errf(err, errno, "cannot read module meta %s", pin);
+		goto out;
+	}
+	btf = btf__load_from_kernel_by_id(info.btf_id);
+	if (!btf) {
+		r = xctl_errf(err, errno, "cannot load the BTF of module meta %s", pin);
+		goto out;
+	}
+	r = xctl_btf_to_json(btf, info.btf_value_type_id, val, info.value_size,
+			     NULL, out, err);
+	if (!r && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		r = xctl_errf(err, EINVAL, "module meta %s is not a struct", pin);
+	}
+out:
+	btf__free(btf);
+	free(val);
+	close(fd);
+	return r;
+}

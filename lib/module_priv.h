@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Internals shared by lib/module*.c (not installed, not public API). */
+#ifndef XCTL_MODULE_PRIV_H
+#define XCTL_MODULE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+#include <jansson.h>
+#include "xctl.h"
+#include "xctl_module.h"
+
+struct bpf_object;
+struct bpf_map;
+struct btf;
+
+/* ---- parameters (module_params.c) ----------------------------------- */
+
+/* The object's .rodata map (where `const volatile` globals live), or NULL. */
+struct bpf_map *mod_rodata_map(struct bpf_object *obj);
+
+/*
+ * True if variable type `var_id` (a BTF VAR of a .rodata DATASEC) is a
+ * parameter: a global whose type is const-qualified.
+ */
+bool mod_param_is(const struct btf *btf, uint32_t var_id);
+
+/* Comma-separated parameter names of the DATASEC (for error hints). */
+void mod_param_names(const struct btf *btf, uint32_t sec_id, char *buf,
+		     size_t len);
+
+/*
+ * Check every "NAME=VALUE" of kv against the DATASEC sec_id of btf (unknown
+ * names, types, ranges) and write the values into image (size bytes, the
+ * section's initial contents). -EINVAL/-ERANGE/-ENOENT with err filled;
+ * image may be partly written on failure (callers discard it).
+ */
+int mod_params_set(const struct btf *btf, uint32_t sec_id, void *image,
+		   size_t size, char *const *kv, size_t n, struct xctl_err *err);
+
+/*
+ * Merge the parameters of DATASEC sec_id into arr (array of {name, type,
+ * default, value}): for each parameter, find or append the entry by name and
+ * set `field` ("default" or "value") to its value in image rendered through
+ * xctl_btf_to_json (null when image is NULL). New entries get `type` (C
+ * text) and null for the other field.
+ */
+int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
+		     const void *image, size_t size, const char *field,
+		     struct xctl_err *err);
+
+/* {"NAME": "VALUE", ...} of kv in order (later duplicates win). */
+json_t *mod_params_given(char *const *kv, size_t n);
+
+/* ---- kernel read-back (module_kern.c) --------------------------------- */
+
+struct mod_prog {
+	uint32_t id;
+	char member[64];	/* struct_ops member it implements */
+};
+
+/*
+ * Programs a struct_ops map's value points at (function-pointer members hold
+ * program ids). *progs is malloc'd.
+ */
+int mod_kern_sops_progs(uint32_t map_id, struct mod_prog **progs, size_t *cnt,
+			struct xctl_err *err);
+
+/*
+ * The loaded .rodata of those programs: its BTF (caller btf__free()s), the
+ * DATASEC id and the contents (caller frees). -ENOENT when no program
+ * references a .rodata map.
+ */
+int mod_kern_rodata(const struct mod_prog *progs, size_t cnt, struct btf **btf,
+		    uint32_t *sec_id, void **image, size_t *size,
+		    struct xctl_err *err);
+
+/* {name, id, member, run_cnt, run_time_ns (when BPF stats are on)} */
+json_t *mod_kern_prog_json(const struct mod_prog *p);
+
+/* Kind ("tcp_congestion_ops") of a struct_ops map from its vmlinux type. */
+int mod_kern_sops_kind(uint32_t map_id, char *kind, size_t len,
+		       struct xctl_err *err);
+
+/* ---- meta (module_meta.c) -------------------------------------------- */
+
+/* The value of the meta map; its BTF is built at run time to match. */
+struct mod_meta {
+	char name[64];
+	char object[512];
+	char sha256[72];
+	char params[1024];	/* JSON object {"NAME": "VALUE"} as given */
+	uint64_t loaded_at;	/* seconds since the epoch */
+	char loaded_at_rfc3339[32];
+	uint32_t uid;
+	char xctl_version[28];
+};
+
+/* Hex sha256 of a file. */
+int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err);
+
+/* Fill m: name, realpath of obj, its sha256, params, now, uid, version. */
+int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
+		  const char *sha256, const json_t *params, struct xctl_err *err);
+
+/* Create the BTF-described meta map holding m; returns its fd or -errno. */
+int mod_meta_create(const struct mod_meta *m, struct xctl_err *err);
+
+/* Replace the value of the pinned meta map in place (one array element). */
+int mod_meta_update(const char *pin, const struct mod_meta *m,
+		    struct xctl_err *err);
+
+/* The pinned meta map's value rendered through the BTF walker. */
+int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err);
+
+/* ---- a module's directory (module_list.c) ----------------------------- */
+
+struct mod_link {
+	char map[NAME_MAX + 1];	/* pin name == struct_ops map name */
+	int fd;			/* the pinned link, or -1 */
+	uint32_t map_id;	/* 0: detached */
+	uint32_t link_id;
+	bool bad;		/* not a struct_ops link */
+};
+
+struct mod_state {
+	char name[XCTL_MODULE_NAME_MAX + 1];
+	char dir[PATH_MAX];
+	bool has_meta;
+	json_t *meta;		/* walker JSON of the meta value, or NULL */
+	struct mod_link *links;
+	size_t cnt;
+};
+
+/* Read <bpffs>/xctl/modules/NAME; -ENOENT "module NAME is not loaded". */
+int mod_state_read(const struct xctl_bpffs *fs, const char *name,
+		   struct mod_state *s, struct xctl_err *err);
+void mod_state_free(struct mod_state *s);
+/* "loaded", "incomplete" or "detached". */
+const char *mod_state_name(const struct mod_state *s);
+/* A meta field (new reference; null when absent). */
+json_t *mod_meta_field(const struct mod_state *s, const char *key);
+/* [{map, kind, ops_name, map_id, link_id, users}] and the users' sum. */
+json_t *mod_state_sops_json(const struct mod_state *s,
+			    const struct xctl_sops_list *inv, json_int_t *users);
+/*
+ * Merge the parameter values read back from the kernel into arr (see
+ * mod_params_merge(), field "value"); -ENOENT when they cannot be read.
+ */
+int mod_state_params(const struct mod_state *s, json_t *arr);
+
+/* ---- module.c ------------------------------------------------------------- */
+
+/* <bpffs>/xctl/modules/NAME (NAME checked). */
+int mod_dir(const struct xctl_bpffs *fs, const char *name, char *out,
+	    size_t len, struct xctl_err *err);
+
+/* out = dir/name; false if it does not fit (paths below bpffs are short). */
+bool mod_path(char *out, size_t len, const char *dir, const char *name);
+
+/* Stop at a named step when XCTL_TEST_PAUSE_AT says so (tests only). */
+void mod_test_pause(const char *step, const char *arg);
+
+#endif /* XCTL_MODULE_PRIV_H */
