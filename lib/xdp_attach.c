@@ -36,6 +36,14 @@ int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 	return xctl_bpffs_open(fs, &o, err);
 }
 
+void xdp_err_libbpf_log(struct xctl_err *err)
+{
+	char *log = xctl_libbpf_log_take();
+
+	xctl_err_log(err, log);
+	free(log);
+}
+
 int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs)
 {
 	return xctl_bpffs_probe(fs, dir ? dir : default_bpffs);
@@ -320,8 +328,8 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	obj = bpf_object__open_file(obj_path, NULL);
 	if (!obj) {
 		r = xctl_errf(err, errno, "cannot open BPF object %s", obj_path);
-		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(errno));
-		xctl_err_log(err, xctl_libbpf_log_take());
+		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(-r));
+		xdp_err_libbpf_log(err);
 		return r;
 	}
 	prog = pick_prog(obj, obj_path, want, err);
@@ -334,7 +342,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	if (bpf_object__load(obj)) {
 		r = xctl_errf(err, errno, "cannot load %s from %s",
 			      bpf_program__name(prog), obj_path);
-		xctl_err_log(err, xctl_libbpf_log_take());
+		xdp_err_libbpf_log(err);
 		goto out;
 	}
 

@@ -81,6 +81,9 @@ int xgenl_talk(struct xgenl *s, struct nlmsghdr *nlh,
 int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 		   struct xctl_err *err);
 
+/* Attach libbpf's captured log (verifier output) to err, for -d. */
+void xdp_err_libbpf_log(struct xctl_err *err);
+
 /* The bpffs dir (or the default) if it is mounted; never mounts. -ENOENT if not. */
 int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs);
 

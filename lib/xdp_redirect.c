@@ -100,7 +100,7 @@ static int open_paths(struct plan *p, const struct xctl_redirect_opts *opts,
 }
 
 /* Read the recorded state; -ENOENT when the device was never set up. */
-static int read_state(const char *path, struct xctl_redirect_state *st, int *map_fd)
+static int read_state(const char *path, struct xctl_redirect_state *st)
 {
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info), key = 0;
@@ -130,10 +130,7 @@ static int read_state(const char *path, struct xctl_redirect_state *st, int *map
 	memcpy(st, val, info.value_size < sizeof(*st) ? info.value_size : sizeof(*st));
 	free(val);
 out:
-	if (r || !map_fd)
-		close(fd);
-	else
-		*map_fd = fd;
+	close(fd);
 	return r;
 }
 
@@ -367,8 +364,8 @@ static int apply(struct plan *p, struct xctl_err *err)
 	skel = xdp_pass__open_and_load();
 	if (!skel) {
 		r = xctl_errf(err, errno, "cannot load xctl's pass-through XDP program");
-		xctl_err_log(err, xctl_libbpf_log_take());
-		if (errno == EPERM)
+		xdp_err_libbpf_log(err);
+		if (r == -EPERM)
 			xctl_err_hint(err, "loading BPF programs needs CAP_BPF (root)");
 		return r;
 	}
@@ -486,7 +483,7 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 	if (r)
 		return r;
 	/* After validation, so a bad request names its bad part first. */
-	if (!read_state(p.state_pin, &old, NULL)) {
+	if (!read_state(p.state_pin, &old)) {
 		r = xctl_errf(err, EEXIST, "cannot set up %s", p.dev.name);
 		if (old.complete)
 			xctl_err_why(err, "it is already set up by xctl (%s)", p.dir);
@@ -519,7 +516,7 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 	r = plan_init(&p, ifindex, opts, false, err);
 	if (r)
 		return r;
-	r = read_state(p.state_pin, &p.st, NULL);
+	r = read_state(p.state_pin, &p.st);
 	if (r) {
 		xctl_errf(err, r, "cannot tear down %s", p.dev.name);
 		if (r == -ENOENT) {
@@ -666,7 +663,7 @@ static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 	if (is_veth(&p.dev) && p.dev.link_ifindex && !p.dev.link_other_netns)
 		xdp_dev_get(p.dev.link_ifindex, &peer, NULL);
 	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
-	rec = read_state(p.state_pin, &st, NULL) ? NULL : record_json(p.state_pin);
+	rec = read_state(p.state_pin, &st) ? NULL : record_json(p.state_pin);
 	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {
 		helper = json_pack("{s:s, s:i, s:I, s:I, s:s}", "ifname", st.helper_ifname,
 				   "ifindex", (int)st.helper_ifindex, "link_id", (json_int_t)link_id,
