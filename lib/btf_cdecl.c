@@ -59,14 +59,71 @@ static uint32_t edge(const struct btf_type *t, uint32_t i)
 }
 
 /*
+ * What btf_dump takes for granted about one type: sane int/enum/float sizes
+ * (it divides by alignments derived from them), members that have a size
+ * and lie inside their struct, array sizes that do not overflow, sections
+ * made of variables, functions with a prototype.
+ */
+static int check_shape(const struct btf *btf, uint32_t id, const struct btf_type *t,
+		       struct xctl_err *err)
+{
+	const struct btf_type *mt;
+	uint32_t nbits, mid;
+	uint64_t off, size;
+	char d[160];
+	int i, r;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FLOAT:
+		return xbtf_check_scalar(btf, id, t, err);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = 0; i < btf_vlen(t); i++) {
+			r = xbtf_member_loc(btf, id, t, i, &off, &nbits, &mid, &mt, err);
+			if (r)
+				return r;
+		}
+		return 0;
+	case BTF_KIND_ARRAY:
+		return xbtf_size(btf, id, &size, err);
+	case BTF_KIND_VAR:
+		return xbtf_size(btf, t->type, &size, err);
+	case BTF_KIND_DATASEC:
+		for (i = 0; i < btf_vlen(t); i++)
+			if (!btf_is_var(btf__type_by_id(btf, btf_var_secinfos(t)[i].type)))
+				return xctl_errf(err, EINVAL, "malformed BTF: %s lists a non-variable",
+						 xbtf_desc(btf, id, d, sizeof(d)));
+		return 0;
+	case BTF_KIND_FUNC:
+		if (!btf_is_func_proto(btf__type_by_id(btf, t->type)))
+			return xctl_errf(err, EINVAL, "malformed BTF: function %s has no prototype",
+					 xbtf_desc(btf, id, d, sizeof(d)));
+		return 0;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		r = xbtf_skip(btf, id, &mt, err);
+		return r < 0 ? r : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
  * libbpf's btf_dump recurses along typedef, modifier, pointer, array and
  * function prototype references without loop detection (only structs and
  * unions are marked while being ordered), so a loop made only of those
  * kinds would recurse forever. Find any such loop among the types reachable
  * from root: a cycle in the reference graph where structs and unions have
- * no outgoing edges. Ids must already be known to be in range.
+ * no outgoing edges. The reachable types are checked with check_shape()
+ * on the way. Ids must already be known to be in range.
  */
-static int check_loops(const struct btf *btf, uint32_t root, struct xctl_err *err)
+static int check_for_dump(const struct btf *btf, uint32_t root, struct xctl_err *err)
 {
 	uint32_t n = btf__type_cnt(btf), sp = 0, i, id, e;
 	uint32_t *stack = calloc(n, sizeof(*stack));
@@ -84,7 +141,11 @@ static int check_loops(const struct btf *btf, uint32_t root, struct xctl_err *er
 	color[root] = 1;
 	stack[sp++] = root;
 	while (sp) {
-		t = btf__type_by_id(btf, stack[--sp]);
+		id = stack[--sp];
+		t = btf__type_by_id(btf, id);
+		r = check_shape(btf, id, t, err);
+		if (r)
+			goto out;
 		for (e = 0; e < n_edges(t); e++) {
 			id = edge(t, e);
 			if (id && !color[id]) {
@@ -209,7 +270,7 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 	t = xbtf_type(btf, type_id, err);
 	if (!t)
 		return -EINVAL;
-	r = check_loops(btf, type_id, err);
+	r = check_for_dump(btf, type_id, err);
 	if (r)
 		return r;
 	f = open_memstream(&buf, &len);

@@ -145,6 +145,35 @@ int xbtf_check_scalar(const struct btf *btf, uint32_t id,
 	}
 }
 
+/*
+ * A member or array element is a type: not a section, a variable or a
+ * decl_tag, even behind typedefs (btf_dump divides by the alignment of such
+ * members, which is 0).
+ */
+static int check_nested(const struct btf *btf, uint32_t owner, uint32_t id,
+			struct xctl_err *err)
+{
+	const struct btf_type *t;
+	char d[160], d2[160];
+	int hops;
+
+	for (hops = 0; hops <= XBTF_MAX_CHAIN; hops++) {
+		t = xbtf_type(btf, id, err);
+		if (!t)
+			return -EINVAL;
+		if (btf_is_var(t) || btf_is_datasec(t) || btf_is_decl_tag(t))
+			return xctl_errf(err, EINVAL, "malformed BTF: %s holds %s",
+					 xbtf_desc(btf, owner, d, sizeof(d)),
+					 xbtf_desc(btf, id, d2, sizeof(d2)));
+		if (!btf_is_typedef(t) && !btf_is_mod(t))
+			return 0;
+		id = t->type;
+	}
+	return xctl_errf(err, EINVAL,
+			 "malformed BTF: a member of %s is part of a reference loop",
+			 xbtf_desc(btf, owner, d, sizeof(d)));
+}
+
 static int size_of(const struct btf *btf, uint32_t id, uint64_t *size,
 		   int depth, struct xctl_err *err)
 {
@@ -184,6 +213,9 @@ static int size_of(const struct btf *btf, uint32_t id, uint64_t *size,
 		a = btf_array(t);
 		if (!xbtf_type(btf, a->index_type, err))
 			return -EINVAL;
+		r = check_nested(btf, rid, a->type, err);
+		if (r)
+			return r;
 		r = size_of(btf, a->type, &esz, depth + 1, err);
 		if (r)
 			return r;
@@ -225,6 +257,9 @@ int xbtf_member_loc(const struct btf *btf, uint32_t owner,
 	name = xbtf_str(btf, m->name_off, owner, err);
 	if (!name)
 		return -EINVAL;
+	r = check_nested(btf, owner, m->type, err);
+	if (r)
+		return r;
 	r = xbtf_skip(btf, m->type, rt, err);
 	if (r < 0)
 		return r;

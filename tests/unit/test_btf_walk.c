@@ -408,6 +408,22 @@ static void test_malformed_ids(void **state)
 	raw_words(&r, 6, 0, INFO(BTF_KIND_ARRAY, 0, 0), 0, 1, 99, 2);
 	malformed(&r, 2, "out of range");
 
+	/* [1] int, [2] decl_tag on [1], [3] struct whose member is typed [2] */
+	raw_init(&r);
+	raw_int(&r, "int", 4, BTF_INT_SIGNED, 32, 0);
+	raw_words(&r, 4, raw_str(&r, "tag"), INFO(BTF_KIND_DECL_TAG, 0, 0), 1, 0xffffffffU);
+	raw_words(&r, 3, raw_str(&r, "s"), INFO(BTF_KIND_STRUCT, 0, 1), 4);
+	raw_words(&r, 3, raw_str(&r, "a"), 2, 0);
+	malformed(&r, 3, "holds");
+
+	/* [1] int, [2] var of [1], [3] section of [2], [4] array of 2 sections */
+	raw_init(&r);
+	raw_int(&r, "int", 4, BTF_INT_SIGNED, 32, 0);
+	raw_words(&r, 4, raw_str(&r, "v"), INFO(BTF_KIND_VAR, 0, 0), 1, 1);
+	raw_words(&r, 6, raw_str(&r, ".data"), INFO(BTF_KIND_DATASEC, 0, 1), 4, 2, 0, 4);
+	raw_words(&r, 6, 0, INFO(BTF_KIND_ARRAY, 0, 0), 0, 3, 1, 2);
+	malformed(&r, 4, "holds");
+
 	/* [1] int, [2] struct with a member name offset past the strings */
 	raw_init(&r);
 	raw_int(&r, "int", 4, BTF_INT_SIGNED, 32, 0);
@@ -536,6 +552,97 @@ static void test_malformed_sizes(void **state)
 }
 
 /*
+ * Mutated BTF: random words of a valid type section replaced, then every
+ * entry point run on every type id. Whatever libbpf accepts must be
+ * rendered or refused, never crash (the sanitizer-less form of the fuzzing
+ * the walker went through; deterministic, so a failure reproduces).
+ */
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void test_mutated_btf(void **state)
+{
+	static uint8_t data[4096], scratch[4096];
+	struct btf *b = new_btf(), *m;
+	uint32_t len, id, off, w, k, rendered = 0, refused = 0;
+	const struct btf_header *h;
+	const uint8_t *raw;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	struct outer_ids o;
+	uint8_t *buf;
+	int i, s32, pr;
+
+	(void)state;
+	build_ints(b);
+	build_bits(b, NULL);
+	build_outer(b, &o);
+	build_datasec(b);
+	s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	pr = btf__add_func_proto(b, s32);
+	btf__add_func_param(b, "x", s32);
+	btf__add_typedef(b, "fp_t", btf__add_ptr(b, pr));
+	btf__add_func(b, "fn", BTF_FUNC_GLOBAL, pr);
+	raw = btf__raw_data(b, &len);
+	assert_non_null(raw);
+	h = (const struct btf_header *)raw;
+	buf = malloc(len);
+	assert_non_null(buf);
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = xorshift(&seed);
+	for (i = 0; i < 120; i++) {
+		memcpy(buf, raw, len);
+		for (k = 0; k <= xorshift(&seed) % 3; k++) {
+			off = h->hdr_len + h->type_off + (xorshift(&seed) % (h->type_len / 4)) * 4;
+			w = xorshift(&seed);
+			if (w & 1)
+				w = (w >> 1) % 64;	/* small: ids, sizes, kinds */
+			memcpy(buf + off, &w, 4);
+		}
+		m = btf__new(buf, len);
+		if (!m) {
+			refused++;
+			continue;
+		}
+		for (id = 0; id < btf__type_cnt(m) + 1; id++) {
+			XCTL_OPTS(xctl_btf_dump_opts, op, .flags = XCTL_BTF_FPTR_PROG,
+				  .prog_name = fake_prog_name, .ctx = &k);
+			struct xctl_err err = {};
+			json_t *v;
+			char *s;
+
+			if (!xctl_btf_to_json(m, id, data, sizeof(data), &op, &v, &err)) {
+				json_decref(v);
+				rendered++;
+			} else {
+				refused++;
+			}
+			xctl_err_reset(&err);
+			xctl_btf_check_type(m, id, &err);
+			xctl_err_reset(&err);
+			if (!xctl_btf_c_decl(m, id, &s, &err))
+				free(s);
+			xctl_err_reset(&err);
+			xctl_btf_member_path(m, id, "pos.y", NULL, NULL, NULL, &err);
+			xctl_err_reset(&err);
+			memcpy(scratch, data, sizeof(scratch));
+			xctl_btf_set_member(m, id, scratch, sizeof(scratch), "a", "1", &err);
+			xctl_err_reset(&err);
+			xctl_btf_set_member(m, id, scratch, sizeof(scratch), "label", "x", &err);
+			xctl_err_reset(&err);
+		}
+		btf__free(m);
+	}
+	assert_true(rendered > 300 && refused > 30);
+	free(buf);
+	btf__free(b);
+}
+
+/*
  * Every struct and union of the running kernel's BTF renders (as all-ones
  * bytes) and passes the check: the walker copes with real-world BTF (arrays
  * of empty structs, bitfields, flexible arrays, nested anonymous members).
@@ -603,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_ids),
 		cmocka_unit_test(test_malformed_loops),
 		cmocka_unit_test(test_malformed_sizes),
+		cmocka_unit_test(test_mutated_btf),
 		cmocka_unit_test(test_vmlinux),
 	};
 
