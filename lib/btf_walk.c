@@ -546,9 +546,11 @@ static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 	}
 }
 
+/* Walk the value, or only its member at path (NULL: the whole value). */
 static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
-		    size_t size, const struct xctl_btf_dump_opts *opts,
-		    json_t **out, struct xctl_err *err)
+		    size_t size, const char *path,
+		    const struct xctl_btf_dump_opts *opts, json_t **out,
+		    struct xctl_err *err)
 {
 	struct walk w = {
 		.btf = btf,
@@ -558,7 +560,10 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 		.err = err,
 	};
 	json_t *none = NULL;	/* checking: nothing is built */
+	const struct btf_type *t;
+	uint32_t mid, nbits;
 	uint64_t tsize;
+	size_t off;
 	char d[160];
 	int r;
 
@@ -573,7 +578,17 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 		return xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s (%llu bytes)",
 				 size, xbtf_desc(btf, type_id, d, sizeof(d)),
 				 (unsigned long long)tsize);
-	return walk(&w, type_id, data, tsize, out ? out : &none);
+	if (!path || !*path)
+		return walk(&w, type_id, data, tsize, out ? out : &none);
+	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err);
+	if (r)
+		return r;
+	if (nbits) {
+		r = xbtf_skip(btf, mid, &t, err);
+		return r < 0 ? r : scalar_bits(&w, r, t, data, off, nbits, out);
+	}
+	r = xbtf_size(btf, mid, &tsize, err);
+	return r ? r : walk(&w, mid, (const uint8_t *)data + off / 8, tsize, out);
 }
 
 int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
@@ -586,7 +601,7 @@ int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 	*out = NULL;
 	if (!data)
 		return xctl_errf(err, EINVAL, "no value to render");
-	r = walk_top(btf, type_id, data, size, opts, &v, err);
+	r = walk_top(btf, type_id, data, size, NULL, opts, &v, err);
 	if (r)
 		return r;
 	*out = v;
@@ -612,5 +627,23 @@ int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
 int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err)
 {
-	return walk_top(btf, type_id, NULL, 0, NULL, NULL, err);
+	return walk_top(btf, type_id, NULL, 0, NULL, NULL, NULL, err);
+}
+
+int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
+			    const void *data, size_t size, const char *path,
+			    const struct xctl_btf_dump_opts *opts, json_t **out,
+			    struct xctl_err *err)
+{
+	json_t *v = NULL;
+	int r;
+
+	*out = NULL;
+	if (!data)
+		return xctl_errf(err, EINVAL, "no value to render");
+	r = walk_top(btf, type_id, data, size, path, opts, &v, err);
+	if (r)
+		return r;
+	*out = v;
+	return 0;
 }

@@ -103,6 +103,15 @@ int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,
 			 struct xctl_err *err);
 
 /*
+ * Render only the member at `path` (as xctl_btf_member_path() finds it) of
+ * the type_id value in data, e.g. "data.name" of a struct_ops value.
+ */
+int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
+			    const void *data, size_t size, const char *path,
+			    const struct xctl_btf_dump_opts *opts, json_t **out,
+			    struct xctl_err *err);
+
+/*
  * Parse value_text for the member at `path` of the type_id value in data
  * (size bytes, at least the type's size) and store it there, leaving every
  * other bit unchanged. Accepted:

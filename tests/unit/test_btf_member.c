@@ -76,6 +76,50 @@ static void test_member_path(void **state)
 	btf__free(b);
 }
 
+static void test_member_to_json(void **state)
+{
+	struct btf *b = new_btf();
+	struct outer_ids o;
+	int st = build_outer(b, &o), bst = build_bits(b, NULL);
+	struct outer v = {
+		.id = 7, .pos = { 1, 2 }, .u = 0x3fc00000, .p = 3, .q = 4,
+		.m = { { 1, -2, 3 }, { -4, 5, -6 } }, .arr = { { 8 }, { 9 } },
+	};
+	struct bits bv = { .w = 12345, .e = GREEN, .b = -2 };
+	struct xctl_err err = {};
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, sizeof(v), "pos", NULL, &j, &err), 0);
+	check_json(j, "{\"x\": 1, \"y\": 2}");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, sizeof(v), "m[1]", NULL, &j, &err), 0);
+	check_json(j, "[-4, 5, -6]");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, sizeof(v), "f", NULL, &j, &err), 0);
+	check_json(j, "1.5");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, sizeof(v), "", NULL, &j, &err), 0);
+	assert_true(json_is_object(j) && json_object_size(j) == 8);
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, bst, &bv, sizeof(bv), "w", NULL, &j, &err), 0);
+	check_json(j, "12345");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, bst, &bv, sizeof(bv), "e", NULL, &j, &err), 0);
+	check_json(j, "\"GREEN\"");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, bst, &bv, sizeof(bv), "b", NULL, &j, &err), 0);
+	check_json(j, "-2");
+	json_decref(j);
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, sizeof(v), "nope", NULL, &j, &err),
+			 -ENOENT);
+	assert_null(j);
+	xctl_err_reset(&err);
+	assert_int_equal(xctl_btf_member_to_json(b, st, &v, 4, "id", NULL, &j, &err), -EINVAL);
+	xctl_err_reset(&err);
+	btf__free(b);
+}
+
 static void set_ok(const struct btf *b, int id, void *data, size_t size,
 		   const char *path, const char *text)
 {
@@ -290,6 +334,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_member_path),
+		cmocka_unit_test(test_member_to_json),
 		cmocka_unit_test(test_set_ints),
 		cmocka_unit_test(test_set_range_message),
 		cmocka_unit_test(test_set_bitfields),
