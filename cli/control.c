@@ -241,6 +241,8 @@ static int do_update(int argc, char **argv)
 		r = -usage_error("'control update' needs FIELD=VALUE assignments");
 		goto out;
 	}
+	/* Types that record state in bpffs (xdp redirect) use the global --bpffs. */
+	xctl_xdp_set_bpffs(bpffs_dir, no_mount);
 	r = xctl_ctl_update(c, &key, (const char *const *)argv, argc, &report, &err);
 	if (r) {
 		xctl_ctl_close(c);

@@ -16,8 +16,11 @@
 #include "control_type.h"
 
 static const struct xctl_ctl_ops *const ctl_types[] = {
+	&xctl_ctl_xdp_ops,
+	&xctl_ctl_netdev_ops,
 	&xctl_ctl_prog_ops,
 	&xctl_ctl_struct_ops_ops,
+	&xctl_ctl_ethtool_ops,
 };
 
 #define CTL_TYPE_CNT (sizeof(ctl_types) / sizeof(ctl_types[0]))

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An XDP program whose name no other test uses, for `control lookup prog
+ * name NAME` (names must be unique; programs attached in other tests may
+ * outlive them while their namespaces are torn down).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+SEC("xdp")
+int ctl_named_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
