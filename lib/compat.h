@@ -45,6 +45,24 @@ enum xctl_sops_state {
 	XCTL_SOPS_STATE_READY = 3,
 };
 
+/*
+ * struct bpf_link_info as of 6.4: the 6.1 header's union lacks the
+ * struct_ops member (map_id, first in the union). Same layout up to it; the
+ * padding covers the largest union member so the kernel's tail check sees
+ * zeros.
+ */
+struct xctl_link_info {
+	__u32 type;
+	__u32 id;
+	__u32 prog_id;
+	union {
+		struct {
+			__u32 map_id;
+		} struct_ops;
+		__u64 pad[8];
+	};
+} __attribute__((aligned(8)));
+
 /* Netlink/ethtool constants the 6.1 headers lack belong here too. */
 
 /*

@@ -35,6 +35,16 @@ struct xctl_sops_open_opts {
 	 */
 	int (*prepare)(struct bpf_object *obj, void *ctx, struct xctl_err *err);
 	void *prepare_ctx;
+	/*
+	 * Rename ops before they are loaded: called once per struct_ops map
+	 * whose kind has a char-array `name` member (tcp_congestion_ops), with
+	 * the map's name and its current ops name; return the new ops name
+	 * (e.g. a unique tcp CA name), or NULL to keep it. The name is written
+	 * into the object image before libbpf reads it, as libbpf 1.1 has no
+	 * API to edit a struct_ops map's initial value.
+	 */
+	const char *(*rename)(const char *map_name, const char *ops_name, void *ctx);
+	void *rename_ctx;
 };
 
 /*
