@@ -37,19 +37,20 @@ static int do_help(int argc, char **argv)
 static int open_type(int argc, char **argv, struct xctl_ctl **c)
 {
 	struct xctl_err err = {};
+	bool known;
 	int r;
 
 	if (argc < 1)
 		return usage_error("missing control TYPE (see 'xctl control types')");
-	if (!xctl_ctl_type_find(argv[0], &r)) {
-		r = xctl_ctl_open(argv[0], c, &err);
-		r = usage_error("%s: %s", err.what, xctl_err_reason(&err));
-		xctl_err_reset(&err);
-		return r;
-	}
-	if (xctl_ctl_open(argv[0], c, &err))
+	known = xctl_ctl_type_find(argv[0], NULL) != NULL;
+	if (!xctl_ctl_open(argv[0], c, &err))
+		return 0;
+	if (known)
 		return fail(&err);
-	return 0;
+	/* An unknown or ambiguous type name is a usage error. */
+	r = usage_error("%s: %s", err.what, xctl_err_reason(&err));
+	xctl_err_reset(&err);
+	return r;
 }
 
 /*
