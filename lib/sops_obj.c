@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * struct_ops objects: open, check, rename, load and write the map values.
+ *
+ * libbpf 1.1 knows only the `.struct_ops` section and registers maps the
+ * legacy way. Link-based registration (kernel 6.4+) needs BPF_F_LINK on the
+ * map before it is created; after the load, writing the value (program fds
+ * in the function-pointer slots) leaves the map READY but unregistered, and
+ * a BPF_STRUCT_OPS link registers it (sops_link.c).
+ *
+ * The object file is read into memory and checked with libelf first, so a
+ * missing, non-ELF, non-BPF or truncated file gets a precise error instead of
+ * libbpf's generic one, and so ops names can be rewritten in the image
+ * before libbpf copies the struct_ops data out of it (libbpf 1.1 has no API
+ * to edit a struct_ops map's initial value).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+
+#include "xctl.h"
+#include "compat.h"
+#include "sops_priv.h"
+
+#define SOPS_SEC	".struct_ops"
+#define SOPS_LINK_SEC	".struct_ops.link"
+#define SOPS_MAX_OBJ	(256U << 20)	/* refuse to slurp anything larger */
+
+struct sops_obj_map {
+	struct bpf_map *map;
+	char name[64];		/* map (variable) name */
+	char kind[64];
+	char ops_name[64];
+	bool has_ops_name;
+};
+
+struct xctl_sops_obj {
+	struct bpf_object *obj;
+	void *image;		/* the file; libbpf 1.1 parses it in place */
+	size_t size;
+	struct sops_obj_map *maps;
+	size_t cnt;
+	bool legacy;
+	bool loaded;
+};
+
+static int read_image(const char *path, struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return xctl_errf(err, errno, "cannot open object %s", path);
+	if (fstat(fd, &st)) {
+		r = xctl_errf(err, errno, "cannot open object %s", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = xctl_errf(err, EINVAL, "cannot open object %s", path);
+		xctl_err_why(err, "not a regular file");
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > SOPS_MAX_OBJ) {
+		r = xctl_errf(err, EFBIG, "cannot open object %s", path);
+		goto out;
+	}
+	o->size = st.st_size;
+	o->image = malloc(o->size ? o->size : 1);
+	if (!o->image) {
+		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		goto out;
+	}
+	while (done < o->size) {
+		ssize_t n = read(fd, (char *)o->image + done, o->size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = xctl_errf(err, n < 0 ? errno : EIO, "cannot read object %s", path);
+			goto out;
+		}
+		done += n;
+	}
+out:
+	close(fd);
+	return r;
+}
+
+static int bad_elf(struct xctl_err *err, const char *path, const char *why)
+{
+	int r = xctl_errf(err, ENOEXEC, "cannot open object %s", path);
+
+	xctl_err_why(err, "%s", why);
+	return r;
+}
+
+/* Section data inside the image, checked against its size. */
+static void *sec_data(const struct xctl_sops_obj *o, const GElf_Shdr *sh)
+{
+	if (sh->sh_type == SHT_NOBITS || sh->sh_offset > o->size ||
+	    sh->sh_size > o->size - sh->sh_offset)
+		return NULL;
+	return (char *)o->image + sh->sh_offset;
+}
+
+struct elf_secs {
+	GElf_Shdr sops, btf;
+	bool has_sops, has_btf, has_link_sec;
+};
+
+static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *s,
+		    struct xctl_err *err)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	size_t shstrndx;
+	Elf *elf;
+	int r = 0;
+
+	if (o->size < EI_NIDENT || memcmp(o->image, ELFMAG, SELFMAG))
+		return bad_elf(err, path, "not an ELF file");
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return bad_elf(err, path, "libelf is unusable");
+	elf = elf_memory(o->image, o->size);
+	if (!elf)
+		return bad_elf(err, path, elf_errmsg(-1));
+	if (!gelf_getehdr(elf, &eh)) {
+		r = bad_elf(err, path, "truncated or corrupt ELF header");
+		goto out;
+	}
+	if (eh.e_machine != EM_BPF) {
+		r = bad_elf(err, path, "not a BPF object (ELF machine is not BPF)");
+		xctl_err_hint(err, "build it with clang -target bpf");
+		goto out;
+	}
+	if (eh.e_shoff > o->size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > o->size - eh.e_shoff ||
+	    elf_getshdrstrndx(elf, &shstrndx)) {
+		r = bad_elf(err, path, "truncated ELF file (section headers missing)");
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name))) {
+			r = bad_elf(err, path, "truncated or corrupt section table");
+			goto out;
+		}
+		if (sh.sh_type != SHT_NOBITS && !sec_data(o, &sh)) {
+			r = bad_elf(err, path, "truncated ELF file (section data missing)");
+			goto out;
+		}
+		if (!strcmp(name, SOPS_SEC)) {
+			s->sops = sh;
+			s->has_sops = true;
+		} else if (!strcmp(name, ".BTF")) {
+			s->btf = sh;
+			s->has_btf = true;
+		} else if (!strcmp(name, SOPS_LINK_SEC)) {
+			s->has_link_sec = true;
+		}
+	}
+out:
+	elf_end(elf);
+	return r;
+}
+
+/* Member `name` of struct type id as a char array: offset and size. */
+static bool find_name_member(const struct btf *btf, uint32_t id, uint32_t *off,
+			     uint32_t *size)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+	int i;
+
+	if (!t || !btf_is_struct(t))
+		return false;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const struct btf_type *mt;
+		const struct btf_array *a;
+
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+			continue;
+		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		if (!mt || !btf_is_array(mt) || btf_member_bitfield_size(t, i))
+			return false;
+		a = btf_array(mt);
+		mt = btf__type_by_id(btf, btf__resolve_type(btf, a->type));
+		if (!mt || !btf_is_int(mt) || mt->size != 1 || !a->nelems)
+			return false;
+		*off = btf_member_bit_offset(t, i) / 8;
+		*size = a->nelems;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Describe each variable of the .struct_ops DATASEC (one per map): kind from
+ * its struct type, ops name from the data, renamed in the image on request.
+ */
+static int describe_maps(const char *path, struct xctl_sops_obj *o,
+			 const struct elf_secs *s,
+			 const struct xctl_sops_open_opts *opts, struct xctl_err *err)
+{
+	const char *(*rename)(const char *, const char *, void *) =
+		XCTL_OPT(opts, rename, NULL);
+	void *rename_ctx = XCTL_OPT(opts, rename_ctx, NULL);
+	char *data = sec_data(o, &s->sops);
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *sec;
+	struct btf *btf;
+	int id, i, r = 0;
+
+	if (!s->has_btf)
+		return bad_elf(err, path, "the object has struct_ops but no BTF");
+	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
+	if (!btf)
+		return bad_elf(err, path, "its BTF is corrupt");
+	id = btf__find_by_name_kind(btf, SOPS_SEC, BTF_KIND_DATASEC);
+	sec = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (!sec || !btf_vlen(sec)) {
+		r = bad_elf(err, path, "its BTF does not describe the " SOPS_SEC " section");
+		goto out;
+	}
+	o->maps = calloc(btf_vlen(sec), sizeof(*o->maps));
+	if (!o->maps) {
+		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		goto out;
+	}
+	vsi = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+		struct sops_obj_map *m = &o->maps[o->cnt];
+		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+		const struct btf_type *st;
+		uint32_t sid, noff, nsize;
+		const char *newname;
+
+		if (!var || !btf_is_var(var))
+			continue;
+		sid = btf__resolve_type(btf, var->type);
+		st = btf__type_by_id(btf, sid);
+		if (!st || !btf_is_struct(st) || vsi->offset > s->sops.sh_size ||
+		    st->size > s->sops.sh_size - vsi->offset) {
+			r = bad_elf(err, path, "its struct_ops BTF does not match the section");
+			goto out;
+		}
+		snprintf(m->name, sizeof(m->name), "%s", btf__name_by_offset(btf, var->name_off));
+		snprintf(m->kind, sizeof(m->kind), "%s", btf__name_by_offset(btf, st->name_off));
+		o->cnt++;
+		if (!find_name_member(btf, sid, &noff, &nsize))
+			continue;
+		m->has_ops_name = true;
+		newname = rename ? rename(m->name, data + vsi->offset + noff, rename_ctx) : NULL;
+		if (newname) {
+			if (strlen(newname) >= nsize || !*newname) {
+				r = xctl_errf(err, EINVAL, "cannot rename %s of %s to '%s'",
+					      m->kind, m->name, newname);
+				xctl_err_why(err, "a %s name has 1 to %u characters", m->kind,
+					     nsize - 1);
+				goto out;
+			}
+			memset(data + vsi->offset + noff, 0, nsize);
+			memcpy(data + vsi->offset + noff, newname, strlen(newname));
+		}
+		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s", (int)nsize,
+			 data + vsi->offset + noff);
+	}
+	if (!o->cnt)
+		r = bad_elf(err, path, "its BTF does not describe the " SOPS_SEC " section");
+out:
+	btf__free(btf);
+	return r;
+}
+
+/* Bind each described map to libbpf's map and set BPF_F_LINK on it. */
+static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	struct bpf_map *map;
+	size_t i;
+
+	bpf_object__for_each_map(map, o->obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		for (i = 0; i < o->cnt; i++)
+			if (!o->maps[i].map && !strcmp(o->maps[i].name, bpf_map__name(map)))
+				break;
+		if (i == o->cnt)
+			return bad_elf(err, path, "libbpf and BTF disagree on its struct_ops maps");
+		o->maps[i].map = map;
+		if (!o->legacy &&
+		    bpf_map__set_map_flags(map, bpf_map__map_flags(map) | BPF_F_LINK))
+			return xctl_errf(err, errno, "cannot prepare struct_ops map %s",
+					 bpf_map__name(map));
+	}
+	for (i = 0; i < o->cnt; i++)
+		if (!o->maps[i].map)
+			return bad_elf(err, path, "libbpf and BTF disagree on its struct_ops maps");
+	return 0;
+}
+
+int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
+		       struct xctl_sops_obj **out, struct xctl_err *err)
+{
+	int (*prepare)(struct bpf_object *, void *, struct xctl_err *) =
+		XCTL_OPT(opts, prepare, NULL);
+	struct elf_secs secs = {};
+	struct xctl_sops_obj *o;
+	const char *base;
+	char *log;
+	int r;
+
+	*out = NULL;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return xctl_errf(err, ENOMEM, "cannot open object %s", path);
+	o->legacy = XCTL_OPT(opts, legacy, false);
+	r = read_image(path, o, err) ?: scan_elf(path, o, &secs, err);
+	if (r)
+		goto fail;
+	if (!secs.has_sops) {
+		if (secs.has_link_sec) {
+			r = xctl_errf(err, EOPNOTSUPP, "cannot open object %s", path);
+			xctl_err_why(err, "its struct_ops maps are in the " SOPS_LINK_SEC
+				     " section, which libbpf %s cannot read",
+				     libbpf_version_string());
+			xctl_err_hint(err, "rebuild it with SEC(\"" SOPS_SEC "\"); xctl "
+				      "registers .struct_ops maps through links itself");
+		} else {
+			r = xctl_errf(err, ENOENT, "cannot use object %s", path);
+			xctl_err_why(err, "it has no struct_ops maps");
+			xctl_err_hint(err, "a struct_ops map is a global struct such as "
+				      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\")");
+		}
+		goto fail;
+	}
+	r = describe_maps(path, o, &secs, opts, err);
+	if (r)
+		goto fail;
+
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = base);
+
+		xctl_libbpf_log_clear();
+		o->obj = bpf_object__open_mem(o->image, o->size, &oo);
+	}
+	if (!o->obj) {
+		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open object %s", path);
+		log = xctl_libbpf_log_take();
+		xctl_err_log(err, log);
+		free(log);
+		o->obj = NULL;
+		goto fail;
+	}
+	r = bind_maps(path, o, err);
+	if (!r && prepare)
+		r = prepare(o->obj, XCTL_OPT(opts, prepare_ctx, NULL), err);
+	if (r)
+		goto fail;
+	*out = o;
+	return 0;
+fail:
+	xctl_sops_obj_close(o);
+	return r;
+}
+
+/* Legacy maps registered by a failed load are unregistered again. */
+static void unregister_legacy(struct xctl_sops_obj *o, size_t n)
+{
+	uint32_t zero = 0;
+
+	while (n-- > 0)
+		bpf_map_delete_elem(bpf_map__fd(o->maps[n].map), &zero);
+}
+
+static void load_fail_why(struct xctl_err *err, int errnum)
+{
+	if (errnum == EPERM)
+		xctl_err_hint(err, "loading struct_ops needs CAP_BPF and CAP_SYS_ADMIN "
+			      "(run as root)");
+	else if (errnum == EACCES || errnum == EINVAL)
+		xctl_err_hint(err, "run with -d to see the verifier log");
+}
+
+int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	const char *name = bpf_object__name(o->obj);
+	char *log;
+	size_t i;
+	int r;
+
+	xctl_libbpf_log_clear();
+	if (bpf_object__load(o->obj)) {
+		r = xctl_errf(err, errno, "cannot load object %s", name);
+		load_fail_why(err, -r);
+		log = xctl_libbpf_log_take();
+		xctl_err_log(err, log);
+		free(log);
+		return r;
+	}
+	o->loaded = true;
+	/*
+	 * libbpf's attach fills its private copy of the value with the program
+	 * fds and writes it (BPF_MAP_UPDATE_ELEM). For BPF_F_LINK maps that
+	 * only makes the map READY; for legacy maps it registers them. The
+	 * returned link is a libbpf stand-in holding the map fd: it is dropped
+	 * without detaching, so the map stays as written.
+	 */
+	for (i = 0; i < o->cnt; i++) {
+		struct bpf_link *link = bpf_map__attach_struct_ops(o->maps[i].map);
+
+		if (!link) {
+			r = xctl_errf(err, errno, "cannot %s struct_ops %s",
+				      o->legacy ? "register" : "initialise", o->maps[i].name);
+			sops_register_why(err, -r, o->maps[i].kind, o->maps[i].ops_name);
+			if (o->legacy)
+				unregister_legacy(o, i);
+			return r;
+		}
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+	}
+	return 0;
+}
+
+void xctl_sops_obj_close(struct xctl_sops_obj *o)
+{
+	if (!o)
+		return;
+	bpf_object__close(o->obj);
+	free(o->image);
+	free(o->maps);
+	free(o);
+}
+
+struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o)
+{
+	return o->obj;
+}
+
+size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o)
+{
+	return o->cnt;
+}
+
+struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt ? o->maps[i].map : NULL;
+}
+
+const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt ? o->maps[i].kind : NULL;
+}
+
+const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt && o->maps[i].has_ops_name ? o->maps[i].ops_name : NULL;
+}
