@@ -229,6 +229,49 @@ static void test_open_unknown_and_read_only(void **state)
 	xctl_ctl_close(c);
 }
 
+/*
+ * The sz rule through the real lookup, on `lo` (ifindex 1 in every network
+ * namespace; reading link statistics needs no privilege): a caller built
+ * against an older, smaller opts struct gets only the fields it knows, and
+ * a caller that knows less of the value gets a prefix of it.
+ */
+struct old_lookup_opts {	/* the first fields of struct xctl_ctl_lookup_opts */
+	size_t sz;
+	void *value;
+	size_t value_sz;
+	size_t size;
+};
+
+static void test_lookup_sizes(void **state)
+{
+	struct xctl_ctl_lookup_opts full = { .sz = sizeof(full) };
+	struct old_lookup_opts old = { .sz = sizeof(old) };
+	struct xctl_err err = {};
+	struct xctl_ctl *c;
+	uint64_t all[64], prefix[2] = { ~0ULL, ~0ULL };
+	uint32_t key = 1;
+
+	(void)state;
+	assert_int_equal(xctl_ctl_open("netdev", &c, &err), 0);
+	full.value = all;
+	full.value_sz = sizeof(all);
+	assert_int_equal(xctl_ctl_lookup(c, &key, &full, &err), 0);
+	/* struct rtnl_link_stats64: at least the 23 counters of 4.x kernels */
+	assert_true(full.size >= 23 * 8 && full.size <= sizeof(all));
+	assert_non_null(full.btf);
+	assert_true(full.type_id > 0);
+	/* Beyond the real size the caller's buffer is zeroed. */
+	assert_int_equal(all[full.size / 8], 0);
+
+	old.value = prefix;
+	old.value_sz = 8;	/* knows rx_packets only */
+	assert_int_equal(xctl_ctl_lookup(c, &key, (struct xctl_ctl_lookup_opts *)&old, &err), 0);
+	assert_int_equal(old.size, full.size);
+	assert_true(prefix[0] >= all[0]);	/* rx_packets, read again */
+	assert_true(prefix[1] == ~0ULL);	/* not written past value_sz */
+	xctl_ctl_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_type_table),
 		cmocka_unit_test(test_parse_obj_key),
 		cmocka_unit_test(test_open_unknown_and_read_only),
+		cmocka_unit_test(test_lookup_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
