@@ -26,7 +26,7 @@ struct walk {
 	void *ctx;
 	struct xctl_err *err;
 	int depth;
-	uint32_t stack[XBTF_MAX_DEPTH];	/* composites being walked, outermost first */
+	uint32_t stack[XBTF_MAX_DEPTH];	/* containers being walked, outermost first */
 };
 
 static int walk(struct walk *w, uint32_t id, const uint8_t *data,
