@@ -137,8 +137,7 @@ const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c)
 	return &c->ops->info;
 }
 
-static int parse_dev_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key,
-			 struct xctl_err *err)
+static int parse_dev_key(int argc, char **argv, uint32_t *key, struct xctl_err *err)
 {
 	char name[IF_NAMESIZE];
 	int r;
@@ -160,8 +159,7 @@ static int parse_dev_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *ke
 	*key = if_nametoindex(argv[0]);
 	if (!*key) {
 		r = xctl_errf(err, ENODEV, "cannot find device '%s'", argv[0]);
-		xctl_err_hint(err, "list devices with 'ip link'%s",
-			      c->ops->info.device_key ? " or use 'ifindex N'" : "");
+		xctl_err_hint(err, "list devices with 'ip link', or use 'ifindex N'");
 		return r;
 	}
 	return 1;
@@ -200,7 +198,7 @@ int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
 		return xctl_errf(err, EINVAL, "missing %s key",
 				 c->ops->info.device_key ? "device" : c->ops->info.name);
 	if (c->ops->info.device_key)
-		r = parse_dev_key(c, argc, argv, &k, err);
+		r = parse_dev_key(argc, argv, &k, err);
 	else
 		r = parse_obj_key(c, argc, argv, &k, err);
 	if (r > 0)
