@@ -149,6 +149,8 @@ static int add_map(struct xctl_sops_list *l, uint32_t id, size_t *cap,
 	snprintf(m->name, sizeof(m->name), "%s", info.name);
 	m->btf_vmlinux_value_type_id = info.btf_vmlinux_value_type_id;
 	m->link_based = info.map_flags & BPF_F_LINK;
+	m->map_flags = info.map_flags;
+	m->value_size = info.value_size;
 	decode_value(m, fd, info.value_size);
 	close(fd);
 	return 0;

@@ -106,6 +106,8 @@ struct xctl_sops_map {
 	char *module;		/* owning xctl module, or NULL */
 	struct xctl_sops_link *links;
 	size_t link_cnt;
+	uint32_t value_size;
+	uint32_t map_flags;
 };
 
 struct xctl_sops_list {
@@ -127,5 +129,49 @@ int xctl_sops_resolve(const char *kw, const char *arg, uint32_t *map_id,
 
 /* JSON of one inventory entry (the `struct_ops list` schema). */
 json_t *xctl_sops_map_json(const struct xctl_sops_map *m);
+
+/*
+ * The value of a struct_ops map, struct bpf_struct_ops_<kind> of the kernel
+ * BTF, rendered by xctl_btf_to_json (function pointers: program id + name).
+ */
+int xctl_sops_value_json(uint32_t map_id, json_t **out, struct xctl_err *err);
+
+/* ---- register / unregister (`xctl struct_ops`) ------------------------------- */
+
+/* Give map `map` (NULL: every map) the ops name `ops_name` before loading. */
+struct xctl_sops_rename {
+	const char *map;
+	const char *ops_name;
+};
+
+struct xctl_sops_register_opts {
+	size_t sz;
+	/* Where to pin the links: NULL is <base>/struct_ops; must be below base. */
+	const char *pin_dir;
+	const struct xctl_sops_rename *renames;
+	size_t rename_cnt;
+	/* Register the legacy way (also chosen when the kernel lacks links). */
+	bool legacy;
+};
+
+/*
+ * Register every struct_ops map of obj_path through a link pinned at
+ * <pin_dir>/<map name>, all or nothing: on failure everything registered or
+ * pinned so far is undone. *out: JSON array of {map, kind, ops_name, map_id,
+ * link_id, pinned, legacy} (link_id/pinned null for legacy registrations).
+ */
+int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
+		       const struct xctl_sops_register_opts *opts, json_t **out,
+		       struct xctl_err *err);
+/*
+ * Unregister map_id: link-based maps by detaching their links (6.11+) and
+ * removing their pins below fs->base; legacy maps by deleting the element.
+ * -ENOENT when it is not registered, -EBUSY when a module owns it or a pin
+ * xctl does not own keeps it registered (err names it). *out: JSON object
+ * {id, name, kind, ops_name, legacy, links: [{id, detached, unpinned,
+ * pinned}]}, where `pinned` lists a pin left outside xctl's directory.
+ */
+int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **out,
+			 struct xctl_err *err);
 
 #endif /* XCTL_STRUCT_OPS_H */

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * `xctl struct_ops register/unregister/dump`: whole-object registration
+ * through pinned links (all or nothing), unregistration of link-based and
+ * legacy maps, and a map's value through the kernel BTF.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xctl.h"
+#include "compat.h"
+#include "sops_priv.h"
+
+#define SOPS_PIN_SUBDIR	"struct_ops"
+
+struct reg_state {
+	char dir[PATH_MAX];
+	bool made_dir;		/* dir created by this command */
+	int *links;
+	bool *pinned;
+	size_t cnt;
+};
+
+static const char *rename_cb(const char *map, const char *cur, void *ctx)
+{
+	const struct xctl_sops_register_opts *opts = ctx;
+	const struct xctl_sops_rename *r = XCTL_OPT(opts, renames, NULL);
+	size_t i, n = r ? XCTL_OPT(opts, rename_cnt, 0) : 0;
+
+	(void)cur;
+	for (i = 0; i < n; i++)
+		if (r[i].map && !strcmp(r[i].map, map))
+			return r[i].ops_name;
+	for (i = 0; i < n; i++)
+		if (!r[i].map)
+			return r[i].ops_name;
+	return NULL;
+}
+
+static int check_renames(const struct xctl_sops_obj *o, const char *path,
+			 const struct xctl_sops_register_opts *opts, struct xctl_err *err)
+{
+	const struct xctl_sops_rename *r = XCTL_OPT(opts, renames, NULL);
+	size_t i, j, n = r ? XCTL_OPT(opts, rename_cnt, 0) : 0;
+
+	for (i = 0; i < n; i++) {
+		if (!r[i].map)
+			continue;
+		for (j = 0; j < xctl_sops_obj_map_cnt(o); j++)
+			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), r[i].map))
+				break;
+		if (j == xctl_sops_obj_map_cnt(o) || !xctl_sops_obj_ops_name(o, j)) {
+			int e = xctl_errf(err, EINVAL, "cannot rename the ops of map %s",
+					  r[i].map);
+
+			xctl_err_why(err, "%s has no struct_ops map %s with a name",
+				     path, r[i].map);
+			return e;
+		}
+	}
+	return 0;
+}
+
+/* Resolve (and create when missing) the directory the links are pinned in. */
+static int pin_dir(const struct xctl_bpffs *fs, const char *want, struct reg_state *s,
+		   struct xctl_err *err)
+{
+	struct stat st;
+	int r;
+
+	if (!want) {
+		return xctl_bpffs_mkdir(fs, SOPS_PIN_SUBDIR, err) ?:
+		       xctl_bpffs_path(fs, SOPS_PIN_SUBDIR, s->dir, sizeof(s->dir), err);
+	}
+	if (!realpath(want, s->dir)) {
+		if (errno != ENOENT)
+			return xctl_errf(err, errno, "cannot use pin directory %s", want);
+		/* a new directory: its parent must be a bpffs directory below base */
+		r = xctl_bpffs_check_pin(fs, want, err);
+		if (r)
+			return r;
+		if (mkdir(want, 0700))
+			return xctl_errf(err, errno, "cannot create pin directory %s", want);
+		s->made_dir = true;
+		if (!realpath(want, s->dir)) {
+			r = xctl_errf(err, errno, "cannot use pin directory %s", want);
+			rmdir(want);
+			s->made_dir = false;
+			return r;
+		}
+		return 0;
+	}
+	if (stat(s->dir, &st) || !S_ISDIR(st.st_mode)) {
+		r = xctl_errf(err, ENOTDIR, "cannot use pin directory %s", want);
+		return r;
+	}
+	{
+		char probe[PATH_MAX];
+
+		/* the pins it will hold must be on bpffs and below base */
+		if (snprintf(probe, sizeof(probe), "%s/x", s->dir) >= (int)sizeof(probe))
+			return xctl_errf(err, ENAMETOOLONG, "cannot use pin directory %s", want);
+		return xctl_bpffs_check_pin(fs, probe, err);
+	}
+}
+
+static int pin_path(char *buf, size_t len, const struct reg_state *s, const char *map,
+		    struct xctl_err *err)
+{
+	if (snprintf(buf, len, "%s/%s", s->dir, map) >= (int)len)
+		return xctl_errf(err, ENAMETOOLONG, "pin path for %s is too long", map);
+	return 0;
+}
+
+static void rollback(struct reg_state *s, struct xctl_sops_obj *o)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = s->cnt; i-- > 0;) {
+		if (s->pinned && s->pinned[i] &&
+		    !pin_path(path, sizeof(path), s, bpf_map__name(xctl_sops_obj_map(o, i)), NULL))
+			unlink(path);
+		if (s->links && s->links[i] >= 0)
+			close(s->links[i]);	/* the last reference: unregistered */
+	}
+	if (s->made_dir)
+		rmdir(s->dir);
+}
+
+static uint32_t map_id_of(int fd)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+static json_t *result(struct xctl_sops_obj *o, const struct reg_state *s, bool legacy)
+{
+	json_t *a = json_array();
+	char path[PATH_MAX];
+	uint32_t link_id;
+	size_t i;
+
+	for (i = 0; i < s->cnt; i++) {
+		struct bpf_map *m = xctl_sops_obj_map(o, i);
+		const char *ops = xctl_sops_obj_ops_name(o, i);
+		json_t *lid = json_null(), *pin = json_null();
+
+		if (!legacy && !xctl_sops_link_map_id(s->links[i], NULL, &link_id))
+			lid = json_integer(link_id);
+		if (!legacy && !pin_path(path, sizeof(path), s, bpf_map__name(m), NULL)) {
+			json_decref(pin);
+			pin = json_string(path);
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:I, s:o, s:o, s:b}",
+			"map", bpf_map__name(m), "kind", xctl_sops_obj_kind(o, i),
+			"ops_name", ops ? json_string(ops) : json_null(),
+			"map_id", (json_int_t)map_id_of(bpf_map__fd(m)),
+			"link_id", lid, "pinned", pin, "legacy", legacy));
+	}
+	return a;
+}
+
+/* Refuse before loading anything when a pin path is taken already. */
+static int check_free(const struct reg_state *s, struct xctl_sops_obj *o,
+		      struct xctl_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->cnt; i++) {
+		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
+
+		r = pin_path(path, sizeof(path), s, map, err);
+		if (r)
+			return r;
+		if (!lstat(path, &st)) {
+			r = xctl_errf(err, EEXIST, "cannot pin the link of %s at %s", map, path);
+			xctl_err_why(err, "something is pinned there already");
+			xctl_err_hint(err, "unregister it first ('xctl struct_ops unregister "
+				      "pinned %s'), or choose another directory with 'pin DIR'",
+				      path);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
+		       const struct xctl_sops_register_opts *opts, json_t **out,
+		       struct xctl_err *err)
+{
+	bool legacy = XCTL_OPT(opts, legacy, false) || !xctl_features()->sops_link;
+	XCTL_OPTS(xctl_sops_open_opts, oo, .legacy = legacy, .rename = rename_cb,
+		  .rename_ctx = (void *)opts);
+	struct reg_state s = {};
+	struct xctl_sops_obj *o = NULL;
+	char path[PATH_MAX];
+	size_t i;
+	int r, fd;
+
+	*out = NULL;
+	r = xctl_sops_obj_open(obj_path, &oo, &o, err) ?:
+	    check_renames(o, obj_path, opts, err);
+	if (r)
+		goto out;
+	s.cnt = xctl_sops_obj_map_cnt(o);
+	if (!legacy) {
+		s.links = malloc(s.cnt * sizeof(*s.links));
+		s.pinned = calloc(s.cnt, sizeof(*s.pinned));
+		if (!s.links || !s.pinned) {
+			r = xctl_errf(err, ENOMEM, "cannot register %s", obj_path);
+			goto out;
+		}
+		for (i = 0; i < s.cnt; i++)
+			s.links[i] = -1;
+		r = pin_dir(fs, XCTL_OPT(opts, pin_dir, NULL), &s, err) ?:
+		    check_free(&s, o, err);
+		if (r)
+			goto fail;
+	}
+	r = xctl_sops_obj_load(o, err);	/* legacy maps are registered here */
+	if (r)
+		goto fail;
+	for (i = 0; !legacy && i < s.cnt; i++) {
+		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
+
+		fd = xctl_sops_link_create(bpf_map__fd(xctl_sops_obj_map(o, i)), err);
+		if (fd < 0) {
+			r = fd;
+			sops_register_why(err, -r, xctl_sops_obj_kind(o, i),
+					  xctl_sops_obj_ops_name(o, i));
+			goto fail;
+		}
+		s.links[i] = fd;
+		r = pin_path(path, sizeof(path), &s, map, err);
+		if (r)
+			goto fail;
+		if (bpf_obj_pin(fd, path)) {
+			r = xctl_errf(err, errno, "cannot pin the link of %s at %s", map, path);
+			goto fail;
+		}
+		s.pinned[i] = true;
+	}
+	*out = result(o, &s, legacy);
+	for (i = 0; !legacy && i < s.cnt; i++)
+		close(s.links[i]);	/* the pins keep the registrations */
+	goto out;
+fail:
+	rollback(&s, o);
+out:
+	free(s.links);
+	free(s.pinned);
+	xctl_sops_obj_close(o);
+	return r;
+}
+
+static const struct xctl_sops_map *find(const struct xctl_sops_list *l, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < l->cnt; i++)
+		if (l->maps[i].id == id)
+			return &l->maps[i];
+	return NULL;
+}
+
+static bool below_base(const struct xctl_bpffs *fs, const char *path)
+{
+	size_t n = strlen(fs->base);
+
+	return !strncmp(path, fs->base, n) && path[n] == '/';
+}
+
+static int unregister_legacy(const struct xctl_sops_map *m, struct xctl_err *err)
+{
+	uint32_t zero = 0;
+	int fd, r = 0;
+
+	fd = bpf_map_get_fd_by_id(m->id);
+	if (fd < 0)
+		return xctl_errf(err, errno, "cannot open struct_ops map %u", m->id);
+	if (bpf_map_delete_elem(fd, &zero))
+		r = xctl_errf(err, errno, "cannot unregister struct_ops map %u (%s)",
+			      m->id, m->name);
+	close(fd);
+	return r;
+}
+
+/* Without BPF_LINK_DETACH only pins xctl may remove can end a registration. */
+static int check_removable(const struct xctl_bpffs *fs, const struct xctl_sops_map *m,
+			   struct xctl_err *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < m->link_cnt; i++) {
+		const char *pin = m->links[i].pinned;
+
+		if (pin && below_base(fs, pin))
+			continue;
+		r = xctl_errf(err, EBUSY, "cannot unregister struct_ops map %u (%s)",
+			      m->id, m->name);
+		if (pin) {
+			xctl_err_why(err, "link %u is pinned at %s, outside xctl's directory, "
+				     "and this kernel cannot detach links", m->links[i].id, pin);
+			xctl_err_hint(err, "remove that pin (rm %s)", pin);
+		} else {
+			xctl_err_why(err, "link %u is held open by a process, and this kernel "
+				     "cannot detach links", m->links[i].id);
+			xctl_err_hint(err, "stop the process that registered it");
+		}
+		return r;
+	}
+	return 0;
+}
+
+static json_t *unregister_links(const struct xctl_bpffs *fs, const struct xctl_sops_map *m,
+				bool detach, struct xctl_err *err)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < m->link_cnt; i++) {
+		const struct xctl_sops_link *k = &m->links[i];
+		bool detached = false, unpinned = false;
+		int fd = bpf_link_get_fd_by_id(k->id);
+
+		if (fd >= 0 && detach)
+			detached = !xctl_sops_link_detach(fd, err);
+		if (fd >= 0)
+			close(fd);
+		xctl_err_reset(err);
+		if (k->pinned && below_base(fs, k->pinned))
+			unpinned = !unlink(k->pinned);
+		json_array_append_new(a, json_pack("{s:I, s:b, s:o, s:o}",
+			"id", (json_int_t)k->id, "detached", detached,
+			"unpinned", unpinned ? json_string(k->pinned) : json_null(),
+			"pinned", k->pinned && !unpinned ? json_string(k->pinned) : json_null()));
+	}
+	return a;
+}
+
+int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **out,
+			 struct xctl_err *err)
+{
+	bool detach = xctl_features()->sops_link_detach;
+	const struct xctl_sops_map *m;
+	struct xctl_sops_list l;
+	json_t *links;
+	int r;
+
+	*out = NULL;
+	r = xctl_sops_list_get(&l, fs, err);
+	if (r)
+		return r;
+	m = find(&l, map_id);
+	if (!m) {
+		r = xctl_errf(err, ENOENT, "cannot find struct_ops map id %u", map_id);
+		goto out;
+	}
+	if (m->module) {
+		r = xctl_errf(err, EBUSY, "cannot unregister struct_ops map %u (%s)",
+			      m->id, m->name);
+		xctl_err_why(err, "it belongs to module %s", m->module);
+		xctl_err_hint(err, "unload the module: xctl module unload %s", m->module);
+		goto out;
+	}
+	if (!m->registered) {
+		r = xctl_errf(err, ENOENT, "cannot unregister struct_ops map %u (%s)",
+			      m->id, m->name);
+		xctl_err_why(err, "it is not registered");
+		goto out;
+	}
+	if (!m->link_based) {
+		r = unregister_legacy(m, err);
+		links = json_array();
+	} else {
+		r = detach ? 0 : check_removable(fs, m, err);
+		links = r ? NULL : unregister_links(fs, m, detach, err);
+	}
+	if (r)
+		goto out;
+	*out = json_pack("{s:I, s:s, s:s, s:o, s:b, s:o}",
+		"id", (json_int_t)m->id, "name", m->name, "kind", m->kind,
+		"ops_name", m->has_ops_name ? json_string(m->ops_name) : json_null(),
+		"legacy", !m->link_based, "links", links);
+out:
+	xctl_sops_list_free(&l);
+	return r;
+}
+
+int xctl_sops_value_json(uint32_t map_id, json_t **out, struct xctl_err *err)
+{
+	XCTL_OPTS(xctl_btf_dump_opts, dopts, .flags = XCTL_BTF_FPTR_PROG);
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), zero = 0;
+	struct btf *btf;
+	void *v = NULL;
+	int fd, r;
+
+	*out = NULL;
+	btf = xctl_kernel_btf(err);
+	if (!btf)
+		return -ENOENT;
+	fd = bpf_map_get_fd_by_id(map_id);
+	if (fd < 0)
+		return xctl_errf(err, errno, "cannot open struct_ops map id %u", map_id);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		r = xctl_errf(err, errno, "cannot read struct_ops map id %u", map_id);
+		goto out;
+	}
+	v = calloc(1, info.value_size ? info.value_size : 1);
+	if (!v) {
+		r = xctl_errf(err, ENOMEM, "cannot read struct_ops map id %u", map_id);
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd, &zero, v)) {
+		r = xctl_errf(err, errno, "cannot read the value of struct_ops map id %u",
+			      map_id);
+		goto out;
+	}
+	r = xctl_btf_to_json(btf, info.btf_vmlinux_value_type_id, v, info.value_size,
+			     &dopts, out, err);
+out:
+	free(v);
+	close(fd);
+	return r;
+}
