@@ -107,6 +107,7 @@ static const struct cmd objects[] = {
 	{ "help", do_help },
 	{ "version", do_version },
 	{ "control", do_control },
+	{ "struct_ops", do_struct_ops },
 	{ 0 }
 };
 
