@@ -227,7 +227,7 @@ static char *module_of(const struct xctl_bpffs *fs, const char *path)
 	size_t n = strlen(fs->base);
 	const char *p, *slash;
 
-	if (strncmp(path, fs->base, n) || path[n] != '/')
+	if (!n || strncmp(path, fs->base, n) || path[n] != '/')
 		return NULL;
 	p = path + n + 1;
 	if (strncmp(p, XCTL_MODULE_SUBDIR "/", strlen(XCTL_MODULE_SUBDIR) + 1))
@@ -249,7 +249,8 @@ static bool is_link_fd(int fd)
 	if (n < 0)
 		return false;
 	target[n] = '\0';
-	return !strcmp(target, "anon_inode:bpf_link");
+	return !strcmp(target, "anon_inode:bpf-link") ||
+	       !strcmp(target, "anon_inode:bpf_link");
 }
 
 static void note_pin(struct xctl_sops_list *l, const struct xctl_bpffs *fs,

@@ -279,7 +279,7 @@ static bool below_base(const struct xctl_bpffs *fs, const char *path)
 {
 	size_t n = strlen(fs->base);
 
-	return !strncmp(path, fs->base, n) && path[n] == '/';
+	return n && !strncmp(path, fs->base, n) && path[n] == '/';
 }
 
 static int unregister_legacy(const struct xctl_sops_map *m, struct xctl_err *err)

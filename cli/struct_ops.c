@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xctl struct_ops: the host's struct_ops maps (lib/xctl_struct_ops.h):
+ * list/show, dump, register (through pinned links), unregister.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "compat.h"
+
+static const char *const sops_help =
+	"Usage: xctl struct_ops { list | show } [STRUCT_OPS_MAP]\n"
+	"       xctl struct_ops dump STRUCT_OPS_MAP\n"
+	"       xctl struct_ops register OBJ [pin DIR] [ops_name [MAP=]NAME]... [legacy]\n"
+	"       xctl struct_ops unregister STRUCT_OPS_MAP\n"
+	"       xctl struct_ops help\n"
+	"\n"
+	"STRUCT_OPS_MAP := { id MAP_ID | name MAP_NAME | pinned PATH }\n"
+	"OBJ := a BPF object file with struct_ops maps in SEC(\".struct_ops\")\n"
+	"DIR := a directory below <bpffs>/xctl/ (default <bpffs>/xctl/struct_ops)\n"
+	"\n"
+	"register pins one link per map at DIR/<map name>; removing the pin or\n"
+	"'unregister' ends the registration. See xctl-struct_ops(8).\n";
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return emit_help(sops_help);
+}
+
+/*
+ * Parse STRUCT_OPS_MAP at argv into *id: the number of arguments used (2),
+ * or minus the exit status (malformed selectors are usage errors, selectors
+ * naming nothing failures).
+ */
+static int parse_sel(int argc, char **argv, uint32_t *id)
+{
+	static const char *const kws[] = { "id", "name", "pinned", NULL };
+	struct xctl_err err = {};
+	int k;
+
+	if (argc < 1)
+		return -usage_error("missing STRUCT_OPS_MAP (id ID, name NAME or pinned PATH)");
+	k = keyword_index(argv[0], kws);
+	if (k < 0)
+		return -usage_error("expected 'id', 'name' or 'pinned', got '%s'", argv[0]);
+	if (argc < 2)
+		return -usage_error("missing argument after '%s'", kws[k]);
+	if (k == 0 && parse_u32(argv[1], id))
+		return -usage_error("invalid map id '%s'", argv[1]);
+	if (!*argv[1])
+		return -usage_error("empty argument after '%s'", kws[k]);
+	if (xctl_sops_resolve(kws[k], argv[1], id, &err))
+		return -fail(&err);
+	return 2;
+}
+
+/* The bpffs for pin information, never mounted by a read-only command. */
+static const struct xctl_bpffs *probe_fs(struct xctl_bpffs *fs)
+{
+	if (xctl_bpffs_probe(fs, bpffs_dir)) {
+		memset(fs, 0, sizeof(*fs));
+		return NULL;
+	}
+	return fs;
+}
+
+static char *fmt_links(const json_t *row, const json_t *v)
+{
+	char buf[256] = "";
+	size_t i, len = 0;
+	json_t *l;
+
+	(void)row;
+	json_array_foreach(v, i, l)
+		if (len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, "%s%lld", i ? "," : "",
+					(long long)json_integer_value(json_object_get(l, "id")));
+	return strdup(len ? buf : "-");
+}
+
+static char *fmt_pins(const json_t *row, const json_t *v)
+{
+	char buf[1024] = "";
+	size_t i, len = 0;
+	json_t *l, *p;
+
+	(void)row;
+	json_array_foreach(v, i, l) {
+		p = json_object_get(l, "pinned");
+		if (json_is_string(p) && len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "",
+					json_string_value(p));
+	}
+	return strdup(len ? buf : "-");
+}
+
+static char *fmt_bool(const json_t *row, const json_t *v)
+{
+	(void)row;
+	return strdup(json_is_true(v) ? "yes" : "no");
+}
+
+static const struct out_col list_cols[] = {
+	{ "ID", "id" }, { "NAME", "name" }, { "KIND", "kind" },
+	{ "OPS_NAME", "ops_name" }, { "REGISTERED", "registered", fmt_bool },
+	{ "LINKS", "links", fmt_links }, { "USERS", "users" },
+	{ "MODULE", "module" }, { "PINNED", "links", fmt_pins }, { 0 }
+};
+
+static int do_list(int argc, char **argv)
+{
+	static const struct out_view view = { list_cols, "no struct_ops maps" };
+	struct xctl_err err = {};
+	struct xctl_sops_list l;
+	struct xctl_bpffs fs;
+	uint32_t id = 0;
+	json_t *doc;
+	size_t i;
+	int r;
+
+	if (argc) {
+		r = parse_sel(argc, argv, &id);
+		if (r < 0)
+			return -r;
+		if (argc > r)
+			return usage_error("unexpected argument '%s'", argv[r]);
+	}
+	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
+		return fail(&err);
+	doc = json_array();
+	for (i = 0; i < l.cnt; i++)
+		if (!id || l.maps[i].id == id)
+			json_array_append_new(doc, xctl_sops_map_json(&l.maps[i]));
+	xctl_sops_list_free(&l);
+	return emit(doc, &view);
+}
+
+static const char *state_name(uint32_t state)
+{
+	static const char *const names[] = {
+		[XCTL_SOPS_STATE_INIT] = "init",
+		[XCTL_SOPS_STATE_INUSE] = "inuse",
+		[XCTL_SOPS_STATE_TOBEFREE] = "tobefree",
+		[XCTL_SOPS_STATE_READY] = "ready",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+}
+
+static int do_dump(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_sops_list l;
+	struct xctl_bpffs fs;
+	const struct xctl_sops_map *m = NULL;
+	json_t *doc, *value;
+	uint32_t id;
+	size_t i;
+	int r;
+
+	r = parse_sel(argc, argv, &id);
+	if (r < 0)
+		return -r;
+	if (argc > r)
+		return usage_error("unexpected argument '%s'", argv[r]);
+	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
+		return fail(&err);
+	for (i = 0; i < l.cnt; i++)
+		if (l.maps[i].id == id)
+			m = &l.maps[i];
+	if (!m) {
+		xctl_sops_list_free(&l);
+		xctl_errf(&err, ENOENT, "cannot find struct_ops map id %u", id);
+		return fail(&err);
+	}
+	if (xctl_sops_value_json(id, &value, &err)) {
+		xctl_sops_list_free(&l);
+		return fail(&err);
+	}
+	doc = xctl_sops_map_json(m);
+	json_object_set_new(doc, "link_based", json_boolean(m->link_based));
+	json_object_set_new(doc, "map_flags", json_integer(m->map_flags));
+	json_object_set_new(doc, "value_size", json_integer(m->value_size));
+	json_object_set_new(doc, "btf_vmlinux_value_type_id",
+			    json_integer(m->btf_vmlinux_value_type_id));
+	json_object_set_new(doc, "state", state_name(m->state) ?
+			    json_string(state_name(m->state)) : json_integer(m->state));
+	json_object_set_new(doc, "refcnt", json_integer(m->refcnt));
+	json_object_set_new(doc, "value", value);
+	xctl_sops_list_free(&l);
+	return emit(doc, NULL);
+}
+
+static int do_register(int argc, char **argv)
+{
+	static const struct out_col cols[] = {
+		{ "MAP", "map" }, { "KIND", "kind" }, { "OPS_NAME", "ops_name" },
+		{ "MAP_ID", "map_id" }, { "LINK_ID", "link_id" }, { "PINNED", "pinned" },
+		{ 0 }
+	};
+	static const struct out_view view = { cols, "nothing registered" };
+	static const char *const kws[] = { "pin", "ops_name", "legacy", NULL };
+	XCTL_OPTS(xctl_sops_register_opts, opts);
+	struct xctl_sops_rename renames[16];
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	const char *obj;
+	size_t n = 0;
+	json_t *doc;
+	int k, r;
+
+	if (argc < 1)
+		return usage_error("missing OBJ (a BPF object file with struct_ops maps)");
+	obj = argv[0];
+	NEXT_ARG();
+	while (argc) {
+		k = keyword_index(argv[0], kws);
+		if (k < 0)
+			return usage_error("expected 'pin', 'ops_name' or 'legacy', got '%s'",
+					   argv[0]);
+		if (k == 2) {
+			opts.legacy = true;
+			NEXT_ARG();
+			continue;
+		}
+		NEXT_ARG();
+		REQ_ARGS(1);
+		if (!*argv[0])
+			return usage_error("empty argument after '%s'", kws[k]);
+		if (k == 0) {
+			if (opts.pin_dir)
+				return usage_error("'pin' given twice");
+			opts.pin_dir = argv[0];
+		} else {
+			char *eq = strchr(argv[0], '=');
+
+			if (n == sizeof(renames) / sizeof(renames[0]))
+				return usage_error("too many 'ops_name' arguments");
+			if (eq && (eq == argv[0] || !eq[1]))
+				return usage_error("invalid 'ops_name %s' (expected [MAP=]NAME)",
+						   argv[0]);
+			if (eq)
+				*eq = '\0';
+			renames[n].map = eq ? argv[0] : NULL;
+			renames[n].ops_name = eq ? eq + 1 : argv[0];
+			n++;
+		}
+		NEXT_ARG();
+	}
+	opts.renames = renames;
+	opts.rename_cnt = n;
+	if (open_bpffs(&fs, &err))
+		return fail(&err);
+	if (!opts.legacy && !xctl_features()->sops_link)
+		warn("this kernel has no link-based struct_ops (Linux 6.4+); registering "
+		     "the legacy way, which stays until 'xctl struct_ops unregister'");
+	r = xctl_sops_register(&fs, obj, &opts, &doc, &err);
+	if (r)
+		return fail(&err);
+	return emit(doc, &view);
+}
+
+static int do_unregister(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	json_t *doc, *l, *p;
+	uint32_t id;
+	size_t i;
+	int r;
+
+	r = parse_sel(argc, argv, &id);
+	if (r < 0)
+		return -r;
+	if (argc > r)
+		return usage_error("unexpected argument '%s'", argv[r]);
+	probe_fs(&fs);
+	if (xctl_sops_unregister(&fs, id, &doc, &err))
+		return fail(&err);
+	json_array_foreach(json_object_get(doc, "links"), i, l) {
+		p = json_object_get(l, "pinned");
+		if (json_is_string(p))
+			warn("link %lld stays pinned at %s, outside xctl's directory%s; "
+			     "remove it with: rm %s",
+			     (long long)json_integer_value(json_object_get(l, "id")),
+			     json_string_value(p),
+			     json_is_true(json_object_get(l, "detached")) ? " (detached)" : "",
+			     json_string_value(p));
+	}
+	return emit(doc, NULL);
+}
+
+int do_struct_ops(int argc, char **argv)
+{
+	static const struct cmd cmds[] = {
+		{ "list", do_list },
+		{ "show", do_list },
+		{ "dump", do_dump },
+		{ "register", do_register },
+		{ "unregister", do_unregister },
+		{ 0 }
+	};
+
+	return cmd_select(cmds, argc, argv, do_help, "struct_ops");
+}
