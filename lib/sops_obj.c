@@ -114,8 +114,10 @@ static void *sec_data(const struct xctl_sops_obj *o, const GElf_Shdr *sh)
 }
 
 struct elf_secs {
-	GElf_Shdr sops, btf;
-	bool has_sops, has_btf, has_link_sec;
+	Elf *elf;
+	GElf_Shdr sops, btf, symtab;
+	size_t sops_idx;
+	bool has_sops, has_btf, has_link_sec, has_symtab;
 };
 
 static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *s,
@@ -126,6 +128,8 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 	size_t shstrndx;
 	Elf *elf;
 	int r = 0;
+
+	s->elf = NULL;
 
 	if (o->size < EI_NIDENT || memcmp(o->image, ELFMAG, SELFMAG))
 		return bad_elf(err, path, "not an ELF file");
@@ -138,7 +142,7 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 		r = bad_elf(err, path, "truncated or corrupt ELF header");
 		goto out;
 	}
-	if (eh.e_machine != EM_BPF) {
+	if (gelf_getclass(elf) != ELFCLASS64 || eh.e_machine != EM_BPF) {
 		r = bad_elf(err, path, "not a BPF object (ELF machine is not BPF)");
 		xctl_err_hint(err, "build it with clang -target bpf");
 		goto out;
@@ -162,8 +166,12 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 			r = bad_elf(err, path, "truncated ELF file (section data missing)");
 			goto out;
 		}
-		if (!strcmp(name, SOPS_SEC)) {
+		if (sh.sh_type == SHT_SYMTAB) {
+			s->symtab = sh;
+			s->has_symtab = true;
+		} else if (!strcmp(name, SOPS_SEC)) {
 			s->sops = sh;
+			s->sops_idx = elf_ndxscn(scn);
 			s->has_sops = true;
 		} else if (!strcmp(name, ".BTF")) {
 			s->btf = sh;
@@ -172,9 +180,40 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 			s->has_link_sec = true;
 		}
 	}
+	s->elf = elf;	/* the caller ends it */
+	return 0;
 out:
 	elf_end(elf);
 	return r;
+}
+
+/*
+ * Offset of map `name` in the .struct_ops section: the ELF symbol's value.
+ * (clang leaves the BTF DATASEC offsets 0; libbpf fixes them up the same way.)
+ */
+static bool sym_offset(const struct xctl_sops_obj *o, const struct elf_secs *s,
+		       const char *name, uint32_t *off)
+{
+	const char *data = sec_data(o, &s->symtab);
+	size_t i, n;
+
+	if (!s->has_symtab || !data || s->symtab.sh_entsize != sizeof(Elf64_Sym))
+		return false;
+	n = s->symtab.sh_size / sizeof(Elf64_Sym);
+	for (i = 0; i < n; i++) {
+		Elf64_Sym sym;
+		const char *sn;
+
+		memcpy(&sym, data + i * sizeof(sym), sizeof(sym));
+		if (sym.st_shndx != s->sops_idx || !sym.st_name)
+			continue;
+		sn = elf_strptr(s->elf, s->symtab.sh_link, sym.st_name);
+		if (sn && !strcmp(sn, name)) {
+			*off = sym.st_value;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Member `name` of struct type id as a char array: offset and size. */
@@ -246,15 +285,17 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 		struct sops_obj_map *m = &o->maps[o->cnt];
 		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
 		const struct btf_type *st;
-		uint32_t sid, noff, nsize;
+		uint32_t sid, noff, nsize, voff;
 		const char *newname;
+		char *val;
 
 		if (!var || !btf_is_var(var))
 			continue;
 		sid = btf__resolve_type(btf, var->type);
 		st = btf__type_by_id(btf, sid);
-		if (!st || !btf_is_struct(st) || vsi->offset > s->sops.sh_size ||
-		    st->size > s->sops.sh_size - vsi->offset) {
+		if (!st || !btf_is_struct(st) ||
+		    !sym_offset(o, s, btf__name_by_offset(btf, var->name_off), &voff) ||
+		    voff > s->sops.sh_size || st->size > s->sops.sh_size - voff) {
 			r = bad_elf(err, path, "its struct_ops BTF does not match the section");
 			goto out;
 		}
@@ -264,7 +305,8 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 		if (!find_name_member(btf, sid, &noff, &nsize))
 			continue;
 		m->has_ops_name = true;
-		newname = rename ? rename(m->name, data + vsi->offset + noff, rename_ctx) : NULL;
+		val = data + voff;
+		newname = rename ? rename(m->name, val + noff, rename_ctx) : NULL;
 		if (newname) {
 			if (strlen(newname) >= nsize || !*newname) {
 				r = xctl_errf(err, EINVAL, "cannot rename %s of %s to '%s'",
@@ -273,11 +315,10 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 					     nsize - 1);
 				goto out;
 			}
-			memset(data + vsi->offset + noff, 0, nsize);
-			memcpy(data + vsi->offset + noff, newname, strlen(newname));
+			memset(val + noff, 0, nsize);
+			memcpy(val + noff, newname, strlen(newname));
 		}
-		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s", (int)nsize,
-			 data + vsi->offset + noff);
+		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s", (int)nsize, val + noff);
 	}
 	if (!o->cnt)
 		r = bad_elf(err, path, "its BTF does not describe the " SOPS_SEC " section");
@@ -332,6 +373,7 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	if (r)
 		goto fail;
 	if (!secs.has_sops) {
+		elf_end(secs.elf);
 		if (secs.has_link_sec) {
 			r = xctl_errf(err, EOPNOTSUPP, "cannot open object %s", path);
 			xctl_err_why(err, "its struct_ops maps are in the " SOPS_LINK_SEC
@@ -348,6 +390,8 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		goto fail;
 	}
 	r = describe_maps(path, o, &secs, opts, err);
+	elf_end(secs.elf);
+	secs.elf = NULL;
 	if (r)
 		goto fail;
 

@@ -96,18 +96,10 @@ static int pin_dir(const struct xctl_bpffs *fs, const char *want, struct reg_sta
 		}
 		return 0;
 	}
-	if (stat(s->dir, &st) || !S_ISDIR(st.st_mode)) {
-		r = xctl_errf(err, ENOTDIR, "cannot use pin directory %s", want);
-		return r;
-	}
-	{
-		char probe[PATH_MAX];
-
-		/* the pins it will hold must be on bpffs and below base */
-		if (snprintf(probe, sizeof(probe), "%s/x", s->dir) >= (int)sizeof(probe))
-			return xctl_errf(err, ENAMETOOLONG, "cannot use pin directory %s", want);
-		return xctl_bpffs_check_pin(fs, probe, err);
-	}
+	/* check_free() checks that each pin is on bpffs and below base */
+	if (stat(s->dir, &st) || !S_ISDIR(st.st_mode))
+		return xctl_errf(err, ENOTDIR, "cannot use pin directory %s", want);
+	return 0;
 }
 
 static int pin_path(char *buf, size_t len, const struct reg_state *s, const char *map,
@@ -169,9 +161,12 @@ static json_t *result(struct xctl_sops_obj *o, const struct reg_state *s, bool l
 	return a;
 }
 
-/* Refuse before loading anything when a pin path is taken already. */
-static int check_free(const struct reg_state *s, struct xctl_sops_obj *o,
-		      struct xctl_err *err)
+/*
+ * Refuse before loading anything when a pin path is not on bpffs below
+ * fs->base or is taken already.
+ */
+static int check_free(const struct xctl_bpffs *fs, const struct reg_state *s,
+		      struct xctl_sops_obj *o, struct xctl_err *err)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -181,7 +176,8 @@ static int check_free(const struct reg_state *s, struct xctl_sops_obj *o,
 	for (i = 0; i < s->cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
 
-		r = pin_path(path, sizeof(path), s, map, err);
+		r = pin_path(path, sizeof(path), s, map, err) ?:
+		    xctl_bpffs_check_pin(fs, path, err);
 		if (r)
 			return r;
 		if (!lstat(path, &st)) {
@@ -225,7 +221,7 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		for (i = 0; i < s.cnt; i++)
 			s.links[i] = -1;
 		r = pin_dir(fs, XCTL_OPT(opts, pin_dir, NULL), &s, err) ?:
-		    check_free(&s, o, err);
+		    check_free(fs, &s, o, err);
 		if (r)
 			goto fail;
 	}
