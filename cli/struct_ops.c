@@ -32,7 +32,7 @@ static int do_help(int argc, char **argv)
 }
 
 /*
- * Parse STRUCT_OPS_MAP at argv into *id: the number of arguments used (2),
+ * Parse STRUCT_OPS_MAP, the last arguments, into *id: the number used (2),
  * or minus the exit status (malformed selectors are usage errors, selectors
  * naming nothing failures).
  */
@@ -53,6 +53,8 @@ static int parse_sel(int argc, char **argv, uint32_t *id)
 		return -usage_error("invalid map id '%s'", argv[1]);
 	if (!*argv[1])
 		return -usage_error("empty argument after '%s'", kws[k]);
+	if (argc > 2)
+		return -usage_error("unexpected argument '%s'", argv[2]);
 	if (xctl_sops_resolve(kws[k], argv[1], id, &err))
 		return -fail(&err);
 	return 2;
@@ -126,8 +128,6 @@ static int do_list(int argc, char **argv)
 		r = parse_sel(argc, argv, &id);
 		if (r < 0)
 			return -r;
-		if (argc > r)
-			return usage_error("unexpected argument '%s'", argv[r]);
 	}
 	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
 		return fail(&err);
@@ -165,8 +165,6 @@ static int do_dump(int argc, char **argv)
 	r = parse_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
-	if (argc > r)
-		return usage_error("unexpected argument '%s'", argv[r]);
 	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
 		return fail(&err);
 	for (i = 0; i < l.cnt; i++)
@@ -276,8 +274,6 @@ static int do_unregister(int argc, char **argv)
 	r = parse_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
-	if (argc > r)
-		return usage_error("unexpected argument '%s'", argv[r]);
 	probe_fs(&fs);
 	if (xctl_sops_unregister(&fs, id, &doc, &err))
 		return fail(&err);
