@@ -437,8 +437,34 @@ static void load_fail_why(struct xctl_err *err, int errnum)
 	if (errnum == EPERM)
 		xctl_err_hint(err, "loading struct_ops needs CAP_BPF and CAP_SYS_ADMIN "
 			      "(run as root)");
-	else if (errnum == EACCES || errnum == EINVAL)
-		xctl_err_hint(err, "run with -d to see the verifier log");
+	else if (errnum == EACCES) {
+		xctl_err_why(err, "the verifier refused a program");
+		xctl_err_hint(err, "its log says why: run with -d");
+	}
+}
+
+/* Every map's kind must be a struct_ops type of the running kernel. */
+static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	char tname[128];
+	struct btf *btf;
+	size_t i;
+	int r;
+
+	btf = xctl_kernel_btf(err);
+	if (!btf)
+		return -ENOENT;
+	for (i = 0; i < o->cnt; i++) {
+		snprintf(tname, sizeof(tname), "bpf_struct_ops_%s", o->maps[i].kind);
+		if (btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0)
+			continue;
+		r = xctl_errf(err, EOPNOTSUPP, "cannot load struct_ops %s", o->maps[i].name);
+		xctl_err_why(err, "this kernel has no struct_ops type %s", o->maps[i].kind);
+		xctl_err_hint(err, "the kernel's struct_ops types are the "
+			      "struct bpf_struct_ops_* of /sys/kernel/btf/vmlinux");
+		return r;
+	}
+	return 0;
 }
 
 int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
@@ -448,6 +474,9 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 	size_t i;
 	int r;
 
+	r = check_kinds(o, err);
+	if (r)
+		return r;
 	xctl_libbpf_log_clear();
 	if (bpf_object__load(o->obj)) {
 		r = xctl_errf(err, errno, "cannot load object %s", name);

@@ -384,3 +384,16 @@ time.sleep(60)
 	assert_json
 	[ "$(jq -r .error.errno <<<"$output")" = 1 ]
 }
+
+@test "register: a program the verifier refuses; -d shows the verifier log" {
+	run xctl -j struct_ops register "$TESTS_BPF/sops_bad.bpf.o" ops_name "$CA"
+	assert_status 1
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 13 ]
+	[[ "$(jq -r .error.message <<<"$output")" == *verifier* ]]
+	run xctl -d struct_ops register "$TESTS_BPF/sops_bad.bpf.o" ops_name "$CA"
+	assert_status 1
+	[[ "$output" == *"no write support to tcp_sock"* ]]
+	! ca_available "$CA"
+	[ -z "$(ls -A "$BPFFS/xctl/struct_ops" 2>/dev/null)" ]
+}
