@@ -63,7 +63,7 @@ static const char *const objects_help =
 	"Usage: xctl [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       xctl version\n"
 	"\n"
-	"OBJECT := { control | struct_ops | version | help }\n"
+	"OBJECT := { control | struct_ops | module | version | help }\n"
 	"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -q|--quiet |\n"
 	"             -N|--netns NAME | --bpffs DIR | --no-mount |\n"
 	"             -V|--version | -h|--help }\n"
@@ -108,6 +108,7 @@ static const struct cmd objects[] = {
 	{ "version", do_version },
 	{ "control", do_control },
 	{ "struct_ops", do_struct_ops },
+	{ "module", do_module },
 	{ 0 }
 };
 
