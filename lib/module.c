@@ -46,9 +46,25 @@ void mod_test_pause(const char *step, const char *arg)
 		raise(SIGSTOP);
 }
 
+/* One struct_ops link of a loaded module, as found in its directory. */
+struct old_link {
+	char map[NAME_MAX + 1];
+	char ops_name[64];	/* its current ops name, "" if the kind has none */
+	int link_fd;
+	int old_map_fd;
+	uint32_t map_id;
+	int new_map_fd;
+	bool swapped;
+};
+
 struct param_ctx {
 	char *const *kv;
 	size_t n;
+	const struct xctl_sops_rename *renames;
+	size_t rename_cnt;
+	/* reload: the module's current ops name per map (kept by default) */
+	const struct old_link *keep;
+	size_t keep_cnt;
 };
 
 /* prepare callback: write NAME=VALUE parameters into the .rodata image. */
@@ -79,17 +95,37 @@ static int set_params(struct bpf_object *obj, void *ctx, struct xctl_err *err)
 	return r;
 }
 
+/* rename callback: an explicit ops_name wins, then (reload) the current one. */
+static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
+{
+	const struct param_ctx *pc = ctx;
+	const char *name = NULL;
+	size_t i;
+
+	(void)ops_name;
+	for (i = 0; i < pc->keep_cnt; i++)
+		if (!strcmp(pc->keep[i].map, map) && pc->keep[i].ops_name[0])
+			name = pc->keep[i].ops_name;
+	for (i = 0; i < pc->rename_cnt; i++)
+		if (!pc->renames[i].map || !strcmp(pc->renames[i].map, map))
+			name = pc->renames[i].ops_name;
+	return name;
+}
+
 /* Open OBJ with parameters applied; refuse map names that clash with meta. */
 static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 		    struct param_ctx *pc, struct xctl_sops_obj **o,
 		    struct xctl_err *err)
 {
-	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = set_params, .prepare_ctx = pc);
+	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = set_params, .prepare_ctx = pc,
+		  .rename = rename_ops, .rename_ctx = pc);
 	size_t i;
 	int r;
 
 	pc->kv = XCTL_OPT(opts, params, NULL);
 	pc->n = pc->kv ? XCTL_OPT(opts, param_cnt, 0) : 0;
+	pc->renames = XCTL_OPT(opts, renames, NULL);
+	pc->rename_cnt = pc->renames ? XCTL_OPT(opts, rename_cnt, 0) : 0;
 	r = xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
@@ -165,6 +201,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	size_t i, cnt;
 	int r, fd;
 
+	memset(&pc, 0, sizeof(pc));
 	if (!name) {
 		r = xctl_module_default_name(obj_path, defname, sizeof(defname), err);
 		if (r) {
@@ -238,16 +275,6 @@ out:
 	return r;
 }
 
-/* One struct_ops link of a loaded module, as found in its directory. */
-struct old_link {
-	char map[NAME_MAX + 1];
-	int link_fd;
-	int old_map_fd;
-	uint32_t map_id;
-	int new_map_fd;
-	bool swapped;
-};
-
 /* Open the module's link pins; fills *links (malloc'd) and *cnt. */
 static int open_links(const char *dir, const char *name, struct old_link **links,
 		      size_t *cnt, struct xctl_err *err)
@@ -314,6 +341,25 @@ static void close_links(struct old_link *l, size_t n)
 			close(l[i].old_map_fd);
 	}
 	free(l);
+}
+
+/* The current ops name of each of the module's maps (kernel inventory). */
+static int keep_ops_names(struct old_link *l, size_t n, struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	size_t i, j;
+	int r;
+
+	r = xctl_sops_list_get(&inv, NULL, err);
+	if (r)
+		return r;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < inv.cnt; j++)
+			if (inv.maps[j].id == l[i].map_id && inv.maps[j].has_ops_name)
+				snprintf(l[i].ops_name, sizeof(l[i].ops_name), "%s",
+					 inv.maps[j].ops_name);
+	xctl_sops_list_free(&inv);
+	return 0;
 }
 
 /* Same map names and kinds; for tcp CAs also the same .name (kernel rule). */
@@ -420,9 +466,15 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		xctl_err_hint(err, "unload it and load it again");
 		return r;
 	}
+	memset(&pc, 0, sizeof(pc));
 	r = mod_sha256_file(obj_path, sha, err) ?:
-	    open_obj(obj_path, opts, &pc, &o, err) ?:
 	    open_links(dir, name, &l, &n, err) ?:
+	    keep_ops_names(l, n, err);
+	if (r)
+		goto out;
+	pc.keep = l;
+	pc.keep_cnt = n;
+	r = open_obj(obj_path, opts, &pc, &o, err) ?:
 	    match_maps(name, l, n, o, err) ?:
 	    xctl_sops_obj_load(o, err);
 	if (r)

@@ -44,10 +44,11 @@ bool mod_param_is(const struct btf *btf, uint32_t var_id)
 	if (!t || !btf_is_var(t) || btf_var(t)->linkage != BTF_VAR_GLOBAL_ALLOCATED)
 		return false;
 	t = btf__type_by_id(btf, t->type);
-	for (hops = 0; t && hops < 32 && btf_is_mod(t); hops++) {
+	/* const of an array is on its elements: "const volatile char x[8]" */
+	for (hops = 0; t && hops < 32 && (btf_is_mod(t) || btf_is_array(t)); hops++) {
 		if (btf_is_const(t))
 			is_const = true;
-		t = btf__type_by_id(btf, t->type);
+		t = btf__type_by_id(btf, btf_is_array(t) ? btf_array(t)->type : t->type);
 	}
 	return is_const;
 }

@@ -25,6 +25,7 @@
 
 struct xctl_err;
 struct xctl_bpffs;
+struct xctl_sops_rename;
 
 #define XCTL_MODULE_NAME_MAX	48
 #define XCTL_MODULE_SUBDIR	"modules"
@@ -41,6 +42,13 @@ struct xctl_module_load_opts {
 	const char *name;		/* NULL: xctl_module_default_name() */
 	char *const *params;		/* "NAME=VALUE" strings */
 	size_t param_cnt;
+	/*
+	 * New ops names (e.g. a unique tcp CA name) per map, or for every map
+	 * (map NULL). reload keeps each map's current ops name by default, as
+	 * the kernel requires for tcp_congestion_ops.
+	 */
+	const struct xctl_sops_rename *renames;
+	size_t rename_cnt;
 };
 
 /*

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xctl module: insmod/lsmod/modinfo/rmmod for struct_ops objects
+ * (lib/xctl_module.h): load, list, info, unload, reload.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli.h"
+
+static const char *const module_help =
+	"Usage: xctl module { list | help }\n"
+	"       xctl module load OBJ [name NAME] [ops_name [MAP=]OPS]... [PARAM=VALUE ...]\n"
+	"       xctl module info { NAME | OBJ }\n"
+	"       xctl module unload NAME [--force]\n"
+	"       xctl module reload NAME OBJ [ops_name [MAP=]OPS]... [PARAM=VALUE ...]\n"
+	"\n"
+	"OBJ := a BPF object file with struct_ops maps (e.g. cc.bpf.o)\n"
+	"NAME := [A-Za-z0-9_.-]{1,48}, not starting with '.'; default: OBJ's\n"
+	"        basename without .bpf.o / .o\n"
+	"PARAM := a const volatile global of the object (see 'xctl module info OBJ')\n"
+	"OPS := a new .name for the struct_ops (e.g. a tcp CA name); reload keeps\n"
+	"       the current names by default\n"
+	"\n"
+	"Modules live in <bpffs>/xctl/modules/NAME/ (a pinned link per struct_ops\n"
+	"map and 'meta'). See xctl-module(8).\n";
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return emit_help(module_help);
+}
+
+/* Usage error for a bad module NAME (exit 2). */
+static int check_name(const char *name)
+{
+	struct xctl_err err = {};
+	int r;
+
+	if (!xctl_module_name_check(name, &err))
+		return 0;
+	r = usage_error("%s: %s", err.what, xctl_err_reason(&err));
+	xctl_err_reset(&err);
+	return r;
+}
+
+#define MAX_RENAMES	16
+
+/* What follows OBJ in load and reload. */
+struct load_args {
+	struct xctl_sops_rename renames[MAX_RENAMES];
+	size_t rename_cnt;
+	char **params;			/* PARAM=VALUE arguments, in order */
+	size_t param_cnt;
+	const char *name;		/* load: 'name NAME' */
+};
+
+/*
+ * [name NAME] [ops_name [MAP=]NAME]... [PARAM=VALUE]... in any order (name
+ * only when allow_name). Returns 0 or the usage exit status. a->params
+ * points into a malloc'd array the caller frees.
+ */
+static int parse_load_args(int argc, char **argv, bool allow_name,
+			   struct load_args *a)
+{
+	char *eq;
+
+	memset(a, 0, sizeof(*a));
+	a->params = calloc(argc + 1, sizeof(*a->params));
+	if (!a->params)
+		return usage_error("out of memory");
+	for (; argc > 0; NEXT_ARG()) {
+		if (allow_name && !strcmp(argv[0], "name")) {
+			NEXT_ARG();
+			REQ_ARGS(1);
+			a->name = argv[0];
+		} else if (!strcmp(argv[0], "ops_name")) {
+			NEXT_ARG();
+			REQ_ARGS(1);
+			if (a->rename_cnt == MAX_RENAMES)
+				return usage_error("too many 'ops_name' arguments");
+			eq = strchr(argv[0], '=');
+			if (!argv[0][0] || eq == argv[0] || (eq && !eq[1]))
+				return usage_error("invalid 'ops_name %s' (expected [MAP=]NAME)",
+						   argv[0]);
+			a->renames[a->rename_cnt].map = eq ? strndup(argv[0], eq - argv[0]) : NULL;
+			a->renames[a->rename_cnt].ops_name = eq ? eq + 1 : argv[0];
+			a->rename_cnt++;
+		} else if (strchr(argv[0], '=') && argv[0][0] != '=') {
+			a->params[a->param_cnt++] = argv[0];
+		} else {
+			return usage_error("expected %sops_name or PARAM=VALUE, got '%s'",
+					   allow_name ? "name, " : "", argv[0]);
+		}
+	}
+	return 0;
+}
+
+static void free_load_args(struct load_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->rename_cnt; i++)
+		free((char *)a->renames[i].map);
+	free(a->params);
+}
+
+/* The list entry of module NAME as the command's result. */
+static int emit_module(struct xctl_bpffs *fs, const char *name)
+{
+	struct xctl_err err = {};
+	json_t *all, *e, *doc = NULL;
+	size_t i;
+
+	if (xctl_module_list(fs, &all, &err))
+		return fail(&err);
+	json_array_foreach(all, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) &&
+		    strcmp(json_string_value(json_object_get(e, "state")) ?: "", "unmanaged"))
+			doc = json_incref(e);
+	json_decref(all);
+	if (!doc)
+		doc = json_pack("{s:s}", "name", name);
+	return emit(doc, NULL);
+}
+
+static int do_load(int argc, char **argv)
+{
+	XCTL_OPTS(xctl_module_load_opts, o);
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	struct load_args a;
+	char defname[64];
+	const char *obj;
+	int r;
+
+	if (argc < 1)
+		return usage_error("missing OBJ (a BPF object file)");
+	obj = argv[0];
+	r = parse_load_args(argc - 1, argv + 1, true, &a);
+	if (r)
+		goto out;
+	o.name = a.name;
+	if (o.name) {
+		r = check_name(o.name);
+	} else if (xctl_module_default_name(obj, defname, sizeof(defname), &err)) {
+		r = usage_error("%s: %s (give one with 'name NAME')", err.what,
+				xctl_err_reason(&err));
+		xctl_err_reset(&err);
+	} else {
+		o.name = defname;
+	}
+	if (r)
+		goto out;
+	o.params = a.params;
+	o.param_cnt = a.param_cnt;
+	o.renames = a.renames;
+	o.rename_cnt = a.rename_cnt;
+	if (open_bpffs(&fs, &err) || xctl_module_load(&fs, obj, &o, &err))
+		r = fail(&err);
+	else
+		r = emit_module(&fs, o.name);
+out:
+	free_load_args(&a);
+	return r;
+}
+
+static char *fmt_sops(const json_t *row, const json_t *v)
+{
+	char buf[512] = "";
+	size_t i, n = 0;
+	json_t *e;
+
+	(void)row;
+	json_array_foreach(v, i, e) {
+		const char *k = json_string_value(json_object_get(e, "kind"));
+		const char *ops = json_string_value(json_object_get(e, "ops_name"));
+
+		if (n < sizeof(buf))
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s%s%s", i ? "," : "",
+				      k ?: "?", ops ? ":" : "", ops ?: "");
+	}
+	return strdup(*buf ? buf : "-");
+}
+
+/* Comma-separated values of key in each struct_ops entry. */
+static char *fmt_ids(const json_t *v, const char *key)
+{
+	char buf[256] = "";
+	size_t i, n = 0;
+	json_t *e, *id;
+
+	json_array_foreach(v, i, e) {
+		id = json_object_get(e, key);
+		if (n < sizeof(buf))
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "," : "", "-");
+		if (json_is_integer(id) && json_integer_value(id)) {
+			n -= 1;
+			n += snprintf(buf + n, sizeof(buf) - n, "%lld",
+				      (long long)json_integer_value(id));
+		}
+	}
+	return strdup(*buf ? buf : "-");
+}
+
+static char *fmt_map_ids(const json_t *row, const json_t *v)
+{
+	(void)row;
+	return fmt_ids(v, "map_id");
+}
+
+static char *fmt_link_ids(const json_t *row, const json_t *v)
+{
+	(void)row;
+	return fmt_ids(v, "link_id");
+}
+
+/* "used by": users beyond the links, and whether a CA is the netns default. */
+static char *fmt_used(const json_t *row, const json_t *v)
+{
+	json_t *sops = json_object_get(row, "struct_ops"), *e;
+	bool dflt = false;
+	char buf[64];
+	size_t i;
+
+	json_array_foreach(sops, i, e)
+		if (json_is_true(json_object_get(e, "netns_default")))
+			dflt = true;
+	snprintf(buf, sizeof(buf), "%lld%s", (long long)json_integer_value(v),
+		 dflt ? " (netns default)" : "");
+	return strdup(buf);
+}
+
+static int do_list(int argc, char **argv)
+{
+	static const struct out_col cols[] = {
+		{ "NAME", "name" }, { "STATE", "state" },
+		{ "STRUCT_OPS", "struct_ops", fmt_sops },
+		{ "MAPS", "struct_ops", fmt_map_ids },
+		{ "LINKS", "struct_ops", fmt_link_ids },
+		{ "USED BY", "users", fmt_used }, { "LOADED", "loaded_at" },
+		{ "OBJECT", "object" }, { 0 }
+	};
+	static const struct out_view view = { cols, "no modules" };
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	json_t *doc;
+
+	(void)argv;
+	if (argc)
+		return usage_error("'module list' takes no arguments");
+	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+		/* No bpffs: no modules; unmanaged struct_ops are still listed. */
+		if (xctl_module_list(NULL, &doc, &err))
+			return fail(&err);
+		return emit(doc, &view);
+	}
+	if (xctl_module_list(&fs, &doc, &err))
+		return fail(&err);
+	return emit(doc, &view);
+}
+
+static int do_info(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	bool have_fs;
+	struct stat st;
+	json_t *doc;
+	int r;
+
+	if (argc != 1)
+		return usage_error(argc ? "'module info' takes one NAME or OBJ"
+					: "missing module NAME or object file");
+	have_fs = !xctl_bpffs_probe(&fs, bpffs_dir);
+	if (have_fs && !xctl_module_name_check(argv[0], &err) &&
+	    xctl_module_exists(&fs, argv[0]))
+		r = xctl_module_info(&fs, argv[0], &doc, &err);
+	else if (!stat(argv[0], &st))
+		r = xctl_module_obj_info(argv[0], &doc, &err);
+	else {
+		xctl_err_reset(&err);
+		r = xctl_errf(&err, ENOENT, "no module or object file '%s'", argv[0]);
+		xctl_err_why(&err, "no module of that name is loaded and no such file exists");
+		xctl_err_hint(&err, "'xctl module list' shows the loaded modules");
+	}
+	if (r)
+		return fail(&err);
+	return emit(doc, NULL);
+}
+
+static int do_unload(int argc, char **argv)
+{
+	XCTL_OPTS(xctl_module_unload_opts, o);
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	const char *name = NULL;
+	int r;
+
+	for (; argc > 0; NEXT_ARG()) {
+		if (!strcmp(argv[0], "--force") || !strcmp(argv[0], "-f"))
+			o.force = true;
+		else if (!name)
+			name = argv[0];
+		else
+			return usage_error("unexpected argument '%s'", argv[0]);
+	}
+	if (!name)
+		return usage_error("missing module NAME");
+	r = check_name(name);
+	if (r)
+		return r;
+	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
+		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
+		return fail(&err);
+	}
+	if (xctl_module_unload(&fs, name, &o, &err))
+		return fail(&err);
+	return emit(json_pack("{s:s, s:b}", "name", name, "unloaded", 1), NULL);
+}
+
+static int do_reload(int argc, char **argv)
+{
+	XCTL_OPTS(xctl_module_load_opts, o);
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	struct load_args a;
+	const char *name;
+	int r;
+
+	if (argc < 2)
+		return usage_error("'module reload' needs NAME and OBJ");
+	name = argv[0];
+	r = check_name(name);
+	if (r)
+		return r;
+	r = parse_load_args(argc - 2, argv + 2, false, &a);
+	if (r)
+		goto out;
+	o.params = a.params;
+	o.param_cnt = a.param_cnt;
+	o.renames = a.renames;
+	o.rename_cnt = a.rename_cnt;
+	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
+		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
+		r = fail(&err);
+	} else if (xctl_module_reload(&fs, name, argv[1], &o, &err)) {
+		r = fail(&err);
+	} else {
+		r = emit_module(&fs, name);
+	}
+out:
+	free_load_args(&a);
+	return r;
+}
+
+static const struct cmd cmds[] = {
+	{ "list", do_list },
+	{ "load", do_load },
+	{ "info", do_info },
+	{ "unload", do_unload },
+	{ "reload", do_reload },
+	{ 0 }
+};
+
+int do_module(int argc, char **argv)
+{
+	/* "l" is a prefix of list and load; like bpftool, it means list. */
+	if (argc && !strcmp(argv[0], "l"))
+		return do_list(argc - 1, argv + 1);
+	return cmd_select(cmds, argc, argv, do_help, "module");
+}

@@ -1,0 +1,503 @@
+#!/usr/bin/env bats
+# xctl module: load/list/info/unload/reload of struct_ops objects against the
+# real kernel. Oracles: /proc/sys/net/ipv4/tcp_available_congestion_control,
+# `ss -ti` inside the test's network namespaces, bpftool and the private
+# bpffs itself; never xctl's own output alone.
+
+load helpers
+
+# examples/cc.bpf.o: map xctl_cc; tests/bpf/mod_cc.bpf.o: map mod_cc, a CA
+# any netns may make its default (TCP_CONG_NON_RESTRICTED).
+CC_OBJ="$EXAMPLES/cc.bpf.o"
+MOD_OBJ="$TESTS_BPF/mod_cc.bpf.o"
+CLASH_OBJ="$TESTS_BPF/mod_clash.bpf.o"
+AVAIL=/proc/sys/net/ipv4/tcp_available_congestion_control
+
+setup() {
+	common_setup
+	NAME="m$UNIQ"
+	CA="xc$UNIQ"
+	PIDS=()
+}
+
+teardown() {
+	local p
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] && wait "$p" 2>/dev/null
+	done
+	common_teardown
+}
+
+# The CA is registered host-wide.
+ca_registered() {
+	grep -qw -- "$1" "$AVAIL"
+}
+
+# Wait (bounded) until the CA is gone: the kernel unregisters as the last
+# link reference is dropped.
+ca_gone() {
+	local i
+	for i in $(seq 50); do
+		ca_registered "$1" || return 0
+		sleep 0.1
+	done
+	echo "congestion control $1 still registered" >&2
+	return 1
+}
+
+# Wait (bounded) until a file exists.
+wait_file() {
+	local i
+	for i in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}
+
+# load_cc NAME [PARAM=VALUE...]: examples/cc.bpf.o as CA $CA
+load_cc() {
+	xctl module load "$CC_OBJ" name "$1" ops_name "$CA" "${@:2}"
+}
+
+modules_dir_empty() {
+	[ -z "$(ls -A "$BPFFS/xctl/modules" 2>/dev/null)" ]
+}
+
+# Two namespaces joined by a veth pair; a TCP server in $NS_B that accepts
+# and holds connections.
+net_setup() {
+	NS_A=$(make_netns a)
+	NS_B=$(make_netns b)
+	ip -n "$NS_A" link add va type veth peer name vb netns "$NS_B"
+	ip -n "$NS_A" addr add 10.77.0.1/24 dev va
+	ip -n "$NS_B" addr add 10.77.0.2/24 dev vb
+	ip -n "$NS_A" link set va up
+	ip -n "$NS_B" link set vb up
+	ip netns exec "$NS_B" python3 -c '
+import socket, sys
+s = socket.socket()
+s.settimeout(60)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.2", 5000))
+s.listen(16)
+open(sys.argv[1], "w").close()
+conns = []
+while True:
+    conns.append(s.accept()[0])
+' "$TMPD/server.ready" >/dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_file "$TMPD/server.ready"
+}
+
+# Connect from $NS_A with congestion control $1 (empty: the netns default)
+# and hold the connection open; $2 names the connection.
+connect() {
+	ip netns exec "$NS_A" python3 -c '
+import socket, sys, time
+s = socket.socket()
+if sys.argv[1]:
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, sys.argv[1].encode())
+s.settimeout(5)
+s.connect(("10.77.0.2", 5000))
+s.sendall(b"x" * 1000)
+open(sys.argv[2], "w").write(str(s.getsockname()[1]))
+time.sleep(60)
+' "$1" "$TMPD/$2.port" >/dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_file "$TMPD/$2.port"
+	# the file is created before it is written
+	local i
+	for i in $(seq 50); do
+		[ -s "$TMPD/$2.port" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# `ss -ti` line of the connection named $1 (independent oracle).
+ss_info() {
+	ip netns exec "$NS_A" ss -tin "sport = :$(cat "$TMPD/$1.port")" | tail -n +2 | tr '\n' ' '
+}
+
+@test "module load with parameters: a TCP connection uses the CA; info reads them back" {
+	run load_cc "$NAME" init_ssthresh=33 growth=XCTL_CC_SCALABLE beta=0x2cd label=hello
+	assert_status 0
+	ca_registered "$CA"
+	[ -d "$BPFFS/xctl/modules/$NAME" ]
+	[ -e "$BPFFS/xctl/modules/$NAME/meta" ]
+	[ -e "$BPFFS/xctl/modules/$NAME/xctl_cc" ]
+
+	net_setup
+	connect "$CA" c1
+	run ss_info c1
+	[[ $output == *"$CA"* ]]
+	[[ $output == *"ssthresh:33"* ]]
+
+	run xctl -j module info "$NAME"
+	assert_status 0
+	assert_json
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "init_ssthresh") | .value')" = 33 ]
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "init_ssthresh") | .default')" = 0 ]
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "beta") | .value')" = 717 ]
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "beta") | .default')" = 512 ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "growth") | .value')" = XCTL_CC_SCALABLE ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "label") | .value')" = hello ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "label") | .default')" = reno ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "label") | .type')" = "char[16]" ]
+	[ "$(echo "$output" | jq -r '.struct_ops[0].ops_name')" = "$CA" ]
+	[ "$(echo "$output" | jq -r .license)" = GPL ]
+	[ "$(echo "$output" | jq -r .sha256)" = "$(sha256sum "$CC_OBJ" | cut -d' ' -f1)" ]
+	[ "$(echo "$output" | jq -r .bpffs_path)" = "$BPFFS/xctl/modules/$NAME" ]
+	[ "$(echo "$output" | jq -r '.struct_ops[0].kind')" = tcp_congestion_ops ]
+	# program ids are the kernel's (bpftool sees the same struct_ops programs)
+	for id in $(echo "$output" | jq '.programs[].id'); do
+		bpftool -j prog show id "$id" | jq -e '.type == "struct_ops"' >/dev/null
+	done
+	[ "$(echo "$output" | jq '.programs | length')" -eq 4 ]
+	map_id=$(echo "$output" | jq '.struct_ops[0].map_id')
+	bpftool -j map show id "$map_id" | jq -e '.type == "struct_ops"'
+
+	# meta is BTF-described: bpftool prints it with field names
+	run bpftool -j map dump pinned "$BPFFS/xctl/modules/$NAME/meta"
+	assert_status 0
+	[ "$(echo "$output" | jq -r '.[0].formatted.value.name // .[0].value.name')" = "$NAME" ]
+	[ "$(echo "$output" | jq -r '.[0].formatted.value.sha256 // .[0].value.sha256')" = \
+	  "$(sha256sum "$CC_OBJ" | cut -d' ' -f1)" ]
+
+	run xctl -j module list
+	assert_status 0
+	assert_json
+	e=$(echo "$output" | jq --arg n "$NAME" '.[] | select(.name == $n)')
+	[ "$(echo "$e" | jq -r .state)" = loaded ]
+	[ "$(echo "$e" | jq '.params.init_ssthresh')" = 33 ]
+	[ "$(echo "$e" | jq '.struct_ops[0].map_id')" = "$map_id" ]
+	[ "$(echo "$e" | jq -r .loaded_at)" != null ]
+	[[ $(echo "$e" | jq -r .loaded_at) =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]
+	[ "$(echo "$e" | jq .users)" -ge 1 ]
+	link_id=$(echo "$e" | jq '.struct_ops[0].link_id')
+	bpftool -j link show pinned "$BPFFS/xctl/modules/$NAME/xctl_cc" | jq -e --argjson l "$link_id" '.id == $l'
+
+	run xctl module list
+	assert_status 0
+	[[ ${lines[0]} == NAME*STATE*STRUCT_OPS*MAPS*LINKS*"USED BY"*LOADED*OBJECT ]]
+	[[ $output == *"$NAME"*loaded*tcp_congestion_ops* ]]
+}
+
+@test "module unload refuses while a socket uses the CA, --force unloads" {
+	run load_cc "$NAME"
+	assert_status 0
+	net_setup
+	connect "$CA" c1
+	[[ $(ss_info c1) == *"$CA"* ]]
+
+	run xctl module unload "$NAME"
+	assert_status 1
+	[[ $output == *"module $NAME is in use"* ]]
+	[[ $output == *"--force"* ]]
+	ca_registered "$CA"
+	[ -e "$BPFFS/xctl/modules/$NAME/meta" ]
+	run xctl -j module unload "$NAME"
+	assert_status 1
+	assert_json
+	echo "$output" | jq -e '.error.errno == 16'
+
+	run xctl -j module unload "$NAME" --force
+	assert_status 0
+	assert_json
+	ca_gone "$CA"
+	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+	# the open connection keeps working with the code it has
+	[[ $(ss_info c1) == *ESTAB* || $(ip netns exec "$NS_A" ss -tn state established) == *10.77.0.2* ]]
+}
+
+@test "module unload refuses while the CA is the netns default" {
+	run xctl module load "$MOD_OBJ" name "$NAME" ops_name "$CA"
+	assert_status 0
+	net_setup
+	ip netns exec "$NS_A" sysctl -qw net.ipv4.tcp_congestion_control="$CA"
+	# a socket of that netns gets it without asking
+	connect "" c1
+	[[ $(ss_info c1) == *"$CA"* ]]
+	kill -9 "${PIDS[-1]}"
+	wait "${PIDS[-1]}" 2>/dev/null || true
+	run xctl -N "$NS_A" module unload "$NAME"
+	assert_status 1
+	[[ $output == *"net.ipv4.tcp_congestion_control"* ]]
+	ca_registered "$CA"
+	run xctl -N "$NS_A" module list
+	[[ $output == *"netns default"* ]]
+	run xctl -N "$NS_A" module unload "$NAME" --force
+	assert_status 0
+	ca_gone "$CA"
+}
+
+@test "module reload swaps the implementation with no gap; new connections get the new code" {
+	run load_cc "$NAME" init_ssthresh=33
+	assert_status 0
+	net_setup
+	connect "$CA" c1
+	[[ $(ss_info c1) == *"ssthresh:33"* ]]
+	link_before=$(bpftool -j link show pinned "$BPFFS/xctl/modules/$NAME/xctl_cc" | jq .id)
+	map_before=$(xctl -j module info "$NAME" | jq '.struct_ops[0].map_id')
+
+	# Watch the CA's registration while the reload runs.
+	(
+		n=0
+		while [ ! -e "$TMPD/stop" ]; do
+			grep -qw -- "$CA" "$AVAIL" || echo missing >> "$TMPD/gaps"
+			n=$((n + 1))
+			echo "$n" > "$TMPD/polls"
+		done
+	) 3>&- &
+	PIDS+=($!)
+	wait_file "$TMPD/polls"
+	# no ops_name: reload keeps the module's CA name, as the kernel requires
+	run xctl module reload "$NAME" "$CC_OBJ" init_ssthresh=44
+	touch "$TMPD/stop"
+	wait "${PIDS[-1]}"
+	assert_status 0
+	[ ! -e "$TMPD/gaps" ]
+	[ "$(cat "$TMPD/polls")" -gt 0 ]
+
+	connect "$CA" c2
+	[[ $(ss_info c2) == *"$CA"* ]]
+	[[ $(ss_info c2) == *"ssthresh:44"* ]]
+	# the old connection was set up by the old code
+	[[ $(ss_info c1) == *"ssthresh:33"* ]]
+
+	# same link, new struct_ops map
+	[ "$(bpftool -j link show pinned "$BPFFS/xctl/modules/$NAME/xctl_cc" | jq .id)" = "$link_before" ]
+	run xctl -j module info "$NAME"
+	assert_status 0
+	assert_json
+	[ "$(echo "$output" | jq '.struct_ops[0].map_id')" != "$map_before" ]
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "init_ssthresh") | .value')" = 44 ]
+	bpftool -j map dump pinned "$BPFFS/xctl/modules/$NAME/meta" | grep -q 'init_ssthresh.*44'
+	[ "$(grep -cw -- "$CA" "$AVAIL")" -eq 1 ]
+}
+
+@test "module reload refuses mismatching maps and unknown modules; nothing changes" {
+	run load_cc "$NAME" init_ssthresh=33
+	assert_status 0
+	before=$(xctl -j module list | jq -c --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops')
+
+	run xctl module reload "$NAME" "$TESTS_BPF/ctl_sops.bpf.o"
+	assert_status 1
+	[[ $output == *"cannot reload module $NAME"* ]]
+	run xctl module reload "$NAME" "$CLASH_OBJ"
+	assert_status 1
+	run xctl module reload "$NAME" "$MOD_OBJ"
+	assert_status 1
+	# the kernel keeps a tcp CA's name across an update
+	run xctl module reload "$NAME" "$CC_OBJ" ops_name "xd$UNIQ"
+	assert_status 1
+	[[ $output == *name* ]]
+	! ca_registered "xd$UNIQ"
+	ca_registered "$CA"
+	run xctl module reload "$NAME" "$CC_OBJ" init_ssthresh=-1
+	assert_status 1
+	run xctl module reload "$NAME" "$CC_OBJ" nosuch=1
+	assert_status 1
+	run xctl module reload "$NAME" "$TMPD/missing.o"
+	assert_status 1
+	after=$(xctl -j module list | jq -c --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops')
+	[ "$before" = "$after" ]
+	run xctl -j module info "$NAME"
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "init_ssthresh") | .value')" = 33 ]
+
+	run xctl -j module reload "nosuch$UNIQ" "$CC_OBJ"
+	assert_status 1
+	assert_json
+	[[ $output == *"not loaded"* ]]
+	run xctl module reload "$NAME"
+	assert_status 2
+	run xctl module reload "../x" "$CC_OBJ"
+	assert_status 2
+	run xctl module reload "$NAME" "$CC_OBJ" bad
+	assert_status 2
+}
+
+@test "module load: 8 concurrent loads of one NAME, exactly one wins" {
+	local i pids=()
+	for i in $(seq 8); do
+		"$XCTL_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" name "$NAME" ops_name "$CA" \
+			>"$TMPD/out.$i" 2>&1 3>&- &
+		pids+=($!)
+	done
+	ok=0 failed=0
+	for i in $(seq 8); do
+		if wait "${pids[i - 1]}"; then
+			ok=$((ok + 1))
+		else
+			rc=$?
+			[ "$rc" -eq 1 ]
+			grep -q "loaded or being loaded" "$TMPD/out.$i"
+			failed=$((failed + 1))
+		fi
+	done
+	[ "$ok" -eq 1 ]
+	[ "$failed" -eq 7 ]
+	[ "$(grep -cw -- "$CA" "$AVAIL")" -eq 1 ]
+	[ "$(ls "$BPFFS/xctl/modules")" = "$NAME" ]
+	run xctl module unload "$NAME"
+	assert_status 0
+	ca_gone "$CA"
+}
+
+@test "module load: a clashing second struct_ops undoes the first" {
+	run xctl module load "$CLASH_OBJ" name "$NAME" ops_name "mod_clash_a=xk$UNIQ"
+	assert_status 1
+	[[ $output == *mod_clash_b* ]]
+	ca_gone "xk$UNIQ"
+	registered_reno=$(grep -cw reno "$AVAIL")
+	[ "$registered_reno" -eq 1 ]
+	modules_dir_empty
+	# nothing of the object is left in the kernel once its fds are gone
+	for i in $(seq 50); do
+		[ "$(bpftool -j map show | jq '[.[] | select(.name == "mod_clash_a" or .name == "mod_clash_b")] | length')" -eq 0 ] && break
+		sleep 0.1
+	done
+	[ "$(bpftool -j map show | jq '[.[] | select(.name == "mod_clash_a" or .name == "mod_clash_b")] | length')" -eq 0 ]
+}
+
+@test "module load killed at each step leaves no orphan; list and unload clean up" {
+	local step pid st i
+	for step in reserved loaded registered:xctl_cc pinned:xctl_cc meta; do
+		XCTL_TEST_PAUSE_AT=$step "$XCTL_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" \
+			name "$NAME" ops_name "$CA" >/dev/null 2>&1 3>&- &
+		pid=$!
+		PIDS+=($pid)
+		st=
+		for i in $(seq 100); do
+			st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+			[ "$st" = T ] && break
+			sleep 0.05
+		done
+		[ "$st" = T ] || { echo "load did not stop at $step" >&2; return 1; }
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null || true
+
+		case $step in
+		reserved|loaded|registered:*)
+			# nothing pinned: the kernel dropped the registration
+			ca_gone "$CA" ;;
+		*)
+			# a pinned link keeps it registered until unload
+			ca_registered "$CA" ;;
+		esac
+		[ -d "$BPFFS/xctl/modules/$NAME" ]
+		[ ! -e "$BPFFS/xctl/modules/$NAME/meta" ]
+		run xctl -j module list
+		assert_status 0
+		assert_json
+		[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = incomplete ]
+		run load_cc "$NAME"
+		assert_status 1
+		[[ $output == *"loaded or being loaded"* ]]
+		run xctl module unload "$NAME"
+		assert_status 0
+		[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+		ca_gone "$CA"
+	done
+	# after a kill past the last step the module is complete
+	run load_cc "$NAME"
+	assert_status 0
+	run xctl module unload "$NAME"
+	assert_status 0
+	ca_gone "$CA"
+}
+
+@test "module info of an object file lists parameters, maps and programs" {
+	run xctl -j module info "$MOD_OBJ"
+	assert_status 0
+	assert_json
+	[ "$(echo "$output" | jq -r .sha256)" = "$(sha256sum "$MOD_OBJ" | cut -d' ' -f1)" ]
+	[ "$(echo "$output" | jq -r '.struct_ops[0].map')" = mod_cc ]
+	[ "$(echo "$output" | jq -r '.struct_ops[0].ops_name')" = xctl_mod_cc ]
+	[ "$(echo "$output" | jq -r '.struct_ops[0].kind')" = tcp_congestion_ops ]
+	[ "$(echo "$output" | jq -c '[.parameters[].name]')" = \
+	  '["init_ssthresh","cwnd_clamp","enabled","mode","tag"]' ]
+	[ "$(echo "$output" | jq -c '[.parameters[] | .value] | unique')" = '[null]' ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "tag") | .default')" = v1 ]
+	[ "$(echo "$output" | jq -r '.parameters[] | select(.name == "enabled") | .type')" = bool ]
+	# programs and sections match the ELF (oracle: bpftool's view of the file's BTF)
+	[ "$(echo "$output" | jq '.programs | length')" -eq 4 ]
+	echo "$output" | jq -e '.programs[] | select(.name == "mod_cc_init") | .section == "struct_ops/mod_cc_init"'
+	modules_dir_empty
+	run xctl module info "$CC_OBJ"
+	assert_status 0
+	[[ $output == *"init_ssthresh"* ]]
+	[[ $output == *"license: GPL"* ]]
+}
+
+@test "module: bad inputs are clear errors and change nothing" {
+	printf 'not an ELF file\n' > "$TMPD/junk.o"
+	head -c 2000 "$CC_OBJ" > "$TMPD/trunc.o"
+	for obj in "$TMPD/junk.o" "$TMPD/trunc.o" "$TESTS_BPF/ctl_xdp.bpf.o" "$TMPD/missing.o"; do
+		run xctl module load "$obj" name "$NAME"
+		assert_status 1
+		[[ $output == *error* ]]
+		run xctl -j module load "$obj" name "$NAME"
+		assert_status 1
+		assert_json
+		run xctl module info "$obj"
+		assert_status 1
+	done
+	for p in nosuch=1 init_ssthresh=abc init_ssthresh=4294967296 init_ssthresh=-1 \
+		 slow_start=maybe growth=BOGUS label=0123456789abcdef; do
+		run load_cc "$NAME" "$p"
+		assert_status 1
+		[[ $output == *"${p%%=*}"* ]]
+	done
+	run load_cc "$NAME" nosuch=1
+	[[ $output == *"beta, init_ssthresh, slow_start, growth, label"* ]]
+	for n in "../x" "" ".x" "a/b" "$(printf 'a%.0s' $(seq 49))"; do
+		run xctl module load "$CC_OBJ" name "$n" ops_name "$CA"
+		assert_status 2
+	done
+	run xctl module load "$CC_OBJ" name "$(printf 'a%.0s' $(seq 48))" nosuch=1
+	assert_status 1
+	run load_cc "$NAME" notaparam
+	assert_status 2
+	run xctl module load "$CC_OBJ" name "$NAME" ops_name
+	assert_status 2
+	run xctl module load "$CC_OBJ" name "$NAME" ops_name =x
+	assert_status 2
+	run xctl module load "$CC_OBJ" name "$NAME" =1
+	assert_status 2
+	run xctl module load
+	assert_status 2
+	run xctl module load "$CC_OBJ" name
+	assert_status 2
+	modules_dir_empty
+	! ca_registered "$CA"
+
+	run xctl module unload "nosuch$UNIQ"
+	assert_status 1
+	[[ $output == *"not loaded"* ]]
+	run xctl -j module info "nosuch$UNIQ"
+	assert_status 1
+	assert_json
+	run xctl module unload
+	assert_status 2
+	run xctl module unload "../x"
+	assert_status 2
+	run xctl module unload a b
+	assert_status 2
+	run xctl module info
+	assert_status 2
+	run xctl module list extra
+	assert_status 2
+	run xctl module frobnicate
+	assert_status 2
+	run xctl -j module help
+	assert_status 0
+	assert_json
+	run xctl module l
+	assert_status 0
+}
