@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opening struct_ops objects (lib/sops_obj.c), which needs no kernel: the
+ * checks of the file, the description of its maps, and renaming ops before
+ * libbpf reads them. Runs from the repository root, on the built objects.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <bpf/libbpf.h>
+#include "xctl.h"
+
+#define CC_OBJ		"examples/cc.bpf.o"
+#define CLASH_OBJ	"tests/bpf/sops_clash.bpf.o"
+
+static int open_obj(const char *path, const struct xctl_sops_open_opts *opts,
+		    struct xctl_sops_obj **o, struct xctl_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return xctl_sops_obj_open(path, opts, o, err);
+}
+
+static void test_describe(void **state)
+{
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj(CC_OBJ, NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 1);
+	assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, 0)), "xctl_cc");
+	assert_string_equal(xctl_sops_obj_kind(o, 0), "tcp_congestion_ops");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 0), "xctl_cc");
+	assert_null(xctl_sops_obj_map(o, 1));
+	assert_null(xctl_sops_obj_kind(o, 1));
+	assert_non_null(xctl_sops_obj_bpf(o));
+	xctl_sops_obj_close(o);
+}
+
+/* Each map's data is found at its own offset, not the BTF's raw 0. */
+static void test_two_maps(void **state)
+{
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj(CLASH_OBJ, NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 2);
+	assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, 0)), "sops_first");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 0), "xctl_sops_first");
+	assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, 1)), "reno");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 1), "reno");
+	xctl_sops_obj_close(o);
+}
+
+static const char *rename_first(const char *map, const char *cur, void *ctx)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	(void)cur;
+	return strcmp(map, "sops_first") ? NULL : "xt_renamed";
+}
+
+static void test_rename(void **state)
+{
+	int calls = 0;
+	XCTL_OPTS(xctl_sops_open_opts, opts, .rename = rename_first, .rename_ctx = &calls);
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj(CLASH_OBJ, &opts, &o, &err), 0);
+	assert_int_equal(calls, 2);
+	assert_string_equal(xctl_sops_obj_ops_name(o, 0), "xt_renamed");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 1), "reno");
+	xctl_sops_obj_close(o);
+}
+
+static const char *rename_long(const char *map, const char *cur, void *ctx)
+{
+	(void)map;
+	(void)cur;
+	(void)ctx;
+	return "sixteen_chars_xx";	/* tcp_congestion_ops.name is char[16] */
+}
+
+static void test_rename_too_long(void **state)
+{
+	XCTL_OPTS(xctl_sops_open_opts, opts, .rename = rename_long);
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj(CC_OBJ, &opts, &o, &err), -EINVAL);
+	assert_null(o);
+	assert_non_null(strstr(err.why, "15"));
+}
+
+static int prepare_calls;
+
+static int prepare_fail(struct bpf_object *obj, void *ctx, struct xctl_err *err)
+{
+	assert_non_null(obj);
+	assert_ptr_equal(ctx, &prepare_calls);
+	prepare_calls++;
+	return xctl_errf(err, ERANGE, "parameter out of range");
+}
+
+static void test_prepare_error(void **state)
+{
+	XCTL_OPTS(xctl_sops_open_opts, opts, .prepare = prepare_fail,
+		  .prepare_ctx = &prepare_calls);
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj(CC_OBJ, &opts, &o, &err), -ERANGE);
+	assert_int_equal(prepare_calls, 1);
+	assert_null(o);
+}
+
+/* Write the first n bytes of src (all of it when n is 0) or text to a temp file. */
+static void make_file(char *path, const char *src, size_t n, const char *text)
+{
+	char buf[65536];
+	FILE *in, *out;
+	size_t got, done = 0;
+	int fd;
+
+	strcpy(path, "/tmp/xctl-unit-sops.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	out = fdopen(fd, "w");
+	assert_non_null(out);
+	if (text) {
+		fputs(text, out);
+	} else {
+		in = fopen(src, "r");
+		assert_non_null(in);
+		while ((got = fread(buf, 1, sizeof(buf), in)) > 0 && done < n) {
+			if (got > n - done)
+				got = n - done;
+			fwrite(buf, 1, got, out);
+			done += got;
+		}
+		fclose(in);
+	}
+	fclose(out);
+}
+
+static void expect_fail(const char *path, int errnum, const char *why)
+{
+	struct xctl_sops_obj *o = (void *)1;
+	struct xctl_err err;
+
+	assert_int_equal(open_obj(path, NULL, &o, &err), -errnum);
+	assert_null(o);
+	assert_non_null(strstr(err.what, path));
+	if (why)
+		assert_non_null(strstr(xctl_err_reason(&err), why));
+	xctl_err_reset(&err);
+}
+
+static void test_bad_files(void **state)
+{
+	char path[64];
+
+	(void)state;
+	make_file(path, NULL, 0, "not an object\n");
+	expect_fail(path, ENOEXEC, "not an ELF file");
+	unlink(path);
+	make_file(path, NULL, 0, "");
+	expect_fail(path, ENOEXEC, "not an ELF file");
+	unlink(path);
+	make_file(path, CC_OBJ, 4000, NULL);
+	expect_fail(path, ENOEXEC, "truncated");
+	unlink(path);
+	make_file(path, CC_OBJ, 63, NULL);
+	expect_fail(path, ENOEXEC, NULL);
+	unlink(path);
+	expect_fail("/nonexistent/x.bpf.o", ENOENT, NULL);
+	expect_fail("/tmp", EINVAL, "not a regular file");
+	expect_fail("tests/bpf/sops_none.bpf.o", ENOENT, "no struct_ops maps");
+	expect_fail("tests/bpf/sops_link_sec.bpf.o", EOPNOTSUPP, ".struct_ops.link");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_two_maps),
+		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_rename_too_long),
+		cmocka_unit_test(test_prepare_error),
+		cmocka_unit_test(test_bad_files),
+	};
+
+	xctl_libbpf_log_setup(false);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
