@@ -266,6 +266,8 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 
 	if (!s->has_btf)
 		return bad_elf(err, path, "the object has struct_ops but no BTF");
+	if (!data)
+		return bad_elf(err, path, "its " SOPS_SEC " section has no data");
 	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
 	if (!btf)
 		return bad_elf(err, path, "its BTF is corrupt");
