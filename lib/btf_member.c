@@ -38,10 +38,15 @@ static const char *tname(const struct btf *btf, uint32_t id, char *buf, size_t l
 		pfx = btf_is_struct(t) ? "struct " : "union ";
 	else if (btf_is_any_enum(t))
 		pfx = "enum ";
-	if (name && *name)
+	if (name && *name) {
 		snprintf(buf, len, "%s%s", pfx, name);
-	else
-		xbtf_desc(btf, id, buf, len);
+	} else {
+		/* "[6] anonymous struct" without the id users have no use for */
+		char d[160];
+		const char *sp = strstr(xbtf_desc(btf, id, d, sizeof(d)), "] ");
+
+		snprintf(buf, len, "%s", sp ? sp + 2 : d);
+	}
 	return buf;
 }
 
@@ -147,14 +152,103 @@ static int find_member(const struct btf *btf, uint32_t id, const struct btf_type
 	return 0;
 }
 
-static int locate(const struct btf *btf, uint32_t type_id, const char *path,
-		  struct loc *l, struct xctl_err *err)
+/* "[N]" at *pp: step into element N of the array at l. */
+static int step_index(const struct btf *btf, const char *path, const char **pp,
+		      struct loc *l, struct xctl_err *err)
 {
-	const char *p = path ? path : "", *start;
-	char d[160], list[400];
+	const char *p = *pp;
+	const struct btf_array *a;
+	unsigned long idx;
+	char d[160], *end;
 	uint64_t esz;
 	int r;
 
+	if (!btf_is_array(l->rt) && p == path)
+		return xctl_errf(err, EINVAL, "bad member path '%s': %s is not an array",
+				 path, tname(btf, l->type_id, d, sizeof(d)));
+	if (!btf_is_array(l->rt))
+		return xctl_errf(err, EINVAL, "bad member path '%s': '%.*s' is not an array (it is %s)",
+				 path, (int)(p - path), path, tname(btf, l->type_id, d, sizeof(d)));
+	a = btf_array(l->rt);
+	if (!isdigit((unsigned char)p[1]))
+		return xctl_errf(err, EINVAL, "bad array index in '%s'", path);
+	errno = 0;
+	idx = strtoul(p + 1, &end, 10);
+	if (errno || *end != ']')
+		return xctl_errf(err, EINVAL, "bad array index in '%s'", path);
+	if (idx >= a->nelems)
+		return xctl_errf(err, ERANGE,
+				 "index %lu in '%s' is out of range (the array has %u elements)",
+				 idx, path, a->nelems);
+	r = xbtf_size(btf, a->type, &esz, err);
+	if (r)
+		return r;
+	l->type_id = a->type;
+	l->bit_off += idx * esz * 8;
+	l->nbits = 0;
+	r = xbtf_skip(btf, a->type, &l->rt, err);
+	if (r < 0)
+		return r;
+	l->rid = r;
+	p = end + 1;
+	if (*p == '.' && p[1] && p[1] != '.' && p[1] != '[')
+		p++;
+	else if (*p && *p != '[')
+		return xctl_errf(err, EINVAL, "bad member path '%s'", path);
+	*pp = p;
+	return 0;
+}
+
+/* A member name at *pp: step into that member of the struct/union/section at l. */
+static int step_member(const struct btf *btf, const char *path, const char **pp,
+		       struct loc *l, struct xctl_err *err)
+{
+	const char *p = *pp, *start = p;
+	uint64_t base = l->bit_off;
+	char d[160], list[400];
+	struct loc m;
+	int r;
+
+	if (l->nbits)
+		return xctl_errf(err, EINVAL, "'%.*s' in '%s' is a bitfield, not a struct",
+				 (int)(p - path - 1), path, path);
+	if (!btf_is_composite(l->rt) && !btf_is_datasec(l->rt)) {
+		if (p == path)
+			return xctl_errf(err, EINVAL, "%s has no members",
+					 tname(btf, l->type_id, d, sizeof(d)));
+		return xctl_errf(err, EINVAL, "'%.*s' has no members (it is %s)",
+				 (int)(p - path - 1), path, tname(btf, l->type_id, d, sizeof(d)));
+	}
+	while (*p && *p != '.' && *p != '[')
+		p++;
+	if (p == start || (*p == '.' && !p[1]))
+		return xctl_errf(err, EINVAL, "bad member path '%s'", path);
+	r = find_member(btf, l->rid, l->rt, start, p - start, &m, 0, err);
+	if (r < 0)
+		return r;
+	if (!r) {
+		xctl_errf(err, ENOENT, "%s has no member '%.*s'",
+			  tname(btf, l->rid, d, sizeof(d)), (int)(p - start), start);
+		list[0] = '\0';
+		list_members(btf, l->rt, list, sizeof(list), 0);
+		if (*list)
+			xctl_err_hint(err, "members: %s", list);
+		return -ENOENT;
+	}
+	*l = m;
+	l->bit_off += base;
+	*pp = *p == '.' ? p + 1 : p;
+	return 0;
+}
+
+static int locate(const struct btf *btf, uint32_t type_id, const char *path,
+		  struct loc *l, struct xctl_err *err)
+{
+	const char *p;
+	int r;
+
+	if (!path)
+		path = "";
 	/* The whole type must be sound, not only the members on the path. */
 	r = xctl_btf_check_type(btf, type_id, err);
 	if (r)
@@ -165,81 +259,11 @@ static int locate(const struct btf *btf, uint32_t type_id, const char *path,
 	if (r < 0)
 		return r;
 	l->rid = r;
-	while (*p) {
-		if (*p == '[') {
-			const struct btf_array *a;
-			unsigned long idx;
-			char *end;
-
-			if (!btf_is_array(l->rt))
-				return xctl_errf(err, EINVAL, "'%.*s' in '%s' is not an array",
-						 (int)(p - path), path, path);
-			a = btf_array(l->rt);
-			errno = 0;
-			idx = isdigit((unsigned char)p[1]) ? strtoul(p + 1, &end, 0) : 0;
-			if (!isdigit((unsigned char)p[1]) || errno || *end != ']')
-				return xctl_errf(err, EINVAL, "bad array index in '%s'", path);
-			if (idx >= a->nelems)
-				return xctl_errf(err, ERANGE,
-						 "index %lu in '%s' is out of range (the array has %u elements)",
-						 idx, path, a->nelems);
-			r = xbtf_size(btf, a->type, &esz, err);
-			if (r)
-				return r;
-			l->type_id = a->type;
-			l->bit_off += idx * esz * 8;
-			r = xbtf_skip(btf, a->type, &l->rt, err);
-			if (r < 0)
-				return r;
-			l->rid = r;
-			p = end + 1;
-			if (*p == '.' && p[1] && p[1] != '.' && p[1] != '[')
-				p++;
-			else if (*p && *p != '[')
-				return xctl_errf(err, EINVAL, "bad member path '%s'", path);
-			continue;
-		}
-		if (l->nbits)
-			return xctl_errf(err, EINVAL, "'%.*s' in '%s' is a bitfield, not a struct",
-					 (int)(p - path - 1), path, path);
-		if (!btf_is_composite(l->rt) && !btf_is_datasec(l->rt)) {
-			if (p == path)
-				return xctl_errf(err, EINVAL, "%s has no members",
-						 tname(btf, l->type_id, d, sizeof(d)));
-			return xctl_errf(err, EINVAL, "'%.*s' has no members (it is %s)",
-					 (int)(p - path - 1), path,
-					 tname(btf, l->type_id, d, sizeof(d)));
-		}
-		start = p;
-		while (*p && *p != '.' && *p != '[')
-			p++;
-		if (p == start || (*p == '.' && !p[1]))
-			return xctl_errf(err, EINVAL, "bad member path '%s'", path);
-		{
-			struct loc m;
-			uint64_t base = l->bit_off;
-			uint32_t cid = l->rid;
-			const struct btf_type *ct = l->rt;
-
-			r = find_member(btf, cid, ct, start, p - start, &m, 0, err);
-			if (r < 0)
-				return r;
-			if (!r) {
-				xctl_errf(err, ENOENT, "%s has no member '%.*s'",
-					  tname(btf, cid, d, sizeof(d)), (int)(p - start), start);
-				list[0] = '\0';
-				list_members(btf, ct, list, sizeof(list), 0);
-				if (*list)
-					xctl_err_hint(err, "members: %s", list);
-				return -ENOENT;
-			}
-			*l = m;
-			l->bit_off += base;
-		}
-		if (*p == '.')
-			p++;
-	}
-	return 0;
+	r = 0;
+	for (p = path; *p && !r; )
+		r = *p == '[' ? step_index(btf, path, &p, l, err)
+			      : step_member(btf, path, &p, l, err);
+	return r;
 }
 
 int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,

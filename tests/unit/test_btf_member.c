@@ -59,6 +59,18 @@ static void test_member_path(void **state)
 	xctl_err_reset(&err);
 	assert_int_equal(xctl_btf_member_path(b, st, "m[1", &mt, &off, NULL, &err), -EINVAL);
 	xctl_err_reset(&err);
+	/* Indexes are decimal: no octal surprise, no hex. */
+	assert_int_equal(xctl_btf_member_path(b, st, "m[01]", &mt, &off, NULL, &err), 0);
+	assert_int_equal(off, offsetof(struct outer, m[1]) * 8);
+	assert_int_equal(xctl_btf_member_path(b, st, "m[0x1]", &mt, &off, NULL, &err), -EINVAL);
+	xctl_err_reset(&err);
+	assert_int_equal(xctl_btf_member_path(b, st, "[0]", &mt, &off, NULL, &err), -EINVAL);
+	assert_string_equal(err.what, "bad member path '[0]': struct outer is not an array");
+	xctl_err_reset(&err);
+	assert_int_equal(xctl_btf_member_path(b, st, "pos[0]", &mt, &off, NULL, &err), -EINVAL);
+	assert_string_equal(err.what,
+			    "bad member path 'pos[0]': 'pos' is not an array (it is anonymous struct)");
+	xctl_err_reset(&err);
 	btf__free(b);
 
 	/* Bitfields (kflag) and DATASEC variables. */
