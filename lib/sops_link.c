@@ -57,12 +57,13 @@ int xctl_sops_link_create(int map_fd, struct xctl_err *err)
 		xctl_err_why(err, "this kernel has no link-based struct_ops");
 		xctl_err_hint(err, "Linux 6.4 or later is needed; register it the legacy way");
 	} else if (e == EEXIST) {
-		char kind[64] = "";
-		struct xctl_err ign = {};
+		struct xctl_sops_map m = {
+			.btf_vmlinux_value_type_id = info.btf_vmlinux_value_type_id,
+		};
 
-		if (sops_kind_of(info.btf_vmlinux_value_type_id, kind, sizeof(kind), &ign))
-			kind[0] = '\0';
-		sops_register_why(err, e, *kind ? kind : NULL, NULL);
+		sops_decode_value(&m, map_fd, info.value_size);
+		sops_register_why(err, e, *m.kind ? m.kind : NULL,
+				  m.has_ops_name ? m.ops_name : NULL);
 	} else {
 		sops_register_why(err, e, NULL, NULL);
 	}

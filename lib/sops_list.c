@@ -77,7 +77,7 @@ static long member_off(const struct btf *btf, uint32_t id, const char *name,
 }
 
 /* Fill kind, ops name, state and refcnt from the map's value. */
-static void decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size)
+void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size)
 {
 	struct btf *btf = xctl_kernel_btf(NULL);
 	uint32_t common_t, data_t, name_t, zero = 0;
@@ -151,7 +151,7 @@ static int add_map(struct xctl_sops_list *l, uint32_t id, size_t *cap,
 	m->link_based = info.map_flags & BPF_F_LINK;
 	m->map_flags = info.map_flags;
 	m->value_size = info.value_size;
-	decode_value(m, fd, info.value_size);
+	sops_decode_value(m, fd, info.value_size);
 	close(fd);
 	return 0;
 }

@@ -14,6 +14,14 @@ struct xctl_err;
 void sops_register_why(struct xctl_err *err, int errnum, const char *kind,
 		       const char *ops_name);
 
+struct xctl_sops_map;
+
+/*
+ * Kind, ops name, state and refcnt of m (btf_vmlinux_value_type_id set)
+ * from the value of map fd; fields stay empty where they cannot be read.
+ */
+void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size);
+
 /* The map's kind ("tcp_congestion_ops") from its kernel value type id. */
 int sops_kind_of(uint32_t btf_vmlinux_value_type_id, char *kind, size_t len,
 		 struct xctl_err *err);

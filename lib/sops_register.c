@@ -234,8 +234,6 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		fd = xctl_sops_link_create(bpf_map__fd(xctl_sops_obj_map(o, i)), err);
 		if (fd < 0) {
 			r = fd;
-			sops_register_why(err, -r, xctl_sops_obj_kind(o, i),
-					  xctl_sops_obj_ops_name(o, i));
 			goto fail;
 		}
 		s.links[i] = fd;
