@@ -358,7 +358,7 @@ ss_info() {
 	[ "$registered_reno" -eq 1 ]
 	modules_dir_empty
 	# nothing of the object is left in the kernel once its fds are gone
-	for i in $(seq 50); do
+	for i in $(seq 100); do
 		[ "$(bpftool -j map show | jq '[.[] | select(.name == "mod_clash_a" or .name == "mod_clash_b")] | length')" -eq 0 ] && break
 		sleep 0.1
 	done
@@ -500,4 +500,25 @@ ss_info() {
 	assert_json
 	run xctl module l
 	assert_status 0
+}
+
+@test "module: without CAP_BPF/CAP_SYS_ADMIN load and unload fail naming what is missing" {
+	local drop=cap_bpf,cap_sys_admin,cap_net_admin,cap_perfmon
+	run capsh --drop=$drop -- -c "'$XCTL_BIN' --bpffs '$BPFFS' module load '$CC_OBJ' name $NAME ops_name $CA"
+	assert_status 1
+	[[ $output == *"Operation not permitted"* ]]
+	[[ $output == *CAP_BPF* ]]
+	modules_dir_empty
+	! ca_registered "$CA"
+
+	run load_cc "$NAME"
+	assert_status 0
+	run capsh --drop=$drop -- -c "'$XCTL_BIN' --bpffs '$BPFFS' module unload $NAME"
+	assert_status 1
+	[[ $output == *CAP_SYS_ADMIN* ]]
+	ca_registered "$CA"
+	[ -e "$BPFFS/xctl/modules/$NAME/meta" ]
+	run xctl module unload "$NAME"
+	assert_status 0
+	ca_gone "$CA"
 }
