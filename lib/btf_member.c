@@ -152,6 +152,12 @@ static int find_member(const struct btf *btf, uint32_t id, const struct btf_type
 	return 0;
 }
 
+/* "bad member path": the caller adds why. */
+static int bad_path(struct xctl_err *err, int errnum, const char *path)
+{
+	return xctl_errf(err, errnum, "bad member path '%s'", path);
+}
+
 /* "[N]" at *pp: step into element N of the array at l. */
 static int step_index(const struct btf *btf, const char *path, const char **pp,
 		      struct loc *l, struct xctl_err *err)
@@ -163,23 +169,29 @@ static int step_index(const struct btf *btf, const char *path, const char **pp,
 	uint64_t esz;
 	int r;
 
-	if (!btf_is_array(l->rt) && p == path)
-		return xctl_errf(err, EINVAL, "bad member path '%s': %s is not an array",
-				 path, tname(btf, l->type_id, d, sizeof(d)));
-	if (!btf_is_array(l->rt))
-		return xctl_errf(err, EINVAL, "bad member path '%s': '%.*s' is not an array (it is %s)",
-				 path, (int)(p - path), path, tname(btf, l->type_id, d, sizeof(d)));
+	r = bad_path(err, EINVAL, path);
+	if (!btf_is_array(l->rt) && p == path) {
+		xctl_err_why(err, "%s is not an array", tname(btf, l->type_id, d, sizeof(d)));
+		return r;
+	}
+	if (!btf_is_array(l->rt)) {
+		xctl_err_why(err, "'%.*s' is %s, not an array", (int)(p - path), path,
+			     tname(btf, l->type_id, d, sizeof(d)));
+		return r;
+	}
 	a = btf_array(l->rt);
-	if (!isdigit((unsigned char)p[1]))
-		return xctl_errf(err, EINVAL, "bad array index in '%s'", path);
 	errno = 0;
-	idx = strtoul(p + 1, &end, 10);
-	if (errno || *end != ']')
-		return xctl_errf(err, EINVAL, "bad array index in '%s'", path);
-	if (idx >= a->nelems)
-		return xctl_errf(err, ERANGE,
-				 "index %lu in '%s' is out of range (the array has %u elements)",
-				 idx, path, a->nelems);
+	idx = isdigit((unsigned char)p[1]) ? strtoul(p + 1, &end, 10) : 0;
+	if (!isdigit((unsigned char)p[1]) || errno || *end != ']') {
+		xctl_err_why(err, "an array index is a decimal number in brackets");
+		return r;
+	}
+	if (idx >= a->nelems) {
+		r = bad_path(err, ERANGE, path);
+		xctl_err_why(err, "index %lu is out of range: the array has %u elements",
+			     idx, a->nelems);
+		return r;
+	}
 	r = xbtf_size(btf, a->type, &esz, err);
 	if (r)
 		return r;
@@ -194,7 +206,7 @@ static int step_index(const struct btf *btf, const char *path, const char **pp,
 	if (*p == '.' && p[1] && p[1] != '.' && p[1] != '[')
 		p++;
 	else if (*p && *p != '[')
-		return xctl_errf(err, EINVAL, "bad member path '%s'", path);
+		return bad_path(err, EINVAL, path);
 	*pp = p;
 	return 0;
 }
@@ -209,26 +221,30 @@ static int step_member(const struct btf *btf, const char *path, const char **pp,
 	struct loc m;
 	int r;
 
-	if (l->nbits)
-		return xctl_errf(err, EINVAL, "'%.*s' in '%s' is a bitfield, not a struct",
-				 (int)(p - path - 1), path, path);
+	if (l->nbits) {
+		r = bad_path(err, EINVAL, path);
+		xctl_err_why(err, "'%.*s' is a bitfield, not a struct", (int)(p - path - 1), path);
+		return r;
+	}
 	if (!btf_is_composite(l->rt) && !btf_is_datasec(l->rt)) {
+		r = bad_path(err, EINVAL, path);
 		if (p == path)
-			return xctl_errf(err, EINVAL, "%s has no members",
-					 tname(btf, l->type_id, d, sizeof(d)));
-		return xctl_errf(err, EINVAL, "'%.*s' has no members (it is %s)",
-				 (int)(p - path - 1), path, tname(btf, l->type_id, d, sizeof(d)));
+			xctl_err_why(err, "%s has no members", tname(btf, l->type_id, d, sizeof(d)));
+		else
+			xctl_err_why(err, "'%.*s' is %s, which has no members", (int)(p - path - 1),
+				     path, tname(btf, l->type_id, d, sizeof(d)));
+		return r;
 	}
 	while (*p && *p != '.' && *p != '[')
 		p++;
 	if (p == start || (*p == '.' && !p[1]))
-		return xctl_errf(err, EINVAL, "bad member path '%s'", path);
+		return bad_path(err, EINVAL, path);
 	r = find_member(btf, l->rid, l->rt, start, p - start, &m, 0, err);
 	if (r < 0)
 		return r;
 	if (!r) {
-		xctl_errf(err, ENOENT, "%s has no member '%.*s'",
-			  tname(btf, l->rid, d, sizeof(d)), (int)(p - start), start);
+		xctl_errf(err, ENOENT, "unknown member '%.*s'", (int)(p - start), start);
+		xctl_err_why(err, "%s has no member of that name", tname(btf, l->rid, d, sizeof(d)));
 		list[0] = '\0';
 		list_members(btf, l->rt, list, sizeof(list), 0);
 		if (*list)
@@ -345,19 +361,22 @@ static int parse_ranged(const char *text, uint32_t nbits, bool is_signed,
 	int r;
 
 	r = parse_int(text, &neg, &mag);
-	if (r == -EINVAL || (neg && !is_signed && mag))
-		return xctl_errf(err, EINVAL,
-				 "invalid value '%s' for '%s' (%s): expected %s integer (decimal or 0x hex)",
-				 text, path, type, is_signed ? "an" : "an unsigned");
+	if (r == -EINVAL || (neg && !is_signed && mag)) {
+		r = xctl_errf(err, EINVAL, "invalid value '%s' for '%s' (%s)", text, path, type);
+		xctl_err_why(err, "expected %s integer, decimal or 0x hex",
+			     is_signed ? "an" : "an unsigned");
+		return r;
+	}
 	max = nbits >= 128 ? ~(xbtf_u128)0 : ((xbtf_u128)1 << nbits) - 1;
 	if (is_signed)
 		max >>= 1;
 	if (r || mag > max + (neg ? 1 : 0)) {
 		u128_str(is_signed ? max + 1 : 0, is_signed, lo, sizeof(lo));
 		u128_str(max, false, hi, sizeof(hi));
-		return xctl_errf(err, ERANGE,
-				 "value '%s' is out of range for '%s' (%s, %u bits: %s..%s)",
-				 text, path, type, nbits, lo, hi);
+		r = xctl_errf(err, ERANGE, "value '%s' is out of range for '%s' (%s)",
+			      text, path, type);
+		xctl_err_why(err, "%u bits hold %s..%s", nbits, lo, hi);
+		return r;
 	}
 	*out = neg ? -mag : mag;
 	return 0;
@@ -424,6 +443,7 @@ static int parse_enum(const struct btf *btf, const struct loc *l, const char *te
 			return r;
 	}
 	xctl_errf(err, EINVAL, "invalid value '%s' for '%s' (%s)", text, path, type);
+	xctl_err_why(err, "neither an enumerator nor a number");
 	if (*list)
 		xctl_err_hint(err, "expected one of: %s (or a number)", list);
 	return -EINVAL;
@@ -436,10 +456,13 @@ static int set_chars(const struct btf *btf, const struct loc *l, uint8_t *data,
 	size_t len = strlen(text);
 
 	(void)btf;
-	if (len >= n)
-		return xctl_errf(err, ERANGE,
-				 "value for '%s' is too long: %zu characters, at most %u fit",
-				 path, len, n ? n - 1 : 0);
+	if (len >= n) {
+		int r = xctl_errf(err, ERANGE, "value for '%s' is too long", path);
+
+		xctl_err_why(err, "%zu characters, at most %u fit with the terminating NUL",
+			     len, n ? n - 1 : 0);
+		return r;
+	}
 	memset(data + l->bit_off / 8, 0, n);
 	memcpy(data + l->bit_off / 8, text, len);
 	return 0;
@@ -480,10 +503,12 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 			l.bit_off += btf_int_offset(l.rt);
 		}
 		if (btf_int_encoding(l.rt) & BTF_INT_BOOL) {
-			if (parse_bool(value_text, &v))
-				return xctl_errf(err, EINVAL,
-						 "invalid value '%s' for '%s' (bool): expected true or false",
-						 value_text, path);
+			if (parse_bool(value_text, &v)) {
+				r = xctl_errf(err, EINVAL, "invalid value '%s' for '%s' (%s)",
+					      value_text, path, type);
+				xctl_err_why(err, "expected true or false");
+				return r;
+			}
 			break;
 		}
 		r = parse_ranged(value_text, nbits, btf_int_encoding(l.rt) & BTF_INT_SIGNED,
@@ -508,10 +533,13 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 					 path, l.rt->size);
 		errno = 0;
 		dv = strtod(value_text, &end);
-		if (!*value_text || *end || errno)
-			return xctl_errf(err, errno ? errno : EINVAL,
-					 "invalid value '%s' for '%s' (%s): expected a number",
-					 value_text, path, type);
+		if (!*value_text || *end || errno) {
+			r = xctl_errf(err, errno ? errno : EINVAL,
+				      "invalid value '%s' for '%s' (%s)", value_text, path, type);
+			if (!errno)
+				xctl_err_why(err, "expected a number");
+			return r;
+		}
 		if (l.rt->size == 4) {
 			float f = dv;
 
@@ -529,8 +557,8 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 			return set_chars(btf, &l, data, value_text, path, err);
 		/* fallthrough */
 	default:
-		xctl_errf(err, EINVAL, "cannot set '%s' from text: it is %s", path,
-			  xbtf_desc(btf, l.rid, d, sizeof(d)));
+		xctl_errf(err, EINVAL, "cannot set '%s' from text", path);
+		xctl_err_why(err, "it is %s", tname(btf, l.type_id, d, sizeof(d)));
 		if (btf_is_composite(l.rt))
 			xctl_err_hint(err, "set its members one by one (%s%s<member>)",
 				      path, *path ? "." : "");
