@@ -227,6 +227,11 @@ static int check_path(const char *path, char *dir, size_t dirsz, struct xctl_err
 		xctl_err_why(err, "it names no file");
 		return r;
 	}
+	if (strchr(base, '.')) {
+		r = xctl_errf(err, EINVAL, "cannot pin at %s", path);
+		xctl_err_why(err, "bpffs does not allow '.' in names");
+		return r;
+	}
 	if (!realpath(dirname(tmp), real))
 		return xctl_errf(err, errno, "cannot pin at %s: no directory %s", path, tmp);
 	if (!xctl_is_bpffs(real)) {

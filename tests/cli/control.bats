@@ -399,6 +399,11 @@ ethtool_json() {
 	[[ $output == *"something else is pinned there"* ]]
 	# the program pin is untouched
 	[ "$(bpftool -j prog show pinned "$BPFFS/p1" | jq .id)" -eq "$id" ]
+	run xctl -j control pin prog "$BPFFS/a.b"
+	assert_status 1
+	echo "$output" | jq -e '.error.message | contains("does not allow")'
+	run xctl control pin prog "$BPFFS/nodir/snap"
+	assert_status 1
 	run xctl control pin prog
 	assert_status 2
 	run xctl control pin prog "$BPFFS/a" extra
