@@ -267,8 +267,8 @@ static int do_unregister(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	json_t *doc, *l, *p;
+	size_t i, j;
 	uint32_t id;
-	size_t i;
 	int r;
 
 	r = parse_sel(argc, argv, &id);
@@ -277,9 +277,11 @@ static int do_unregister(int argc, char **argv)
 	probe_fs(&fs);
 	if (xctl_sops_unregister(&fs, id, &doc, &err))
 		return fail(&err);
+	/* with -j the document's links[].pinned says the same */
 	json_array_foreach(json_object_get(doc, "links"), i, l) {
-		p = json_object_get(l, "pinned");
-		if (json_is_string(p))
+		if (json_output)
+			break;
+		json_array_foreach(json_object_get(l, "pinned"), j, p)
 			warn("link %lld stays pinned at %s, outside xctl's directory%s; "
 			     "remove it with: rm %s",
 			     (long long)json_integer_value(json_object_get(l, "id")),

@@ -173,8 +173,8 @@ static int add_link(struct xctl_sops_map *m, uint32_t link_id, struct xctl_err *
 	if (!n)
 		return xctl_errf(err, ENOMEM, "cannot list struct_ops links");
 	m->links = n;
+	memset(&m->links[m->link_cnt], 0, sizeof(m->links[0]));
 	m->links[m->link_cnt].id = link_id;
-	m->links[m->link_cnt].pinned = NULL;
 	m->link_cnt++;
 	return 0;
 }
@@ -253,6 +253,39 @@ static bool is_link_fd(int fd)
 	       !strcmp(target, "anon_inode:bpf_link");
 }
 
+bool sops_below_base(const struct xctl_bpffs *fs, const char *path)
+{
+	size_t n = strlen(fs->base);
+
+	return n && !strncmp(path, fs->base, n) && path[n] == '/';
+}
+
+/* Record a pin of k: `pinned` prefers a pin below xctl's base. */
+static void add_pin(const struct xctl_bpffs *fs, struct xctl_sops_link *k,
+		    const char *path)
+{
+	char *p = strdup(path), **more;
+
+	if (!p)
+		return;
+	if (!k->pinned) {
+		k->pinned = p;
+		return;
+	}
+	more = realloc(k->more_pins, (k->more_pin_cnt + 1) * sizeof(*more));
+	if (!more) {
+		free(p);
+		return;
+	}
+	k->more_pins = more;
+	if (sops_below_base(fs, p) && !sops_below_base(fs, k->pinned)) {
+		more[k->more_pin_cnt++] = k->pinned;
+		k->pinned = p;
+	} else {
+		more[k->more_pin_cnt++] = p;
+	}
+}
+
 static void note_pin(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
 		     const char *path)
 {
@@ -270,9 +303,9 @@ static void note_pin(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
 	}
 	close(fd);
 	k = find_link(l, link_id, &m);
-	if (!k || k->pinned)
+	if (!k)
 		return;
-	k->pinned = strdup(path);
+	add_pin(fs, k, path);
 	if (!m->module)
 		m->module = module_of(fs, path);
 }
@@ -346,8 +379,15 @@ void xctl_sops_list_free(struct xctl_sops_list *l)
 	size_t i, j;
 
 	for (i = 0; i < l->cnt; i++) {
-		for (j = 0; j < l->maps[i].link_cnt; j++)
-			free(l->maps[i].links[j].pinned);
+		for (j = 0; j < l->maps[i].link_cnt; j++) {
+			struct xctl_sops_link *k = &l->maps[i].links[j];
+			size_t p;
+
+			for (p = 0; p < k->more_pin_cnt; p++)
+				free(k->more_pins[p]);
+			free(k->more_pins);
+			free(k->pinned);
+		}
 		free(l->maps[i].links);
 		free(l->maps[i].module);
 	}

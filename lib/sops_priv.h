@@ -3,6 +3,8 @@
 #ifndef XCTL_SOPS_PRIV_H
 #define XCTL_SOPS_PRIV_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct xctl_err;
@@ -15,6 +17,10 @@ void sops_register_why(struct xctl_err *err, int errnum, const char *kind,
 		       const char *ops_name);
 
 struct xctl_sops_map;
+struct xctl_bpffs;
+
+/* path is below fs->base (xctl's own part of the bpffs). */
+bool sops_below_base(const struct xctl_bpffs *fs, const char *path);
 
 /*
  * Kind, ops name, state and refcnt of m (btf_vmlinux_value_type_id set)

@@ -269,13 +269,6 @@ static const struct xctl_sops_map *find(const struct xctl_sops_list *l, uint32_t
 	return NULL;
 }
 
-static bool below_base(const struct xctl_bpffs *fs, const char *path)
-{
-	size_t n = strlen(fs->base);
-
-	return n && !strncmp(path, fs->base, n) && path[n] == '/';
-}
-
 static int unregister_legacy(const struct xctl_sops_map *m, struct xctl_err *err)
 {
 	uint32_t zero = 0;
@@ -291,6 +284,19 @@ static int unregister_legacy(const struct xctl_sops_map *m, struct xctl_err *err
 	return r;
 }
 
+/* The first pin of k outside xctl's base, or NULL. */
+static const char *foreign_pin(const struct xctl_bpffs *fs, const struct xctl_sops_link *k)
+{
+	size_t p;
+
+	if (k->pinned && !sops_below_base(fs, k->pinned))
+		return k->pinned;
+	for (p = 0; p < k->more_pin_cnt; p++)
+		if (!sops_below_base(fs, k->more_pins[p]))
+			return k->more_pins[p];
+	return NULL;
+}
+
 /* Without BPF_LINK_DETACH only pins xctl may remove can end a registration. */
 static int check_removable(const struct xctl_bpffs *fs, const struct xctl_sops_map *m,
 			   struct xctl_err *err)
@@ -299,9 +305,9 @@ static int check_removable(const struct xctl_bpffs *fs, const struct xctl_sops_m
 	int r;
 
 	for (i = 0; i < m->link_cnt; i++) {
-		const char *pin = m->links[i].pinned;
+		const char *pin = foreign_pin(fs, &m->links[i]);
 
-		if (pin && below_base(fs, pin))
+		if (!pin && m->links[i].pinned)
 			continue;
 		r = xctl_errf(err, EBUSY, "cannot unregister struct_ops map %u (%s)",
 			      m->id, m->name);
@@ -319,15 +325,26 @@ static int check_removable(const struct xctl_bpffs *fs, const struct xctl_sops_m
 	return 0;
 }
 
+/* Remove pin path when it is xctl's; else add it to the `left` paths. */
+static void drop_pin(const struct xctl_bpffs *fs, const char *path, json_t *unpinned,
+		     json_t *left)
+{
+	if (sops_below_base(fs, path) && !unlink(path))
+		json_array_append_new(unpinned, json_string(path));
+	else
+		json_array_append_new(left, json_string(path));
+}
+
 static json_t *unregister_links(const struct xctl_bpffs *fs, const struct xctl_sops_map *m,
 				bool detach, struct xctl_err *err)
 {
 	json_t *a = json_array();
-	size_t i;
+	size_t i, p;
 
 	for (i = 0; i < m->link_cnt; i++) {
 		const struct xctl_sops_link *k = &m->links[i];
-		bool detached = false, unpinned = false;
+		json_t *unpinned = json_array(), *left = json_array();
+		bool detached = false;
 		int fd = bpf_link_get_fd_by_id(k->id);
 
 		if (fd >= 0 && detach)
@@ -335,12 +352,13 @@ static json_t *unregister_links(const struct xctl_bpffs *fs, const struct xctl_s
 		if (fd >= 0)
 			close(fd);
 		xctl_err_reset(err);
-		if (k->pinned && below_base(fs, k->pinned))
-			unpinned = !unlink(k->pinned);
+		if (k->pinned)
+			drop_pin(fs, k->pinned, unpinned, left);
+		for (p = 0; p < k->more_pin_cnt; p++)
+			drop_pin(fs, k->more_pins[p], unpinned, left);
 		json_array_append_new(a, json_pack("{s:I, s:b, s:o, s:o}",
 			"id", (json_int_t)k->id, "detached", detached,
-			"unpinned", unpinned ? json_string(k->pinned) : json_null(),
-			"pinned", k->pinned && !unpinned ? json_string(k->pinned) : json_null()));
+			"unpinned", unpinned, "pinned", left));
 	}
 	return a;
 }

@@ -88,7 +88,10 @@ int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id);
 
 struct xctl_sops_link {
 	uint32_t id;
-	char *pinned;		/* a bpffs path where it is pinned, or NULL */
+	char *pinned;		/* a bpffs path where it is pinned (one below
+				 * <bpffs>/xctl/ when there is one), or NULL */
+	char **more_pins;	/* any further paths where it is pinned */
+	size_t more_pin_cnt;
 };
 
 struct xctl_sops_map {
@@ -169,7 +172,8 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
  * -ENOENT when it is not registered, -EBUSY when a module owns it or a pin
  * xctl does not own keeps it registered (err names it). *out: JSON object
  * {id, name, kind, ops_name, legacy, links: [{id, detached, unpinned,
- * pinned}]}, where `pinned` lists a pin left outside xctl's directory.
+ * pinned}]}: `unpinned` lists the pins removed, `pinned` those left in place
+ * (outside xctl's directory).
  */
 int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **out,
 			 struct xctl_err *err);

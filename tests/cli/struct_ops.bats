@@ -189,7 +189,8 @@ time.sleep(60)
 	assert_json
 	[ "$(jq -r .id <<<"$output")" = "$MAP_ID" ]
 	[ "$(jq -r '.links[0].id' <<<"$output")" = "$LINK_ID" ]
-	[ "$(jq -r '.links[0].unpinned' <<<"$output")" = "$PIN" ]
+	[ "$(jq -r '.links[0].unpinned[0]' <<<"$output")" = "$PIN" ]
+	[ "$(jq -r '.links[0].pinned | length' <<<"$output")" = 0 ]
 	[ ! -e "$PIN" ]
 	wait_ca_gone "$CA"
 	run bpftool link show id "$LINK_ID"
@@ -198,6 +199,31 @@ time.sleep(60)
 	run xctl -j struct_ops unregister id "$MAP_ID"
 	assert_status 1
 	assert_json
+}
+
+@test "unregister: a link also pinned outside xctl's directory is detached and reported" {
+	register "$CC_OBJ" ops_name "$CA"
+	bpftool link pin id "$LINK_ID" "$BPFFS/outside"
+	run xctl -j struct_ops show id "$MAP_ID"
+	assert_status 0
+	[ "$(jq -r '.[0].links[0].pinned' <<<"$output")" = "$PIN" ]
+	run xctl -j struct_ops unregister id "$MAP_ID"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '.links[0].detached' <<<"$output")" = true ]
+	[ "$(jq -r '.links[0].unpinned[0]' <<<"$output")" = "$PIN" ]
+	[ "$(jq -r '.links[0].pinned[0]' <<<"$output")" = "$BPFFS/outside" ]
+	[ ! -e "$PIN" ]
+	[ -e "$BPFFS/outside" ]
+	# detached although still pinned: the kernel no longer has the CA
+	wait_ca_gone "$CA"
+	# the warning names the pin left behind
+	register "$CC_OBJ" ops_name "xb$UNIQ"
+	bpftool link pin id "$LINK_ID" "$BPFFS/outside2"
+	run xctl struct_ops unregister id "$MAP_ID"
+	assert_status 0
+	[[ "$output" == *"stays pinned at $BPFFS/outside2"* ]]
+	wait_ca_gone "xb$UNIQ"
 }
 
 @test "register pin DIR (created) and unregister by name" {
