@@ -94,13 +94,13 @@ static int check_shape(const struct btf *btf, uint32_t id, const struct btf_type
 	case BTF_KIND_DATASEC:
 		for (i = 0; i < btf_vlen(t); i++)
 			if (!btf_is_var(btf__type_by_id(btf, btf_var_secinfos(t)[i].type)))
-				return xctl_errf(err, EINVAL, "malformed BTF: %s lists a non-variable",
-						 xbtf_desc(btf, id, d, sizeof(d)));
+				return xbtf_malformed(err, "%s lists a non-variable",
+						      xbtf_desc(btf, id, d, sizeof(d)));
 		return 0;
 	case BTF_KIND_FUNC:
 		if (!btf_is_func_proto(btf__type_by_id(btf, t->type)))
-			return xctl_errf(err, EINVAL, "malformed BTF: function %s has no prototype",
-					 xbtf_desc(btf, id, d, sizeof(d)));
+			return xbtf_malformed(err, "function %s has no prototype",
+					      xbtf_desc(btf, id, d, sizeof(d)));
 		return 0;
 	case BTF_KIND_TYPEDEF:
 	case BTF_KIND_VOLATILE:
@@ -173,9 +173,9 @@ static int check_for_dump(const struct btf *btf, uint32_t root, struct xctl_err 
 			if (!e || color[e] == 3)
 				continue;
 			if (color[e] == 2) {
-				r = xctl_errf(err, EINVAL,
-					      "malformed BTF: type %s is part of a reference loop",
-					      xbtf_desc(btf, e, d, sizeof(d)));
+				r = xbtf_malformed(err,
+						   "type %s is part of a reference loop",
+						   xbtf_desc(btf, e, d, sizeof(d)));
 				goto out;
 			}
 			color[e] = 2;

@@ -96,8 +96,8 @@ static int find_member(const struct btf *btf, uint32_t id, const struct btf_type
 	int r;
 
 	if (depth >= XBTF_MAX_DEPTH)
-		return xctl_errf(err, EINVAL, "malformed BTF: %s is nested deeper than %d levels",
-				 xbtf_desc(btf, id, d, sizeof(d)), XBTF_MAX_DEPTH);
+		return xbtf_malformed(err, "%s is nested deeper than %d levels",
+				      xbtf_desc(btf, id, d, sizeof(d)), XBTF_MAX_DEPTH);
 	for (i = 0; i < btf_vlen(t); i++) {
 		const char *mname;
 
@@ -107,8 +107,8 @@ static int find_member(const struct btf *btf, uint32_t id, const struct btf_type
 			uint64_t vsz;
 
 			if (!vt || !btf_is_var(vt))
-				return xctl_errf(err, EINVAL, "malformed BTF: %s lists a non-variable",
-						 xbtf_desc(btf, id, d, sizeof(d)));
+				return xbtf_malformed(err, "%s lists a non-variable",
+						      xbtf_desc(btf, id, d, sizeof(d)));
 			mname = xbtf_str(btf, vt->name_off, vi->type, err);
 			if (!mname)
 				return -EINVAL;
@@ -118,9 +118,9 @@ static int find_member(const struct btf *btf, uint32_t id, const struct btf_type
 			if (r)
 				return r;
 			if ((uint64_t)vi->offset + vsz > t->size || vsz > vi->size)
-				return xctl_errf(err, EINVAL,
-						 "malformed BTF: variable '%s' of %s does not fit",
-						 mname, xbtf_desc(btf, id, d, sizeof(d)));
+				return xbtf_malformed(err,
+						      "variable '%s' of %s does not fit",
+						      mname, xbtf_desc(btf, id, d, sizeof(d)));
 			l->type_id = vt->type;
 			l->bit_off = (uint64_t)vi->offset * 8;
 			l->nbits = 0;
@@ -485,10 +485,12 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 	r = xbtf_size(btf, type_id, &tsize, err);
 	if (r)
 		return r;
-	if (size < tsize)
-		return xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s (%llu bytes)",
-				 size, xbtf_desc(btf, type_id, d, sizeof(d)),
-				 (unsigned long long)tsize);
+	if (size < tsize) {
+		r = xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s", size,
+			      xbtf_desc(btf, type_id, d, sizeof(d)));
+		xctl_err_why(err, "the type needs %llu bytes", (unsigned long long)tsize);
+		return r;
+	}
 	r = locate(btf, type_id, path, &l, err);
 	if (r)
 		return r;

@@ -28,6 +28,10 @@ struct xctl_err;
 
 typedef unsigned __int128 xbtf_u128;
 
+/* -EINVAL, "malformed BTF" with the formatted details as the reason. */
+int xbtf_malformed(struct xctl_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* "struct foo", "typedef bar", "int", "anonymous union" for messages. */
 const char *xbtf_desc(const struct btf *btf, uint32_t id, char *buf, size_t len);
 

@@ -5,6 +5,7 @@
  * ends in -EINVAL with a message instead of a crash.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "xctl.h"
@@ -22,6 +23,20 @@ static const char *const kind_names[] = {
 	[BTF_KIND_FLOAT] = "float",	[BTF_KIND_DECL_TAG] = "decl_tag",
 	[BTF_KIND_TYPE_TAG] = "type_tag", [BTF_KIND_ENUM64] = "enum64",
 };
+
+int xbtf_malformed(struct xctl_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	r = xctl_errf(err, EINVAL, "malformed BTF");
+	if (err) {
+		va_start(ap, fmt);
+		vsnprintf(err->why, sizeof(err->why), fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
 
 const char *xbtf_desc(const struct btf *btf, uint32_t id, char *buf, size_t len)
 {
@@ -51,8 +66,8 @@ const struct btf_type *xbtf_type(const struct btf *btf, uint32_t id,
 	if (id < btf__type_cnt(btf))
 		t = btf__type_by_id(btf, id);
 	if (!t)
-		xctl_errf(err, EINVAL, "malformed BTF: type id %u out of range (%u types)",
-			  id, btf__type_cnt(btf));
+		xbtf_malformed(err, "type id %u out of range (%u types)",
+			       id, btf__type_cnt(btf));
 	return t;
 }
 
@@ -62,9 +77,9 @@ const char *xbtf_str(const struct btf *btf, uint32_t off, uint32_t owner,
 	const char *s = btf__str_by_offset(btf, off);
 
 	if (!s)
-		xctl_errf(err, EINVAL,
-			  "malformed BTF: type [%u] has a name offset %u outside the string section",
-			  owner, off);
+		xbtf_malformed(err,
+			       "type [%u] has a name offset %u outside the string section",
+			       owner, off);
 	return s;
 }
 
@@ -101,9 +116,9 @@ int xbtf_skip(const struct btf *btf, uint32_t id, const struct btf_type **t,
 			return id;
 		id = (*t)->type;
 	}
-	return xctl_errf(err, EINVAL,
-			 "malformed BTF: type %s is part of a reference loop (more than %d typedef/modifier hops)",
-			 xbtf_desc(btf, start, d, sizeof(d)), XBTF_MAX_CHAIN);
+	return xbtf_malformed(err,
+			      "type %s is part of a reference loop (more than %d typedef/modifier hops)",
+			      xbtf_desc(btf, start, d, sizeof(d)), XBTF_MAX_CHAIN);
 }
 
 static bool size_in(uint32_t sz, uint32_t allowed_mask)
@@ -125,20 +140,20 @@ int xbtf_check_scalar(const struct btf *btf, uint32_t id,
 		off = btf_int_offset(t);
 		if (!size_in(t->size, SZ(1) | SZ(2) | SZ(4) | SZ(8) | SZ(16)) ||
 		    !bits || bits + off > t->size * 8)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: %s has size %u, %u bits at bit %u",
-					 xbtf_desc(btf, id, d, sizeof(d)), t->size, bits, off);
+			return xbtf_malformed(err,
+					      "%s has size %u, %u bits at bit %u",
+					      xbtf_desc(btf, id, d, sizeof(d)), t->size, bits, off);
 		return 0;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
 		if (!size_in(t->size, SZ(1) | SZ(2) | SZ(4) | SZ(8)))
-			return xctl_errf(err, EINVAL, "malformed BTF: %s has size %u",
-					 xbtf_desc(btf, id, d, sizeof(d)), t->size);
+			return xbtf_malformed(err, "%s has size %u",
+					      xbtf_desc(btf, id, d, sizeof(d)), t->size);
 		return 0;
 	case BTF_KIND_FLOAT:
 		if (!size_in(t->size, SZ(2) | SZ(4) | SZ(8) | SZ(12) | SZ(16)))
-			return xctl_errf(err, EINVAL, "malformed BTF: %s has size %u",
-					 xbtf_desc(btf, id, d, sizeof(d)), t->size);
+			return xbtf_malformed(err, "%s has size %u",
+					      xbtf_desc(btf, id, d, sizeof(d)), t->size);
 		return 0;
 	default:
 		return 0;
@@ -162,16 +177,16 @@ static int check_nested(const struct btf *btf, uint32_t owner, uint32_t id,
 		if (!t)
 			return -EINVAL;
 		if (btf_is_var(t) || btf_is_datasec(t) || btf_is_decl_tag(t))
-			return xctl_errf(err, EINVAL, "malformed BTF: %s holds %s",
-					 xbtf_desc(btf, owner, d, sizeof(d)),
-					 xbtf_desc(btf, id, d2, sizeof(d2)));
+			return xbtf_malformed(err, "%s holds %s",
+					      xbtf_desc(btf, owner, d, sizeof(d)),
+					      xbtf_desc(btf, id, d2, sizeof(d2)));
 		if (!btf_is_typedef(t) && !btf_is_mod(t))
 			return 0;
 		id = t->type;
 	}
-	return xctl_errf(err, EINVAL,
-			 "malformed BTF: a member of %s is part of a reference loop",
-			 xbtf_desc(btf, owner, d, sizeof(d)));
+	return xbtf_malformed(err,
+			      "a member of %s is part of a reference loop",
+			      xbtf_desc(btf, owner, d, sizeof(d)));
 }
 
 static int size_of(const struct btf *btf, uint32_t id, uint64_t *size,
@@ -207,9 +222,9 @@ static int size_of(const struct btf *btf, uint32_t id, uint64_t *size,
 		return 0;
 	case BTF_KIND_ARRAY:
 		if (depth >= XBTF_MAX_DEPTH)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: %s nests arrays deeper than %d levels",
-					 xbtf_desc(btf, rid, d, sizeof(d)), XBTF_MAX_DEPTH);
+			return xbtf_malformed(err,
+					      "%s nests arrays deeper than %d levels",
+					      xbtf_desc(btf, rid, d, sizeof(d)), XBTF_MAX_DEPTH);
 		a = btf_array(t);
 		if (!xbtf_type(btf, a->index_type, err))
 			return -EINVAL;
@@ -224,15 +239,18 @@ static int size_of(const struct btf *btf, uint32_t id, uint64_t *size,
 		 * without lockdep); XBTF_MAX_ELEMS bounds rendering them.
 		 */
 		if (a->nelems && esz > XBTF_MAX_SIZE / a->nelems)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: %s is larger than 4 GiB (%u elements of %llu bytes)",
-					 xbtf_desc(btf, rid, d, sizeof(d)), a->nelems,
-					 (unsigned long long)esz);
+			return xbtf_malformed(err,
+					      "%s is larger than 4 GiB (%u elements of %llu bytes)",
+					      xbtf_desc(btf, rid, d, sizeof(d)), a->nelems,
+					      (unsigned long long)esz);
 		*size = esz * a->nelems;
 		return 0;
 	default:
-		return xctl_errf(err, EINVAL, "type %s has no value size",
-				 xbtf_desc(btf, rid, d, sizeof(d)));
+		r = xctl_errf(err, EINVAL, "type %s has no value",
+			      xbtf_desc(btf, rid, d, sizeof(d)));
+		xctl_err_why(err, "only data types can be rendered or set, not functions, "
+			     "forward declarations or void");
+		return r;
 	}
 }
 
@@ -275,29 +293,29 @@ int xbtf_member_loc(const struct btf *btf, uint32_t owner,
 	}
 	if (bf) {
 		if (!btf_is_int(*rt) && !btf_is_any_enum(*rt))
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: bitfield member '%s' of %s is not an integer",
-					 name, xbtf_desc(btf, owner, d, sizeof(d)));
+			return xbtf_malformed(err,
+					      "bitfield member '%s' of %s is not an integer",
+					      name, xbtf_desc(btf, owner, d, sizeof(d)));
 		if (bf > (*rt)->size * 8 || off + bf > (uint64_t)t->size * 8)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: bitfield member '%s' of %s (%u bits at bit %llu) does not fit",
-					 name, xbtf_desc(btf, owner, d, sizeof(d)), bf,
-					 (unsigned long long)off);
+			return xbtf_malformed(err,
+					      "bitfield member '%s' of %s (%u bits at bit %llu) does not fit",
+					      name, xbtf_desc(btf, owner, d, sizeof(d)), bf,
+					      (unsigned long long)off);
 	} else {
 		r = xbtf_size(btf, m->type, &msz, err);
 		if (r)
 			return r;
 		if (off % 8)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: member '%s' of %s starts at bit %llu, inside a byte",
-					 name, xbtf_desc(btf, owner, d, sizeof(d)),
-					 (unsigned long long)off);
+			return xbtf_malformed(err,
+					      "member '%s' of %s starts at bit %llu, inside a byte",
+					      name, xbtf_desc(btf, owner, d, sizeof(d)),
+					      (unsigned long long)off);
 		if (off / 8 + msz > t->size)
-			return xctl_errf(err, EINVAL,
-					 "malformed BTF: member '%s' of %s (offset %llu, size %llu) exceeds its size %u",
-					 name, xbtf_desc(btf, owner, d, sizeof(d)),
-					 (unsigned long long)off / 8,
-					 (unsigned long long)msz, t->size);
+			return xbtf_malformed(err,
+					      "member '%s' of %s (offset %llu, size %llu) exceeds its size %u",
+					      name, xbtf_desc(btf, owner, d, sizeof(d)),
+					      (unsigned long long)off / 8,
+					      (unsigned long long)msz, t->size);
 	}
 	*bit_off = off;
 	*nbits = bf;

@@ -318,9 +318,9 @@ static int array_json(struct walk *w, uint32_t id, const struct btf_type *t,
 	int r;
 
 	if (a->nelems > XBTF_MAX_ELEMS)
-		return xctl_errf(w->err, EINVAL,
-				 "malformed BTF: %s has %u elements (at most %u are supported)",
-				 desc(w, id, d, sizeof(d)), a->nelems, XBTF_MAX_ELEMS);
+		return xbtf_malformed(w->err,
+				      "%s has %u elements (at most %u are supported)",
+				      desc(w, id, d, sizeof(d)), a->nelems, XBTF_MAX_ELEMS);
 	r = xbtf_size(w->btf, a->type, &esz, w->err);
 	if (r)
 		return r;
@@ -386,9 +386,9 @@ static int composite_json(struct walk *w, uint32_t id, const struct btf_type *t,
 
 	for (i = 0; i < w->depth; i++)
 		if (w->stack[i] == id)
-			return xctl_errf(w->err, EINVAL,
-					 "malformed BTF: %s contains itself",
-					 desc(w, id, d, sizeof(d)));
+			return xbtf_malformed(w->err,
+					      "%s contains itself",
+					      desc(w, id, d, sizeof(d)));
 	if (data) {
 		obj = json_object();
 		if (!obj)
@@ -436,7 +436,7 @@ static int datasec_json(struct walk *w, uint32_t id, const struct btf_type *t,
 	const struct btf_var_secinfo *vi = btf_var_secinfos(t);
 	uint16_t i, n = btf_vlen(t);
 	json_t *obj = NULL, *v;
-	char d[160];
+	char d[160], d2[160];
 	int r;
 
 	if (data) {
@@ -454,9 +454,9 @@ static int datasec_json(struct walk *w, uint32_t id, const struct btf_type *t,
 		if (!vt)
 			goto fail;
 		if (!btf_is_var(vt)) {
-			xctl_errf(w->err, EINVAL, "malformed BTF: %s lists %s, not a variable",
-				  desc(w, id, d, sizeof(d)), xbtf_desc(w->btf, vi[i].type,
-									d + 80, 80));
+			xbtf_malformed(w->err, "%s lists %s, not a variable",
+				       desc(w, id, d, sizeof(d)),
+				       xbtf_desc(w->btf, vi[i].type, d2, sizeof(d2)));
 			goto fail;
 		}
 		name = xbtf_str(w->btf, vt->name_off, vi[i].type, w->err);
@@ -466,9 +466,9 @@ static int datasec_json(struct walk *w, uint32_t id, const struct btf_type *t,
 		if (r)
 			goto fail;
 		if ((uint64_t)vi[i].offset + vi[i].size > t->size || vsz > vi[i].size) {
-			r = xctl_errf(w->err, EINVAL,
-				      "malformed BTF: variable '%s' of %s (offset %u, size %u) does not fit",
-				      name, desc(w, id, d, sizeof(d)), vi[i].offset, vi[i].size);
+			r = xbtf_malformed(w->err,
+					   "variable '%s' of %s (offset %u, size %u) does not fit",
+					   name, desc(w, id, d, sizeof(d)), vi[i].offset, vi[i].size);
 			goto fail;
 		}
 		v = NULL;
@@ -503,17 +503,17 @@ static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 	if (rid < 0)
 		return rid;
 	if (w->depth >= XBTF_MAX_DEPTH)
-		return xctl_errf(w->err, EINVAL,
-				 "malformed BTF: %s is nested deeper than %d levels",
-				 desc(w, rid, d, sizeof(d)), XBTF_MAX_DEPTH);
+		return xbtf_malformed(w->err,
+				      "%s is nested deeper than %d levels",
+				      desc(w, rid, d, sizeof(d)), XBTF_MAX_DEPTH);
 	r = xbtf_size(w->btf, rid, &size, w->err);
 	if (r)
 		return r;
 	if (size > avail)
-		return xctl_errf(w->err, EINVAL,
-				 "malformed BTF: %s (%llu bytes) does not fit in the %llu bytes it is given",
-				 desc(w, rid, d, sizeof(d)), (unsigned long long)size,
-				 (unsigned long long)avail);
+		return xbtf_malformed(w->err,
+				      "%s (%llu bytes) does not fit in the %llu bytes it is given",
+				      desc(w, rid, d, sizeof(d)), (unsigned long long)size,
+				      (unsigned long long)avail);
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
@@ -574,10 +574,12 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 	r = xbtf_size(btf, type_id, &tsize, err);
 	if (r)
 		return r;
-	if (data && size < tsize)
-		return xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s (%llu bytes)",
-				 size, xbtf_desc(btf, type_id, d, sizeof(d)),
-				 (unsigned long long)tsize);
+	if (data && size < tsize) {
+		r = xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s", size,
+			      xbtf_desc(btf, type_id, d, sizeof(d)));
+		xctl_err_why(err, "the type needs %llu bytes", (unsigned long long)tsize);
+		return r;
+	}
 	if (!path || !*path)
 		return walk(&w, type_id, data, tsize, out ? out : &none);
 	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err);

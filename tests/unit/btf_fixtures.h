@@ -56,7 +56,7 @@ FIXTURE void expect(const struct btf *btf, int id, const void *data, size_t size
 	assert_true(id > 0);
 	r = xctl_btf_to_json(btf, id, data, size, opts, &v, &err);
 	if (r)
-		fail_msg("xctl_btf_to_json: %d: %s", r, err.what);
+		fail_msg("xctl_btf_to_json: %d: %s: %s", r, err.what, xctl_err_reason(&err));
 	check_json(v, expected);
 	json_decref(v);
 	assert_int_equal(xctl_btf_check_type(btf, id, &err), 0);
@@ -84,12 +84,14 @@ FIXTURE void expect_refused(const struct btf *btf, int id, const void *data,
 	struct xctl_err err = {};
 	json_t *v = (json_t *)1;
 	char *s = (char *)1;
+	char msg[1100];
 
 	assert_int_equal(xctl_btf_to_json(btf, id, data, size, NULL, &v, &err), -EINVAL);
 	assert_null(v);
 	assert_int_equal(err.errnum, EINVAL);
-	if (what_contains && !strstr(err.what, what_contains))
-		fail_msg("error '%s' does not mention '%s'", err.what, what_contains);
+	snprintf(msg, sizeof(msg), "%s: %s", err.what, xctl_err_reason(&err));
+	if (what_contains && !strstr(msg, what_contains))
+		fail_msg("error '%s' does not mention '%s'", msg, what_contains);
 	xctl_err_reset(&err);
 	assert_int_equal(xctl_btf_to_text(btf, id, data, size, NULL, &s, &err), -EINVAL);
 	assert_null(s);

@@ -351,7 +351,8 @@ static void test_no_value(void **state)
 	assert_int_equal(xctl_btf_to_json(b, 0, data, sizeof(data), NULL, &v, &err), -EINVAL);
 	xctl_err_reset(&err);
 	assert_int_equal(xctl_btf_to_json(b, 999, data, sizeof(data), NULL, &v, &err), -EINVAL);
-	assert_non_null(strstr(err.what, "out of range"));
+	assert_string_equal(err.what, "malformed BTF");
+	assert_non_null(strstr(err.why, "type id 999 out of range"));
 	xctl_err_reset(&err);
 	assert_int_equal(xctl_btf_to_json(NULL, 1, data, sizeof(data), NULL, &v, &err), -EINVAL);
 	xctl_err_reset(&err);
@@ -668,7 +669,7 @@ static void test_vmlinux(void **state)
 		if (!btf_is_composite(t) || t->size > sizeof(buf))
 			continue;
 		if (xctl_btf_to_json(b, id, buf, t->size, NULL, &v, &err))
-			fail_msg("type %u: %s", id, err.what);
+			fail_msg("type %u: %s: %s", id, err.what, xctl_err_reason(&err));
 		json_decref(v);
 		assert_int_equal(xctl_btf_check_type(b, id, &err), 0);
 		done++;
