@@ -360,6 +360,7 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 {
 	int (*prepare)(struct bpf_object *, void *, struct xctl_err *) =
 		XCTL_OPT(opts, prepare, NULL);
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct elf_secs secs = {};
 	struct xctl_sops_obj *o;
 	const char *base;
@@ -398,13 +399,9 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		goto fail;
 
 	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	{
-		LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = base);
-
-		xctl_libbpf_log_clear();
-		o->obj = bpf_object__open_mem(o->image, o->size, &oo);
-	}
+	oo.object_name = base ? base + 1 : path;
+	xctl_libbpf_log_clear();
+	o->obj = bpf_object__open_mem(o->image, o->size, &oo);
 	if (!o->obj) {
 		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open object %s", path);
 		log = xctl_libbpf_log_take();
