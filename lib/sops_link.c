@@ -35,7 +35,12 @@ void sops_register_why(struct xctl_err *err, int errnum, const char *kind,
 			      "CAP_SYS_ADMIN (run as root)");
 		break;
 	case EOPNOTSUPP:
-		xctl_err_why(err, "the kernel refuses to register it (%s)", strerror(errnum));
+		if (kind)
+			xctl_err_why(err, "the kernel does not register %s struct_ops (%s)",
+				     kind, strerror(errnum));
+		else
+			xctl_err_why(err, "the kernel refuses to register it (%s)",
+				     strerror(errnum));
 		break;
 	}
 }

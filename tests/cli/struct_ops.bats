@@ -423,3 +423,17 @@ time.sleep(60)
 	! ca_available "$CA"
 	[ -z "$(ls -A "$BPFFS/xctl/struct_ops" 2>/dev/null)" ]
 }
+
+@test "register: a kind the kernel does not register (bpf_dummy_ops) fails cleanly" {
+	run xctl -j struct_ops register "$TESTS_BPF/sops_dummy.bpf.o"
+	assert_status 1
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 95 ]
+	[[ "$(jq -r .error.message <<<"$output")" == *bpf_dummy_ops* ]]
+	[ -z "$(ls -A "$BPFFS/xctl/struct_ops" 2>/dev/null)" ]
+	# the ops name of a kind without one cannot be set
+	run xctl -j struct_ops register "$TESTS_BPF/sops_dummy.bpf.o" ops_name "sops_dummy=$CA"
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *sops_dummy* ]]
+}
