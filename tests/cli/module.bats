@@ -522,3 +522,21 @@ ss_info() {
 	assert_status 0
 	ca_gone "$CA"
 }
+
+@test "module load: a verifier refusal shows the log with -d; a kind the kernel cannot register fails cleanly" {
+	run xctl module load "$TESTS_BPF/mod_reject.bpf.o" name "$NAME" ops_name "$CA"
+	assert_status 1
+	[[ $output == *verifier* ]]
+	run xctl -d module load "$TESTS_BPF/mod_reject.bpf.o" name "$NAME" ops_name "$CA"
+	assert_status 1
+	# the verifier's own words for the refused write
+	[[ $output == *"no write support to tcp_sock"* ]]
+	modules_dir_empty
+	! ca_registered "$CA"
+
+	run xctl -j module load "$TESTS_BPF/mod_dummy.bpf.o" name "$NAME"
+	assert_status 1
+	assert_json
+	modules_dir_empty
+	[ -z "$(bpftool -j struct_ops show 2>/dev/null | jq -r '.[]? | select(.name == "mod_dummy") | .id')" ]
+}
