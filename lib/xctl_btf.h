@@ -50,7 +50,9 @@ struct xctl_btf_dump_opts {
 	unsigned int flags;		/* enum xctl_btf_flags */
 	/*
 	 * Look up a program name by id for XCTL_BTF_FPTR_PROG; NULL uses
-	 * bpf_prog_get_fd_by_id + bpf_obj_get_info_by_fd. Return 0 on success.
+	 * bpf_prog_get_fd_by_id + bpf_obj_get_info_by_fd (and the program's
+	 * BTF for names longer than the kernel's 15 characters). Return 0 on
+	 * success; on failure prog_name is null.
 	 */
 	int (*prog_name)(uint32_t id, char *buf, size_t len, void *ctx);
 	void *ctx;
@@ -72,7 +74,11 @@ int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
 		     size_t size, const struct xctl_btf_dump_opts *opts,
 		     char **out, struct xctl_err *err);
 
-/* Check that type_id and everything it references can be walked. */
+/*
+ * Check that a value of type_id can be rendered: the type and everything it
+ * holds by value (pointer targets are not followed, as the walker does not
+ * follow them). 0, or -EINVAL with the same message rendering would give.
+ */
 int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err);
 
@@ -88,7 +94,7 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 
 /*
  * Find a member by path in a struct/union/section type: "rings.num", with
- * array indexes ("queues[3].rx", "m[1][2]") and members of anonymous
+ * decimal array indexes ("queues[3].rx", "m[1][2]") and members of anonymous
  * structs/unions found as if they were the parent's; DATASEC variables count
  * as members. An empty path names type_id itself. Reports the member's
  * declared type (possibly a typedef), its bit offset from the start of
