@@ -437,3 +437,22 @@ time.sleep(60)
 	assert_json
 	[[ "$(jq -r .error.message <<<"$output")" == *sops_dummy* ]]
 }
+
+@test "unregister: a map that is not registered is an error; list says registered false" {
+	register "$CC_OBJ" ops_name "$CA"
+	# keep the map alive through a map pin, then end the registration by
+	# removing the link's pin
+	bpftool map pin id "$MAP_ID" "$BPFFS/map"
+	rm "$PIN"
+	wait_ca_gone "$CA"
+	run xctl -j struct_ops show pinned "$BPFFS/map"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '.[0].id' <<<"$output")" = "$MAP_ID" ]
+	[ "$(jq -r '.[0].registered' <<<"$output")" = false ]
+	[ "$(jq -r '.[0].links | length' <<<"$output")" = 0 ]
+	run xctl -j struct_ops unregister pinned "$BPFFS/map"
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"not registered"* ]]
+}
