@@ -284,6 +284,8 @@ static void test_pointers(void **state)
 	int s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	int proto = btf__add_func_proto(b, s32);
 	int fptr, td, dptr, st, calls = 0;
+	struct xctl_err err = {};
+	char *txt = NULL;
 	uint64_t v[4] = { 7, 0, 9, 0xffff888000001000ULL };
 	XCTL_OPTS(xctl_btf_dump_opts, o, .flags = XCTL_BTF_FPTR_PROG,
 		  .prog_name = fake_prog_name, .ctx = &calls);
@@ -305,6 +307,14 @@ static void test_pointers(void **state)
 	       " \"gone\": {\"prog_id\": 9, \"prog_name\": null},"
 	       " \"data\": \"18446612682070036480\"}");
 	assert_int_equal(calls, 2);	/* not called for 0 */
+	/* The text form, as struct_ops dump shows it. */
+	assert_int_equal(xctl_btf_to_text(b, st, v, sizeof(v), &o, &txt, &err), 0);
+	assert_string_equal(txt,
+			    "init:\n    prog_id: 7\n    prog_name: my_prog\n"
+			    "release: -\n"
+			    "gone:\n    prog_id: 9\n    prog_name: -\n"
+			    "data: 18446612682070036480\n");
+	free(txt);
 	/* Without the flag, function pointers are addresses like any pointer. */
 	expect(b, st, v, sizeof(v), NULL,
 	       "{\"init\": 7, \"release\": 0, \"gone\": 9, \"data\": \"18446612682070036480\"}");
