@@ -112,6 +112,38 @@ static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
 	return name;
 }
 
+/* Every "ops_name MAP=NAME" must name a struct_ops map of the object. */
+static int check_renames(const char *path, const struct param_ctx *pc,
+			 struct xctl_err *err)
+{
+	struct xctl_sops_obj *o;
+	size_t i, j, cnt;
+	int r;
+
+	for (i = 0; i < pc->rename_cnt && !pc->renames[i].map; i++)
+		;
+	if (i == pc->rename_cnt)
+		return 0;	/* none names a map */
+	r = xctl_sops_obj_open(path, NULL, &o, err);
+	if (r)
+		return r;
+	cnt = xctl_sops_obj_map_cnt(o);
+	for (i = 0; i < pc->rename_cnt && !r; i++) {
+		if (!pc->renames[i].map)
+			continue;
+		for (j = 0; j < cnt; j++)
+			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), pc->renames[i].map))
+				break;
+		if (j == cnt) {
+			r = xctl_errf(err, ENOENT, "cannot rename the ops of map %s",
+				      pc->renames[i].map);
+			xctl_err_why(err, "%s has no struct_ops map of that name", path);
+		}
+	}
+	xctl_sops_obj_close(o);
+	return r;
+}
+
 /* Open OBJ with parameters applied; refuse map names that clash with meta. */
 static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 		    struct param_ctx *pc, struct xctl_sops_obj **o,
@@ -126,7 +158,7 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	pc->n = pc->kv ? XCTL_OPT(opts, param_cnt, 0) : 0;
 	pc->renames = XCTL_OPT(opts, renames, NULL);
 	pc->rename_cnt = pc->renames ? XCTL_OPT(opts, rename_cnt, 0) : 0;
-	r = xctl_sops_obj_open(path, &oo, o, err);
+	r = check_renames(path, pc, err) ?: xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
 	for (i = 0; i < xctl_sops_obj_map_cnt(*o); i++) {

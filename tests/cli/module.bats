@@ -325,7 +325,7 @@ ss_info() {
 @test "module load: 8 concurrent loads of one NAME, exactly one wins" {
 	local i pids=()
 	for i in $(seq 8); do
-		"$XCTL_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" name "$NAME" ops_name "$CA" \
+		"$XCTL_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" name "$NAME" ops_name "xctl_cc=$CA" \
 			>"$TMPD/out.$i" 2>&1 3>&- &
 		pids+=($!)
 	done
@@ -468,6 +468,9 @@ ss_info() {
 	assert_status 2
 	run xctl module load "$CC_OBJ" name "$NAME" ops_name =x
 	assert_status 2
+	run xctl module load "$CC_OBJ" name "$NAME" ops_name "nomap=$CA"
+	assert_status 1
+	[[ $output == *"no struct_ops map"* ]]
 	run xctl module load "$CC_OBJ" name "$NAME" =1
 	assert_status 2
 	run xctl module load
