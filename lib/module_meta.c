@@ -103,11 +103,7 @@ int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 	return 0;
 }
 
-/*
- * BTF of struct xctl_module_meta (== struct mod_meta). Types: 1 u32 (key),
- * 2 char, 3 u64, 4.. char arrays, then the struct. Returns the struct id.
- */
-static int meta_btf(struct btf *btf)
+int mod_meta_btf(struct btf *btf)
 {
 	struct field { const char *name; size_t off; int type; size_t alen; };
 	const struct field f[] = {
@@ -160,7 +156,7 @@ int mod_meta_create(const struct mod_meta *m, struct xctl_err *err)
 	btf = btf__new_empty();
 	if (!btf)
 		return xctl_errf(err, errno, "cannot build the BTF of module meta");
-	st = meta_btf(btf);
+	st = mod_meta_btf(btf);
 	if (st < 0) {
 		r = xctl_errf(err, -st, "cannot build the BTF of module meta");
 		goto out;

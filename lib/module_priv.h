@@ -104,6 +104,13 @@ int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err);
 int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 		  const char *sha256, const json_t *params, struct xctl_err *err);
 
+/*
+ * Add the BTF of struct xctl_module_meta (the layout of struct mod_meta) to
+ * an empty btf: type 1 is the u32 key, then char, u64, the char arrays and
+ * the struct, whose id is returned (or -errno).
+ */
+int mod_meta_btf(struct btf *btf);
+
 /* Create the BTF-described meta map holding m; returns its fd or -errno. */
 int mod_meta_create(const struct mod_meta *m, struct xctl_err *err);
 

@@ -231,6 +231,41 @@ static void test_names(void **state)
 	xctl_err_reset(&err);
 }
 
+/* The run-time BTF of meta describes struct mod_meta byte for byte. */
+static void test_meta_btf(void **state)
+{
+	struct btf *b = btf__new_empty();
+	struct xctl_err err = {};
+	struct mod_meta m;
+	json_t *v = NULL;
+	char *s;
+	int st;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	strcpy(m.name, "cc1");
+	strcpy(m.object, "/x/cc.bpf.o");
+	strcpy(m.sha256, "ab01");
+	strcpy(m.params, "{\"beta\":\"717\"}");
+	m.loaded_at = 1795417487;
+	strcpy(m.loaded_at_rfc3339, "2026-11-23T07:04:47Z");
+	m.uid = 1000;
+	strcpy(m.xctl_version, "0.1.0");
+	st = mod_meta_btf(b);
+	assert_true(st > 0);
+	assert_int_equal(btf__resolve_size(b, st), sizeof(m));
+	assert_int_equal(btf__resolve_size(b, 1), 4);	/* the array map's key */
+	assert_int_equal(xctl_btf_to_json(b, st, &m, sizeof(m), NULL, &v, &err), 0);
+	s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(s, "{\"name\":\"cc1\",\"object\":\"/x/cc.bpf.o\",\"sha256\":\"ab01\","
+			    "\"params\":\"{\\\"beta\\\":\\\"717\\\"}\",\"loaded_at\":1795417487,"
+			    "\"loaded_at_rfc3339\":\"2026-11-23T07:04:47Z\",\"uid\":1000,"
+			    "\"xctl_version\":\"0.1.0\"}");
+	free(s);
+	json_decref(v);
+	btf__free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_given),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_meta_btf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
