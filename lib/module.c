@@ -234,6 +234,13 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	int r, fd;
 
 	memset(&pc, 0, sizeof(pc));
+	if (!xctl_features()->sops_link) {
+		r = xctl_errf(err, EOPNOTSUPP, "cannot load module from %s", obj_path);
+		xctl_err_why(err, "modules register through struct_ops links, which this "
+			     "kernel lacks (Linux 6.4 or later)");
+		xctl_err_hint(err, "use 'xctl struct_ops register OBJ legacy'");
+		return r;
+	}
 	if (!name) {
 		r = xctl_module_default_name(obj_path, defname, sizeof(defname), err);
 		if (r) {
@@ -486,6 +493,12 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	r = mod_dir(fs, name, dir, sizeof(dir), err);
 	if (r)
 		return r;
+	if (!xctl_features()->sops_link_update) {
+		r = xctl_errf(err, EOPNOTSUPP, "cannot reload module %s", name);
+		xctl_err_why(err, "this kernel cannot update struct_ops links (Linux 6.4 or later)");
+		xctl_err_hint(err, "unload the module and load the new object");
+		return r;
+	}
 	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
 	if (stat(dir, &st)) {
 		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
