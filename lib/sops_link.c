@@ -10,7 +10,9 @@
  *   detach  BPF_LINK_DETACH (struct_ops links since 6.11)
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -122,11 +124,30 @@ int xctl_sops_link_detach(int link_fd, struct xctl_err *err)
 	return xctl_errf(err, e, "cannot detach the struct_ops link");
 }
 
+/*
+ * BPF_OBJ_GET_INFO_BY_FD answers for maps and programs too, with their own
+ * info layout, so the fd's file tells whether it is a link (when /proc says).
+ */
+static bool not_a_link(int fd)
+{
+	char proc[64], target[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:bpf-link") && strcmp(target, "anon_inode:bpf_link");
+}
+
 int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id)
 {
 	struct xctl_link_info info = {};
 	uint32_t len = sizeof(info);
 
+	if (not_a_link(link_fd))
+		return -EINVAL;
 	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
 		return -errno;
 	if (info.type != BPF_LINK_TYPE_STRUCT_OPS)

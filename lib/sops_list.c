@@ -239,20 +239,6 @@ static char *module_of(const struct xctl_bpffs *fs, const char *path)
 	return strndup(p, slash - p);
 }
 
-static bool is_link_fd(int fd)
-{
-	char proc[64], target[64];
-	ssize_t n;
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = readlink(proc, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return !strcmp(target, "anon_inode:bpf-link") ||
-	       !strcmp(target, "anon_inode:bpf_link");
-}
-
 bool sops_below_base(const struct xctl_bpffs *fs, const char *path)
 {
 	size_t n = strlen(fs->base);
@@ -297,7 +283,7 @@ static void note_pin(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return;
-	if (!is_link_fd(fd) || xctl_sops_link_map_id(fd, NULL, &link_id)) {
+	if (xctl_sops_link_map_id(fd, NULL, &link_id)) {
 		close(fd);
 		return;
 	}

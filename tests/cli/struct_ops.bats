@@ -363,6 +363,13 @@ time.sleep(60)
 	run xctl -j struct_ops unregister pinned "$BPFFS/nothing"
 	assert_status 1
 	assert_json
+	# a pinned map of another type (LRU_PERCPU_HASH is 9, the number of
+	# BPF_LINK_TYPE_STRUCT_OPS) is neither a struct_ops map nor a link
+	bpftool map create "$BPFFS/lru" type lru_percpu_hash key 4 value 4 entries 4 name sops_lru
+	run xctl -j struct_ops dump pinned "$BPFFS/lru"
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"not a struct_ops map or link"* ]]
 	run xctl -j struct_ops dump id abc
 	assert_status 2
 	assert_json
