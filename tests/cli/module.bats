@@ -543,3 +543,32 @@ ss_info() {
 	modules_dir_empty
 	[ -z "$(bpftool -j struct_ops show 2>/dev/null | jq -r '.[]? | select(.name == "mod_dummy") | .id')" ]
 }
+
+@test "module reload: a failing second swap puts the first back" {
+	TWO="$TESTS_BPF/mod_two.bpf.o"
+	run xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
+		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
+	assert_status 0
+	before=$(xctl -j module list | jq -c --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops')
+	# the kernel refuses the second map's new name: the first swap is undone
+	run xctl module reload "$NAME" "$TWO" ops_name "mod_two_b=xz$UNIQ" init_ssthresh=9
+	assert_status 1
+	[[ $output == *"nothing was changed"* ]]
+	ca_registered "xa$UNIQ"
+	ca_registered "xb$UNIQ"
+	! ca_registered "xz$UNIQ"
+	after=$(xctl -j module list | jq -c --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops')
+	[ "$before" = "$after" ]
+	# new connections with the first CA still get the old code
+	net_setup
+	connect "xa$UNIQ" c1
+	[[ $(ss_info c1) == *"xa$UNIQ"* ]]
+	[[ $(ss_info c1) == *"ssthresh:5"* ]]
+	# a good reload swaps both
+	run xctl module reload "$NAME" "$TWO" init_ssthresh=9
+	assert_status 0
+	connect "xb$UNIQ" c2
+	[[ $(ss_info c2) == *"ssthresh:9"* ]]
+	connect "xa$UNIQ" c3
+	[[ $(ss_info c3) == *"ssthresh:9"* ]]
+}
