@@ -572,3 +572,21 @@ ss_info() {
 	connect "xa$UNIQ" c3
 	[[ $(ss_info c3) == *"ssthresh:9"* ]]
 }
+
+@test "module list shows a module whose link was detached behind its back; unload removes it" {
+	run load_cc "$NAME"
+	assert_status 0
+	bpftool link detach pinned "$BPFFS/xctl/modules/$NAME/xctl_cc"
+	ca_gone "$CA"
+	run xctl -j module list
+	assert_status 0
+	assert_json
+	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = detached ]
+	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops[0].map_id')" = 0 ]
+	run xctl module reload "$NAME" "$CC_OBJ"
+	assert_status 1
+	[[ $output == *detached* ]]
+	run xctl module unload "$NAME"
+	assert_status 0
+	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+}
