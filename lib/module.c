@@ -193,22 +193,12 @@ static void rollback(const char *dir, struct xctl_sops_obj *o, const int *links,
 	rmdir(dir);
 }
 
-static int pin_meta(const char *dir, const char *name, const char *obj_path,
-		    const char *sha, const struct xctl_module_load_opts *opts,
-		    struct xctl_err *err)
+static int pin_meta(const char *dir, const struct mod_meta *m, struct xctl_err *err)
 {
 	char path[PATH_MAX];
-	struct mod_meta m;
-	json_t *given;
 	int fd, r;
 
-	given = mod_params_given(XCTL_OPT(opts, params, NULL),
-				 XCTL_OPT(opts, params, NULL) ? XCTL_OPT(opts, param_cnt, 0) : 0);
-	r = mod_meta_fill(&m, name, obj_path, sha, given, err);
-	json_decref(given);
-	if (r)
-		return r;
-	fd = mod_meta_create(&m, err);
+	fd = mod_meta_create(m, err);
 	if (fd < 0)
 		return fd;
 	mod_test_pause("meta", NULL);
@@ -220,6 +210,18 @@ static int pin_meta(const char *dir, const char *name, const char *obj_path,
 	return r;
 }
 
+/* meta's value, filled before anything is reserved so it cannot fail late. */
+static int fill_meta(struct mod_meta *m, const char *name, const char *obj_path,
+		     const char *sha, const struct param_ctx *pc, struct xctl_err *err)
+{
+	json_t *given = mod_params_given(pc->kv, pc->n);
+	int r;
+
+	r = mod_meta_fill(m, name, obj_path, sha, given, err);
+	json_decref(given);
+	return r;
+}
+
 int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		     const struct xctl_module_load_opts *opts,
 		     struct xctl_err *err)
@@ -228,9 +230,10 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	char dir[PATH_MAX], path[PATH_MAX], defname[64], sha[65];
 	struct xctl_sops_obj *o = NULL;
 	struct param_ctx pc;
+	struct mod_meta meta;
 	bool *pinned = NULL;
 	int *links = NULL;
-	size_t i, cnt;
+	size_t i, cnt = 0;
 	int r, fd;
 
 	memset(&pc, 0, sizeof(pc));
@@ -254,6 +257,9 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	    open_obj(obj_path, opts, &pc, &o, err);
 	if (r)
 		return r;
+	r = fill_meta(&meta, name, obj_path, sha, &pc, err);
+	if (r)
+		goto out;
 	cnt = xctl_sops_obj_map_cnt(o);
 	links = malloc(cnt * sizeof(*links));
 	pinned = calloc(cnt, sizeof(*pinned));
@@ -268,8 +274,10 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	if (r)
 		goto out;
 	if (mkdir(dir, 0700)) {
-		r = xctl_errf(err, errno, "cannot reserve module name %s", name);
-		if (errno == EEXIST) {
+		int e = errno;
+
+		r = xctl_errf(err, e, "cannot reserve module name %s", name);
+		if (e == EEXIST) {
 			xctl_err_why(err, "module %s is loaded or being loaded", name);
 			xctl_err_hint(err, "unload it first, or choose another name with 'name NAME'");
 		}
@@ -299,7 +307,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		pinned[i] = true;
 		mod_test_pause("pinned", map);
 	}
-	r = pin_meta(dir, name, obj_path, sha, opts, err);
+	r = pin_meta(dir, &meta, err);
 	if (r)
 		goto fail;
 	for (i = 0; i < cnt; i++)
@@ -485,7 +493,6 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	struct old_link *l = NULL;
 	struct param_ctx pc;
 	struct mod_meta m;
-	json_t *given;
 	size_t i, n = 0;
 	struct stat st;
 	int r;
@@ -520,6 +527,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	pc.keep = l;
 	pc.keep_cnt = n;
 	r = open_obj(obj_path, opts, &pc, &o, err) ?:
+	    fill_meta(&m, name, obj_path, sha, &pc, err) ?:
 	    match_maps(name, l, n, o, err) ?:
 	    xctl_sops_obj_load(o, err);
 	if (r)
@@ -542,10 +550,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		l[i].swapped = true;
 		mod_test_pause("swapped", l[i].map);
 	}
-	given = mod_params_given(pc.kv, pc.n);
-	r = mod_meta_fill(&m, name, obj_path, sha, given, err) ?:
-	    mod_meta_update(meta, &m, err);
-	json_decref(given);
+	r = mod_meta_update(meta, &m, err);
 	if (r)
 		revert_swaps(l, n);
 out:
