@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,13 +311,31 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 	return 0;
 }
 
+/* Append "; "-separated text to buf (len bytes), truncating if full. */
+static void __attribute__((format(printf, 3, 4)))
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 2 >= len)
+		return;
+	if (n) {
+		strcpy(buf + n, "; ");
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
 /* -EBUSY with what uses the module, or 0. */
 static int check_busy(const struct mod_state *s, const struct xctl_sops_list *inv,
 		      struct xctl_err *err)
 {
 	const struct xctl_sops_map *m;
 	char uses[400] = "", ca[64];
-	size_t i, n = 0;
+	size_t i;
 	int r;
 
 	default_ca(ca, sizeof(ca));
@@ -325,17 +344,15 @@ static int check_busy(const struct mod_state *s, const struct xctl_sops_list *in
 		if (!m)
 			continue;
 		if (m->users)
-			n += snprintf(uses + n, n < sizeof(uses) ? sizeof(uses) - n : 0,
-				      "%s%s %s has %u user%s%s", n ? "; " : "", m->kind,
-				      m->has_ops_name ? m->ops_name : m->name, m->users,
-				      m->users == 1 ? "" : "s",
-				      !strcmp(m->kind, "tcp_congestion_ops") ? " (sockets)" : "");
+			append(uses, sizeof(uses), "%s %s has %u user%s%s", m->kind,
+			       m->has_ops_name ? m->ops_name : m->name, m->users,
+			       m->users == 1 ? "" : "s",
+			       !strcmp(m->kind, "tcp_congestion_ops") ? " (sockets)" : "");
 		if (is_default_ca(m, ca))
-			n += snprintf(uses + n, n < sizeof(uses) ? sizeof(uses) - n : 0,
-				      "%s%s is net.ipv4.tcp_congestion_control of this "
-				      "network namespace", n ? "; " : "", ca);
+			append(uses, sizeof(uses), "%s is net.ipv4.tcp_congestion_control "
+			       "of this network namespace", ca);
 	}
-	if (!n)
+	if (!uses[0])
 		return 0;
 	r = xctl_errf(err, EBUSY, "module %s is in use", s->name);
 	xctl_err_why(err, "%s", uses);
