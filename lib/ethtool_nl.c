@@ -77,6 +77,39 @@ void xgenl_close(struct xgenl *s)
 	s->nl = NULL;
 }
 
+/*
+ * Resolved family ids. Generic netlink ids are global (not per network
+ * namespace) and fixed while the family's module stays loaded, so one lookup
+ * per process and family is enough, also for `redirect show --all`.
+ */
+static struct {
+	const char *name;
+	uint16_t id;
+} family_cache[4];
+
+static uint16_t cached_family(const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(family_cache) / sizeof(family_cache[0]); i++)
+		if (family_cache[i].name && !strcmp(family_cache[i].name, family))
+			return family_cache[i].id;
+	return 0;
+}
+
+static void cache_family(const char *family, uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(family_cache) / sizeof(family_cache[0]); i++)
+		if (!family_cache[i].name) {
+			family_cache[i].name = family;
+			family_cache[i].id = id;
+			return;
+		}
+}
+
+/* family must be a string constant: the cache keeps the pointer. */
 int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -94,6 +127,9 @@ int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err)
 		return r;
 	}
 	s->portid = mnl_socket_get_portid(s->nl);
+	s->family = cached_family(family);
+	if (s->family)
+		return 0;
 	nlh = xgenl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
 	r = xgenl_talk(s, nlh, family_cb, &s->family);
@@ -105,6 +141,7 @@ int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err)
 		xgenl_close(s);
 		return r;
 	}
+	cache_family(family, s->family);
 	return 0;
 }
 

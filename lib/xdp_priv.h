@@ -69,6 +69,7 @@ struct xgenl {
 	uint16_t family;
 	uint32_t seq;
 };
+/* family: a string constant (the id is cached per process by that pointer). */
 int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err);
 void xgenl_close(struct xgenl *s);
 /* A request header for family `type` and command `cmd` in buf. */
