@@ -108,15 +108,22 @@ static void free_load_args(struct load_args *a)
 	free(a->params);
 }
 
-/* The list entry of module NAME as the command's result. */
+/*
+ * The list entry of module NAME as the command's result. The load/reload has
+ * succeeded when this runs, so a failure to list it is only a warning.
+ */
 static int emit_module(struct xctl_bpffs *fs, const char *name)
 {
 	struct xctl_err err = {};
 	json_t *all, *e, *doc = NULL;
 	size_t i;
 
-	if (xctl_module_list(fs, &all, &err))
-		return fail(&err);
+	if (xctl_module_list(fs, &all, &err)) {
+		/* The change was made; only the report of it failed. */
+		warn("module %s: %s: %s", name, err.what, xctl_err_reason(&err));
+		xctl_err_reset(&err);
+		return emit(json_pack("{s:s}", "name", name), NULL);
+	}
 	json_array_foreach(all, i, e)
 		if (!strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) &&
 		    strcmp(json_string_value(json_object_get(e, "state")) ?: "", "unmanaged"))

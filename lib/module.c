@@ -397,7 +397,7 @@ static int keep_ops_names(struct old_link *l, size_t n, struct xctl_err *err)
 	size_t i, j;
 	int r;
 
-	r = xctl_sops_list_get(&inv, NULL, err);
+	r = mod_sops_list(&inv, NULL, err);
 	if (r)
 		return r;
 	for (i = 0; i < n; i++)

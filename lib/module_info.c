@@ -192,7 +192,7 @@ int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
 		return r;
-	r = xctl_sops_list_get(&inv, fs, err);
+	r = mod_sops_list(&inv, fs, err);
 	if (r) {
 		mod_state_free(&s);
 		return r;

@@ -109,6 +109,21 @@ static void default_ca(char *buf, size_t len)
 	fclose(f);
 }
 
+int mod_sops_list(struct xctl_sops_list *inv, const struct xctl_bpffs *fs,
+		  struct xctl_err *err)
+{
+	int i, r;
+
+	for (i = 0; i < 5; i++) {
+		r = xctl_sops_list_get(inv, fs, err);
+		if (r != -EAGAIN)
+			return r;
+		xctl_err_reset(err);
+		usleep(10000);
+	}
+	return xctl_sops_list_get(inv, fs, err);
+}
+
 /* A tcp CA that is this netns's default: sockets created here will use it. */
 static bool is_default_ca(const struct xctl_sops_map *m, const char *ca)
 {
@@ -266,7 +281,7 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 	int ne = 0, r, k;
 
 	*out = NULL;
-	r = xctl_sops_list_get(&inv, fs, err);
+	r = mod_sops_list(&inv, fs, err);
 	if (r)
 		return r;
 	doc = json_array();
@@ -374,7 +389,7 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
 		return r;
-	r = xctl_sops_list_get(&inv, fs, err);
+	r = mod_sops_list(&inv, fs, err);
 	if (r)
 		goto out;
 	if (!XCTL_OPT(opts, force, false)) {

@@ -123,6 +123,13 @@ int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err);
 
 /* ---- a module's directory (module_list.c) ----------------------------- */
 
+/*
+ * xctl_sops_list_get(), retried a few times on -EAGAIN: the kernel answers
+ * that for a link another process is still creating.
+ */
+int mod_sops_list(struct xctl_sops_list *inv, const struct xctl_bpffs *fs,
+		  struct xctl_err *err);
+
 struct mod_link {
 	char map[NAME_MAX + 1];	/* pin name == struct_ops map name */
 	int fd;			/* the pinned link, or -1 */
