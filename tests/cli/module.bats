@@ -71,8 +71,11 @@ modules_dir_empty() {
 # Two namespaces joined by a veth pair; a TCP server in $NS_B that accepts
 # and holds connections.
 net_setup() {
-	NS_A=$(make_netns a)
-	NS_B=$(make_netns b)
+	# not in $(...): make_netns records the namespaces for teardown
+	make_netns a >/dev/null
+	make_netns b >/dev/null
+	NS_A="xt-$UNIQ-a"
+	NS_B="xt-$UNIQ-b"
 	ip -n "$NS_A" link add va type veth peer name vb netns "$NS_B"
 	ip -n "$NS_A" addr add 10.77.0.1/24 dev va
 	ip -n "$NS_B" addr add 10.77.0.2/24 dev vb
