@@ -64,6 +64,15 @@ load_cc() {
 	xctl module load "$CC_OBJ" name "$1" ops_name "$CA" "${@:2}"
 }
 
+# True while a struct_ops map named mod_clash_a holds ops name $1.
+clash_maps_with() {
+	local id
+	for id in $(bpftool -j map show | jq '.[] | select(.name == "mod_clash_a") | .id'); do
+		bpftool -j struct_ops dump id "$id" 2>/dev/null | grep -q "\"$1\"" && return 0
+	done
+	return 1
+}
+
 modules_dir_empty() {
 	[ -z "$(ls -A "$BPFFS/xctl/modules" 2>/dev/null)" ]
 }
@@ -360,12 +369,13 @@ ss_info() {
 	registered_reno=$(grep -cw reno "$AVAIL")
 	[ "$registered_reno" -eq 1 ]
 	modules_dir_empty
-	# nothing of the object is left in the kernel once its fds are gone
+	# nothing of the object is left in the kernel once its fds are gone: no
+	# struct_ops map holds our unique ops name (other runs' maps may exist)
 	for i in $(seq 100); do
-		[ "$(bpftool -j map show | jq '[.[] | select(.name == "mod_clash_a" or .name == "mod_clash_b")] | length')" -eq 0 ] && break
+		clash_maps_with "xk$UNIQ" || break
 		sleep 0.1
 	done
-	[ "$(bpftool -j map show | jq '[.[] | select(.name == "mod_clash_a" or .name == "mod_clash_b")] | length')" -eq 0 ]
+	! clash_maps_with "xk$UNIQ"
 }
 
 @test "module load killed at each step leaves no orphan; list and unload clean up" {
