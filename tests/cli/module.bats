@@ -603,3 +603,25 @@ ss_info() {
 	assert_status 0
 	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
 }
+
+@test "module completion: verbs, loaded module names, object parameters" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	run load_cc "$NAME"
+	assert_status 0
+	complete_words() {
+		bash -c '
+			source /usr/share/bash-completion/bash_completion
+			source "$1"; shift
+			COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+			_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
+	}
+	run complete_words "$XCTL_BIN" module ""
+	[ "$output" = "load list info unload reload help" ]
+	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module unload ""
+	[ "$output" = "$NAME" ]
+	run complete_words "$XCTL_BIN" module load "$CC_OBJ" ""
+	[ "$output" = "name ops_name beta= init_ssthresh= slow_start= growth= label=" ]
+	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" la
+	[ "$output" = "label=" ]
+}
