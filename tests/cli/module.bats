@@ -625,3 +625,35 @@ ss_info() {
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" la
 	[ "$output" = "label=" ]
 }
+
+@test "module reload killed between swaps leaves everything registered; a new reload finishes" {
+	local pid st i
+	TWO="$TESTS_BPF/mod_two.bpf.o"
+	run xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
+		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
+	assert_status 0
+	XCTL_TEST_PAUSE_AT=swapped:mod_two_a "$XCTL_BIN" --bpffs "$BPFFS" module reload \
+		"$NAME" "$TWO" init_ssthresh=9 >/dev/null 2>&1 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	for i in $(seq 100); do
+		st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+		[ "$st" = T ] && break
+		sleep 0.05
+	done
+	[ "$st" = T ]
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	ca_registered "xa$UNIQ"
+	ca_registered "xb$UNIQ"
+	run xctl -j module list
+	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = loaded ]
+	run xctl module reload "$NAME" "$TWO" init_ssthresh=9
+	assert_status 0
+	run xctl -j module info "$NAME"
+	[ "$(echo "$output" | jq '.parameters[] | select(.name == "init_ssthresh") | .value')" = 9 ]
+	run xctl module unload "$NAME"
+	assert_status 0
+	ca_gone "xa$UNIQ"
+	ca_gone "xb$UNIQ"
+}
