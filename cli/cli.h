@@ -95,5 +95,6 @@ int open_bpffs(struct xctl_bpffs *fs, struct xctl_err *err);
 int do_struct_ops(int argc, char **argv);
 int do_control(int argc, char **argv);
 int do_module(int argc, char **argv);
+int do_xdp(int argc, char **argv);
 
 #endif /* XCTL_CLI_H */

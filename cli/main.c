@@ -63,7 +63,7 @@ static const char *const objects_help =
 	"Usage: xctl [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       xctl version\n"
 	"\n"
-	"OBJECT := { control | struct_ops | module | version | help }\n"
+	"OBJECT := { xdp | control | struct_ops | module | version | help }\n"
 	"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -q|--quiet |\n"
 	"             -N|--netns NAME | --bpffs DIR | --no-mount |\n"
 	"             -V|--version | -h|--help }\n"
@@ -106,6 +106,7 @@ static int do_version(int argc, char **argv)
 static const struct cmd objects[] = {
 	{ "help", do_help },
 	{ "version", do_version },
+	{ "xdp", do_xdp },
 	{ "control", do_control },
 	{ "struct_ops", do_struct_ops },
 	{ "module", do_module },

@@ -27,10 +27,11 @@ xctl() {
 	"$XCTL_BIN" --bpffs "$BPFFS" "$@"
 }
 
-# Create a network namespace named xt-$UNIQ-$1 and remember it for teardown.
+# Create a network namespace named xt-$UNIQ-$1 and print its name. Teardown
+# removes every xt-$UNIQ-* namespace, so `ns=$(make_netns a)` is safe.
 make_netns() {
 	local ns="xt-$UNIQ-$1"
-	ip netns add "$ns"
+	ip netns add "$ns" || return 1
 	ip -n "$ns" link set lo up
 	NETNS_LIST+=("$ns")
 	echo "$ns"
@@ -40,9 +41,11 @@ make_netns() {
 # last reference to a struct_ops link unregisters it.
 common_teardown() {
 	local ns
-	for ns in "${NETNS_LIST[@]:-}"; do
-		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
-	done
+	if [ -n "${UNIQ:-}" ]; then
+		for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+			case $ns in "xt-$UNIQ-"*) ip netns del "$ns" 2>/dev/null ;; esac
+		done
+	fi
 	if [ -n "${BPFFS:-}" ] && mountpoint -q "$BPFFS"; then
 		rm -rf "${BPFFS:?}"/* 2>/dev/null
 		umount "$BPFFS" 2>/dev/null || umount -l "$BPFFS"
