@@ -40,6 +40,7 @@ const volatile char label[16] = "reno";
 
 #define XCTL_CC_SCALABLE_CNT	100
 #define XCTL_CC_MIN_CWND	2
+#define TCP_CONG_NON_RESTRICTED	0x1	/* include/net/tcp.h, not in BTF */
 
 static struct tcp_sock *tcp_sk(const struct sock *sk)
 {
@@ -109,5 +110,7 @@ struct tcp_congestion_ops xctl_cc = {
 	.ssthresh	= (void *)xctl_cc_ssthresh,
 	.cong_avoid	= (void *)xctl_cc_cong_avoid,
 	.undo_cwnd	= (void *)xctl_cc_undo_cwnd,
+	/* any network namespace may make it its default */
+	.flags		= TCP_CONG_NON_RESTRICTED,
 	.name		= "xctl_cc",
 };

@@ -189,7 +189,8 @@ static int scan_links(struct xctl_sops_list *l, struct xctl_err *err)
 
 		fd = bpf_link_get_fd_by_id(id);
 		if (fd < 0) {
-			if (errno == ENOENT)
+			/* Gone, or still being created by another process (EAGAIN). */
+			if (errno == ENOENT || errno == EAGAIN)
 				continue;
 			return xctl_errf(err, errno, "cannot open link %u", id);
 		}
