@@ -6,7 +6,7 @@ PREFIX		?= /usr/local
 DESTDIR		?=
 BINDIR		:= $(PREFIX)/sbin
 MANDIR		:= $(PREFIX)/share/man/man8
-COMPLDIR	?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo $(PREFIX)/share/bash-completion/completions)
+COMPLDIR	?= $(PREFIX)/share/bash-completion/completions
 
 CC		?= gcc
 CLANG		?= clang
