@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# xctl xdp attach / detach: XDP programs held by a bpf_link pinned at
+# BPFFS/xctl/xdp/DEV. Oracles: ip -j link (attached program and mode),
+# bpftool link (the pinned link).
+load helpers
+bats_require_minimum_version 1.5.0
+
+OBJ="$BATS_TEST_DIRNAME/../bpf/redir_pass.bpf.o"
+
+setup() {
+	common_setup
+	make_netns attach >/dev/null
+	NS="xt-$UNIQ-attach"
+	ip -n "$NS" link add va type veth peer name vb
+	ip -n "$NS" link set va up
+	ip -n "$NS" link set vb up
+}
+
+teardown() { common_teardown; }
+
+xn() { xctl -N "$NS" "$@"; }
+
+# "NAME/MODE" of the XDP program on $1 (mode as ip reports it), or "none".
+xdp_prog() {
+	ip -n "$NS" -j link show "$1" |
+		jq -r 'if .[0].xdp then "\(.[0].xdp.prog.name)/\(.[0].xdp.mode)" else "none" end'
+}
+
+@test "attach pins a link that keeps the program attached after xctl exits" {
+	run xn -j xdp attach va "$OBJ"
+	assert_status 0
+	assert_json
+	[ "$(jq -r .prog.name <<<"$output")" = pass_a ]
+	[ "$(jq -r .mode <<<"$output")" = native ]
+	# xctl has exited; the kernel still runs the program (1 = native).
+	[ "$(xdp_prog va)" = pass_a/1 ]
+	[ -e "$BPFFS/xctl/xdp/va" ]
+	run bpftool -j link show pinned "$BPFFS/xctl/xdp/va"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .type <<<"$output")" = xdp ]
+	[ "$(jq -r .prog_id <<<"$output")" = \
+	  "$(ip -n "$NS" -j link show va | jq -r '.[0].xdp.prog.id')" ]
+}
+
+@test "attach selects a program by name and a mode" {
+	run xn -j xdp attach va "$OBJ" prog pass_b mode generic
+	assert_status 0
+	assert_json
+	[ "$(xdp_prog va)" = pass_b/2 ]
+	[ "$(jq -r .mode <<<"$output")" = generic ]
+}
+
+@test "attaching over a program is refused without --replace; --replace swaps it" {
+	run xn -j xdp attach va "$OBJ" prog pass_a
+	assert_status 0
+	run xn -j xdp attach va "$OBJ" prog pass_b
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"already attached"* ]]
+	[ "$(xdp_prog va)" = pass_a/1 ]
+	run xn -j xdp attach va "$OBJ" prog pass_b --replace
+	assert_status 0
+	[ "$(jq -r .replaced.name <<<"$output")" = pass_a ]
+	[ "$(xdp_prog va)" = pass_b/1 ]
+	[ -e "$BPFFS/xctl/xdp/va" ]
+}
+
+@test "a foreign program is refused without --replace and replaced with it" {
+	ip -n "$NS" link set vb xdpgeneric obj "$OBJ" sec xdp
+	local foreign
+	foreign=$(xdp_prog vb)
+	run xn -j xdp attach vb "$OBJ" prog pass_b
+	assert_status 1
+	assert_json
+	[ "$(xdp_prog vb)" = "$foreign" ]
+	[ ! -e "$BPFFS/xctl/xdp/vb" ]
+	run xn -j xdp attach vb "$OBJ" prog pass_b --replace
+	assert_status 0
+	[ "$(xdp_prog vb)" = pass_b/1 ]
+}
+
+@test "detach removes xctl's link; a foreign program needs --force" {
+	run xn -j xdp attach va "$OBJ"
+	assert_status 0
+	run xn -j xdp detach va
+	assert_status 0
+	assert_json
+	[ "$(xdp_prog va)" = none ]
+	[ ! -e "$BPFFS/xctl/xdp/va" ]
+
+	ip -n "$NS" link set vb xdpdrv obj "$OBJ" sec xdp
+	run xn -j xdp detach vb
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"not attached by xctl"* ]]
+	[ "$(xdp_prog vb)" != none ]
+	run xn -j xdp detach vb --force
+	assert_status 0
+	assert_json
+	[ "$(xdp_prog vb)" = none ]
+}
+
+@test "detach --force also removes a foreign bpf_link" {
+	run xn -j xdp attach va "$OBJ"
+	assert_status 0
+	# Make the link foreign: xctl's pin is gone, another pin holds it.
+	mkdir "$BPFFS/other"
+	mv "$BPFFS/xctl/xdp/va" "$BPFFS/other/va"
+	run xn -j xdp detach va
+	assert_status 1
+	[ "$(xdp_prog va)" = pass_a/1 ]
+	run xn -j xdp detach va --force
+	assert_status 0
+	[ "$(xdp_prog va)" = none ]
+}
+
+@test "bad input: exact exit codes, valid JSON, nothing attached" {
+	printf 'not an ELF file\n' > "$TMPD/junk.o"
+	run xn -j xdp attach va
+	assert_status 2
+	assert_json
+	run xn -j xdp attach
+	assert_status 2
+	assert_json
+	run xn -j xdp attach nosuchdev0 "$OBJ"
+	assert_status 1
+	assert_json
+	run xn -j xdp attach va "$TMPD/missing.o"
+	assert_status 1
+	assert_json
+	run xn -j xdp attach va "$TMPD/junk.o"
+	assert_status 1
+	assert_json
+	run xn -j xdp attach va "$TESTS_BPF/redir_notxdp.bpf.o"
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"no XDP program"* ]]
+	run xn -j xdp attach va "$OBJ" prog sock_all
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"not an XDP program"* ]]
+	run xn -j xdp attach va "$OBJ" prog nosuchprog
+	assert_status 1
+	assert_json
+	run xn -j xdp attach va "$OBJ" mode turbo
+	assert_status 2
+	assert_json
+	run xn -j xdp attach va "$OBJ" --frobnicate
+	assert_status 2
+	assert_json
+	run xn -j xdp detach
+	assert_status 2
+	assert_json
+	run xn -j xdp detach va
+	assert_status 1
+	assert_json
+	run xn -j xdp detach va --frobnicate
+	assert_status 2
+	assert_json
+	[ "$(xdp_prog va)" = none ]
+	[ ! -e "$BPFFS/xctl/xdp/va" ]
+}

@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# xctl xdp redirect {setup|show|teardown}: XDP redirect targets on a veth pair.
+# Oracles: ethtool -l / -S (channel counts, tx_queue_N_xdp_xmit counters),
+# ip -j link (XDP programs), bpftool (the pinned record). Traffic: a devmap
+# redirect program run with BPF_PROG_TEST_RUN live frames
+# (tests/tools/live_redirect.c, built here).
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	cc -O2 -Wall -o "$BATS_FILE_TMPDIR/live_redirect" \
+		"$BATS_TEST_DIRNAME/../tools/live_redirect.c" -lbpf
+}
+
+setup() {
+	common_setup
+	# Not in $(...): make_netns records the namespace for teardown.
+	make_netns redir >/dev/null
+	NS="xt-$UNIQ-redir"
+	ip -n "$NS" link add va numtxqueues 4 numrxqueues 4 type veth \
+		peer name vb numtxqueues 4 numrxqueues 4
+	ip -n "$NS" link set va up
+	ip -n "$NS" link set vb up
+	ip netns exec "$NS" ethtool -K va gro off
+	ip netns exec "$NS" ethtool -K vb gro off
+}
+
+teardown() { common_teardown; }
+
+xn() { xctl -N "$NS" "$@"; }
+
+# Frames va has transmitted through XDP redirects (sum over its TX queues).
+xmit_sum() {
+	ip netns exec "$NS" ethtool -S va |
+		awk '/tx_queue_[0-9]+_xdp_xmit:/ { s += $2 } END { print s + 0 }'
+}
+
+# Redirect $1 frames into va.
+burst() {
+	ip netns exec "$NS" "$BATS_FILE_TMPDIR/live_redirect" \
+		"$TESTS_BPF/redir_devmap.bpf.o" va "$1"
+}
+
+# Current TX channel count of $1 (ethtool -l).
+tx_channels() {
+	ip netns exec "$NS" ethtool -l "$1" |
+		awk '/Current hardware settings/ { c = 1 } c && /^TX:/ { print $2 }'
+}
+
+# Name of the XDP program on $1, or "none".
+xdp_prog() {
+	ip -n "$NS" -j link show "$1" | jq -r '.[0].xdp.prog.name // "none"'
+}
+
+@test "redirects into a veth whose peer has no NAPI are not transmitted; setup --rings 2 fixes it" {
+	local before
+	before=$(xmit_sum)
+	burst 64
+	[ "$(xmit_sum)" -eq "$before" ]
+
+	run xn -j xdp redirect setup va --rings 2
+	assert_status 0
+	assert_json
+	[ "$(jq -r .ready <<<"$output")" = true ]
+	[ "$(tx_channels va)" -eq 2 ]
+	[ "$(xdp_prog vb)" = xctl_pass ]
+	[ "$(xdp_prog va)" = none ]
+
+	before=$(xmit_sum)
+	burst 64
+	[ "$(xmit_sum)" -eq $((before + 64)) ]
+}
+
+@test "setup --rings 3 --size 128 on veth fails naming the ring size and changes nothing" {
+	run xn -j xdp redirect setup va --rings 2
+	assert_status 0
+	run xn -j xdp redirect setup va --rings 3 --size 128
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == "ring size: veth does not support ring parameters"* ]]
+	[ "$(tx_channels va)" -eq 2 ]
+
+	# On a device that was never set up, too: nothing attached, nothing recorded.
+	run xn -j xdp redirect setup vb --rings 3 --size 128
+	assert_status 1
+	[ "$(tx_channels vb)" -eq 4 ]
+	[ "$(xdp_prog va)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/vb" ]
+}
+
+@test "teardown restores the channel count, removes the helper, and redirects stop" {
+	local before
+	run xn -j xdp redirect setup va --rings 2
+	assert_status 0
+	run xn -j xdp redirect teardown va
+	assert_status 0
+	assert_json
+	[ "$(jq -r '.restored[] | select(.what == "channels") | .to' <<<"$output")" = 4 ]
+	[ "$(tx_channels va)" -eq 4 ]
+	[ "$(xdp_prog vb)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+
+	before=$(xmit_sum)
+	burst 32
+	[ "$(xmit_sum)" -eq "$before" ]
+}
+
+@test "control update xdp ... command=setup_redirect has the same effect, and one record" {
+	local before
+	run xn -j control update xdp va command=setup_redirect rings.num=2 rings.size=128
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == "ring size: veth does not support ring parameters"* ]]
+	[ "$(tx_channels va)" -eq 4 ]
+
+	run xn -j control update xdp va command=setup_redirect rings.num=2
+	assert_status 0
+	assert_json
+	[ "$(tx_channels va)" -eq 2 ]
+	[ "$(xdp_prog vb)" = xctl_pass ]
+	before=$(xmit_sum)
+	burst 40
+	[ "$(xmit_sum)" -eq $((before + 40)) ]
+
+	# The same record: the xdp verb tears down what the control form set up.
+	run xn -j xdp redirect teardown va
+	assert_status 0
+	[ "$(tx_channels va)" -eq 4 ]
+	[ "$(xdp_prog vb)" = none ]
+}
+
+@test "--dry-run prints the plan and changes nothing" {
+	run xn -j xdp redirect setup va --rings 2 --dry-run
+	assert_status 0
+	assert_json
+	[ "$(jq -r .dry_run <<<"$output")" = true ]
+	[ "$(jq -r '.plan[] | select(.what == "channels") | "\(.from)->\(.to)"' <<<"$output")" = "4->2" ]
+	[ "$(jq -r '.plan[] | select(.what == "helper") | .ifname' <<<"$output")" = vb ]
+	[ "$(tx_channels va)" -eq 4 ]
+	[ "$(xdp_prog vb)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+}
+
+@test "the record is pinned and BTF-described; teardown works from a later process" {
+	run xn -j xdp redirect setup va --rings 3
+	assert_status 0
+	run bpftool -j map dump pinned "$BPFFS/xctl/redirect/va/state"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].formatted.value.chan_prev // .[0].value.chan_prev' <<<"$output")" = 4 ]
+	[ "$(jq -r '.[0].formatted.value.helper_ifname // .[0].value.helper_ifname' <<<"$output")" = vb ]
+	[ -e "$BPFFS/xctl/redirect/va/link" ]
+	run xn -j xdp redirect teardown va
+	assert_status 0
+	[ "$(tx_channels va)" -eq 4 ]
+}
+
+@test "show reports readiness, channels and the helper as the kernel sees them" {
+	run xn -j xdp redirect show va
+	assert_status 0
+	assert_json
+	[ "$(jq -r .ready <<<"$output")" = false ]
+	[[ "$(jq -r .reason <<<"$output")" == *"vb has no NAPI"* ]]
+	[ "$(jq -r .channels.current.tx <<<"$output")" = "$(tx_channels va)" ]
+	[ "$(jq -r .rings <<<"$output")" = null ]
+	[ "$(jq -r .helper <<<"$output")" = null ]
+
+	run xn -j xdp redirect setup va --rings 2
+	assert_status 0
+	run xn -j xdp redirect show va
+	assert_status 0
+	[ "$(jq -r .ready <<<"$output")" = true ]
+	[ "$(jq -r .channels.current.tx <<<"$output")" = 2 ]
+	[ "$(jq -r .helper.ifname <<<"$output")" = vb ]
+	[ "$(jq -r .helper.prog_id <<<"$output")" = \
+	  "$(ip -n "$NS" -j link show vb | jq -r '.[0].xdp.prog.id')" ]
+
+	run xn -j xdp redirect show --all
+	assert_status 0
+	assert_json
+	[ "$(jq -r '[.[].ifname] | sort | join(",")' <<<"$output")" = "lo,va,vb" ]
+	run xn xdp redirect show
+	assert_status 0
+	[[ "$output" == *DEV*READY* ]]
+}
+
+@test "a veth whose peer has GRO on is already a target: setup attaches nothing" {
+	ip netns exec "$NS" ethtool -K vb gro on
+	run xn -j xdp redirect show va
+	[ "$(jq -r .ready <<<"$output")" = true ]
+	run xn -j xdp redirect setup va
+	assert_status 0
+	[ "$(jq -r '[.changes[] | select(.what == "helper")] | length' <<<"$output")" = 0 ]
+	[ "$(xdp_prog vb)" = none ]
+	run xn -j xdp redirect teardown va
+	assert_status 0
+}
+
+@test "a device that cannot be a redirect target fails cleanly and changes nothing" {
+	# loopback has no native XDP: the pass-through program cannot help it.
+	run xn -j xdp redirect setup lo
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"lo"* ]]
+	[ "$(xdp_prog lo)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/lo" ]
+}
+
+@test "a veth whose peer is in another namespace gets a clear error and no change" {
+	local ns2
+	make_netns redir2 >/dev/null
+	ns2="xt-$UNIQ-redir2"
+	ip -n "$NS" link add vx numtxqueues 2 numrxqueues 2 type veth \
+		peer name vy netns "$ns2"
+	ip -n "$NS" link set vx up
+	ip -n "$ns2" link set vy up
+	run xn -j xdp redirect setup vx --rings 1
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"another network namespace"* ]]
+	[ "$(tx_channels vx)" -eq 2 ]
+	[ "$(ip -n "$ns2" -j link show vy | jq -r '.[0].xdp // "none"')" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/vx" ]
+}
+
+@test "without CAP_BPF/CAP_NET_ADMIN setup fails naming what is missing and changes nothing" {
+	run ip netns exec "$NS" capsh --drop=cap_net_admin,cap_bpf,cap_sys_admin,cap_perfmon -- \
+		-c "'$XCTL_BIN' --bpffs '$BPFFS' -j xdp redirect setup va --rings 2"
+	assert_status 1
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 1 ]
+	[[ "$(jq -r .error.hint <<<"$output")" == *CAP_* ]]
+	[ "$(tx_channels va)" -eq 4 ]
+	[ "$(xdp_prog vb)" = none ]
+}
+
+@test "setup twice is refused; the first setup stays intact" {
+	run xn -j xdp redirect setup va --rings 2
+	assert_status 0
+	run xn -j xdp redirect setup va --rings 3
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"already set up"* ]]
+	[ "$(tx_channels va)" -eq 2 ]
+	[ "$(xdp_prog vb)" = xctl_pass ]
+}
+
+@test "bad input: exact exit codes, valid JSON, nothing changed" {
+	run xn -j xdp redirect setup
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup nosuchdev0 --rings 2
+	assert_status 1
+	assert_json
+	[ "$(jq -r .error.errno <<<"$output")" = 19 ]
+	run xn -j xdp redirect setup va --rings 0
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup va --rings 1000
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == rings:* ]]
+	run xn -j xdp redirect setup va --rings 99999999999
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup va --rings two
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup va --size 12x
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup va --rings
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect setup va --frobnicate
+	assert_status 2
+	assert_json
+	run xn -j xdp redirect teardown va
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"not set up"* ]]
+	run xn -j xdp redirect teardown
+	assert_status 2
+	run xn -j xdp redirect show nosuchdev0
+	assert_status 1
+	assert_json
+	run xn -j xdp redirect frob
+	assert_status 2
+	assert_json
+	[ "$(tx_channels va)" -eq 4 ]
+	[ "$(xdp_prog vb)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+}
