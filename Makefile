@@ -48,6 +48,8 @@ MAN_SRCS	:= $(sort $(wildcard man/*.rst))
 MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 
 .PHONY: all deps check unit cli-test demo bench install uninstall clean
+# Skeletons and their objects are intermediate files make must keep.
+.SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
 all: xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
