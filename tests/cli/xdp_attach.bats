@@ -160,3 +160,29 @@ xdp_prog() {
 	[ "$(xdp_prog va)" = none ]
 	[ ! -e "$BPFFS/xctl/xdp/va" ]
 }
+
+@test "xdp completion: verbs, redirect/metadata subcommands, options, devices" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	complete_words() {
+		bash -c '
+			source /usr/share/bash-completion/bash_completion
+			source "$1"; shift
+			COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+			_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
+	}
+	run complete_words "$XCTL_BIN" xdp ""
+	[ "$output" = "redirect metadata attach detach help" ]
+	run complete_words "$XCTL_BIN" xdp redir ""
+	[ "$output" = "setup show teardown help" ]
+	run complete_words "$XCTL_BIN" xdp redirect setup lo ""
+	[ "$output" = "--rings --size --dry-run" ]
+	run complete_words "$XCTL_BIN" xdp redirect show ""
+	[[ " $output " == *" --all "* && " $output " == *" lo "* ]]
+	run complete_words "$XCTL_BIN" xdp metadata enable lo ""
+	[ "$output" = timestamp ]
+	run complete_words "$XCTL_BIN" xdp attach lo x.o mode ""
+	[ "$output" = "native generic offload" ]
+	run complete_words "$XCTL_BIN" xdp detach lo ""
+	[ "$output" = --force ]
+}
