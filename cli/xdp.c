@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The `xdp` object: its command table and help. Verbs live in one file per
+ * The `xdp` object: its command table and help; `xctl xdp` alone runs show. Verbs live in one file per
  * concern (cli/xdp_*.c) and are listed here.
  */
 #include <stdio.h>
@@ -12,7 +12,11 @@ static int do_help(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	return emit_help(
-		"Usage: xctl xdp redirect { setup | show | teardown } ...\n"
+		"Usage: xctl xdp stats [DEV ... | --all] [--queues] [--raw]\n"
+		"                      [--watch [SECS] [--count N]]\n"
+		"       xctl xdp show [DEV ... | --all]\n"
+		"       xctl xdp features [DEV ...]\n"
+		"       xctl xdp redirect { setup | show | teardown } ...\n"
 		"       xctl xdp metadata { show | enable | disable } ...\n"
 		"       xctl xdp attach DEV OBJ [prog NAME] [mode MODE] [--replace]\n"
 		"       xctl xdp detach DEV [--force]\n"
@@ -26,6 +30,9 @@ static int do_help(int argc, char **argv)
 }
 
 static const struct cmd cmds[] = {
+	{ "show",	do_xdp_show },
+	{ "stats",	do_xdp_stats },
+	{ "features",	do_xdp_features },
 	{ "redirect",	do_xdp_redirect },
 	{ "metadata",	do_xdp_metadata },
 	{ "attach",	do_xdp_attach },
@@ -36,7 +43,5 @@ static const struct cmd cmds[] = {
 
 int do_xdp(int argc, char **argv)
 {
-	if (argc < 1)
-		return do_help(argc, argv);
 	return cmd_select(cmds, argc, argv, do_help, "xdp");
 }

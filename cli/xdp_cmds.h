@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Verbs of the `xdp` object implemented outside cli/xdp.c: redirect targets
+ * Verbs of the `xdp` object implemented outside cli/xdp.c: stats, show and
+ * features of many devices (cli/xdp_stats.c), redirect targets
  * (cli/xdp_redirect.c), attach/detach (cli/xdp_attach.c) and metadata
  * (cli/xdp_metadata.c). cli/xdp.c lists them in its command table.
  */
 #ifndef XCTL_CLI_XDP_CMDS_H
 #define XCTL_CLI_XDP_CMDS_H
 
+int do_xdp_stats(int argc, char **argv);
+int do_xdp_show(int argc, char **argv);
+int do_xdp_features(int argc, char **argv);
 int do_xdp_redirect(int argc, char **argv);
 int do_xdp_metadata(int argc, char **argv);
 int do_xdp_attach(int argc, char **argv);

@@ -139,6 +139,7 @@ int xctl_parse_u32(const char *s, uint32_t *out);
 
 #include "xctl_btf.h"
 #include "xctl_struct_ops.h"
+#include "xctl_netdev.h"
 #include "xctl_control.h"
 #include "xctl_xdp.h"
 #include "xctl_module.h"

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ethtool statistics (ethtool -S) of many devices: three ioctls per device
+ * (driver info, channels, values); the string set is fetched only for a
+ * layout (driver, stat count, channel counts) not seen before.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/sockios.h>
+#include "xctl.h"
+#include "ethtool_priv.h"
+
+#define ETH_MAX_STATS	(1U << 16)
+
+static int eth_ioctl(struct eth_stats_ctx *c, const char *ifname, void *cmd)
+{
+	struct ifreq ifr = {};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = cmd;
+	return ioctl(c->fd, SIOCETHTOOL, &ifr) ? -errno : 0;
+}
+
+int eth_stats_open(struct eth_stats_ctx *c)
+{
+	c->layouts = NULL;
+	c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return c->fd < 0 ? -errno : 0;
+}
+
+void eth_stats_close(struct eth_stats_ctx *c)
+{
+	struct eth_layout *l, *next;
+
+	for (l = c->layouts; l; l = next) {
+		next = l->next;
+		free(l->names);
+		free(l);
+	}
+	c->layouts = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+static int drvinfo(struct eth_stats_ctx *c, const char *ifname,
+		   struct ethtool_drvinfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->cmd = ETHTOOL_GDRVINFO;
+	return eth_ioctl(c, ifname, info);
+}
+
+int eth_driver(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len)
+{
+	struct ethtool_drvinfo info;
+	int r = drvinfo(c, ifname, &info);
+
+	snprintf(driver, len, "%s", r ? "" : info.driver);
+	return r;
+}
+
+static struct eth_layout *layout_get(struct eth_stats_ctx *c, const char *ifname,
+				     const struct ethtool_drvinfo *info, int *err)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ethtool_gstrings *gs;
+	struct eth_layout *l;
+
+	/* Channel counts are optional (not every driver reports them). */
+	eth_ioctl(c, ifname, &ch);
+	for (l = c->layouts; l; l = l->next)
+		if (l->n == info->n_stats && !strcmp(l->driver, info->driver) &&
+		    l->rx == ch.rx_count && l->tx == ch.tx_count &&
+		    l->combined == ch.combined_count)
+			return l;
+
+	gs = calloc(1, sizeof(*gs) + (size_t)info->n_stats * ETH_GSTRING_LEN);
+	l = calloc(1, sizeof(*l));
+	if (!gs || !l) {
+		*err = -ENOMEM;
+		goto fail;
+	}
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_STATS;
+	gs->len = info->n_stats;
+	*err = eth_ioctl(c, ifname, gs);
+	if (*err)
+		goto fail;
+	if (gs->len != info->n_stats) {
+		*err = -EAGAIN;		/* the device changed between the calls */
+		goto fail;
+	}
+	l->names = malloc((size_t)info->n_stats * ETH_GSTRING_LEN);
+	if (!l->names) {
+		*err = -ENOMEM;
+		goto fail;
+	}
+	memcpy(l->names, gs->data, (size_t)info->n_stats * ETH_GSTRING_LEN);
+	for (uint32_t i = 0; i < info->n_stats; i++)
+		l->names[i][ETH_GSTRING_LEN - 1] = '\0';
+	snprintf(l->driver, sizeof(l->driver), "%s", info->driver);
+	l->n = info->n_stats;
+	l->rx = ch.rx_count;
+	l->tx = ch.tx_count;
+	l->combined = ch.combined_count;
+	l->next = c->layouts;
+	c->layouts = l;
+	free(gs);
+	return l;
+fail:
+	free(gs);
+	free(l);
+	return NULL;
+}
+
+int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
+		   const struct eth_layout **lay, uint64_t **vals)
+{
+	struct ethtool_drvinfo info;
+	struct ethtool_stats *st;
+	struct eth_layout *l;
+	int r;
+
+	*vals = NULL;
+	r = drvinfo(c, ifname, &info);
+	if (r)
+		return r;
+	if (!info.n_stats)
+		return -EOPNOTSUPP;
+	if (info.n_stats > ETH_MAX_STATS)
+		return -E2BIG;
+	l = layout_get(c, ifname, &info, &r);
+	if (!l)
+		return r;
+	st = calloc(1, sizeof(*st) + (size_t)l->n * sizeof(uint64_t));
+	if (!st)
+		return -ENOMEM;
+	st->cmd = ETHTOOL_GSTATS;
+	st->n_stats = l->n;
+	r = eth_ioctl(c, ifname, st);
+	if (!r && st->n_stats != l->n)
+		r = -EAGAIN;
+	if (r) {
+		free(st);
+		return r;
+	}
+	*vals = malloc((size_t)l->n * sizeof(uint64_t));
+	if (!*vals) {
+		free(st);
+		return -ENOMEM;
+	}
+	memcpy(*vals, st->data, (size_t)l->n * sizeof(uint64_t));
+	free(st);
+	*lay = l;
+	return 0;
+}

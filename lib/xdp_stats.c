@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * `xdp stats` and `xdp show`: XDP state and counters of many devices in one
+ * pass. One RTM_GETLINK dump (the device snapshot shared with the control
+ * types), then per selected device a constant number of ethtool ioctls, and
+ * bpf_prog_info only for the programs that are attached.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include "xctl.h"
+#include "compat.h"
+#include "control_type.h"
+#include "ethtool_priv.h"
+#include "xdp_priv.h"
+
+static const char *mode_name(uint8_t attached)
+{
+	switch (attached) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	case XDP_ATTACHED_MULTI:
+		return "multi";
+	default:
+		return NULL;
+	}
+}
+
+/* The program that runs first on the device: native, else generic, else offload. */
+static uint32_t main_prog(const struct xctl_ctl_dev *d)
+{
+	if (d->xdp_attached != XDP_ATTACHED_MULTI)
+		return d->xdp_prog_id;
+	return d->xdp_drv_prog_id ? d->xdp_drv_prog_id :
+	       d->xdp_skb_prog_id ? d->xdp_skb_prog_id : d->xdp_hw_prog_id;
+}
+
+static bool bpf_stats_enabled(void)
+{
+	char c = '0';
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = '0';
+		fclose(f);
+	}
+	return c == '1';
+}
+
+/* {id, name, tag, run_cnt, run_time_ns}; run figures null unless BPF stats are on. */
+static json_t *prog_json(uint32_t id, bool stats)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	char tag[2 * BPF_TAG_SIZE + 1];
+	json_t *o;
+	int fd, i;
+
+	o = json_pack("{s:I}", "id", (json_int_t)id);
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		if (fd >= 0)
+			close(fd);
+		json_object_set_new(o, "name", json_null());
+		json_object_set_new(o, "tag", json_null());
+		json_object_set_new(o, "run_cnt", json_null());
+		json_object_set_new(o, "run_time_ns", json_null());
+		return o;
+	}
+	close(fd);
+	for (i = 0; i < BPF_TAG_SIZE; i++)
+		snprintf(tag + 2 * i, 3, "%02x", info.tag[i]);
+	json_object_set_new(o, "name", json_string(info.name));
+	json_object_set_new(o, "tag", json_string(tag));
+	json_object_set_new(o, "run_cnt", stats ? json_integer(info.run_cnt) : json_null());
+	json_object_set_new(o, "run_time_ns",
+			    stats ? json_integer(info.run_time_ns) : json_null());
+	return o;
+}
+
+struct qkey {
+	int queue;
+	bool tx;
+	uint64_t val[XCTL_XC_MAX];
+	uint32_t have;			/* bit per counter */
+};
+
+struct norm_acc {
+	uint64_t q_sum[XCTL_XC_MAX], dev_sum[XCTL_XC_MAX];
+	uint32_t q_have, dev_have;
+	struct qkey *queues;
+	size_t nq, capq;
+};
+
+static int acc_queue(struct norm_acc *a, const struct xctl_xdp_norm *n, uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < a->nq; i++)
+		if (a->queues[i].queue == n->queue && a->queues[i].tx == n->tx)
+			break;
+	if (i == a->nq) {
+		if (a->nq == a->capq) {
+			size_t cap = a->capq ? a->capq * 2 : 8;
+			void *p = realloc(a->queues, cap * sizeof(*a->queues));
+
+			if (!p)
+				return -ENOMEM;
+			a->queues = p;
+			a->capq = cap;
+		}
+		memset(&a->queues[i], 0, sizeof(a->queues[i]));
+		a->queues[i].queue = n->queue;
+		a->queues[i].tx = n->tx;
+		a->nq++;
+	}
+	a->queues[i].val[n->counter] += v;
+	a->queues[i].have |= 1U << n->counter;
+	return 0;
+}
+
+static int cmp_queue(const void *x, const void *y)
+{
+	const struct qkey *a = x, *b = y;
+
+	if (a->tx != b->tx)
+		return a->tx - b->tx;
+	return a->queue - b->queue;
+}
+
+static json_t *counters_json(const uint64_t *val, uint32_t have)
+{
+	json_t *o = json_object();
+	int c;
+
+	for (c = 0; c < XCTL_XC_MAX; c++)
+		if (have & (1U << c))
+			json_object_set_new(o, xctl_xdp_counter_names[c], json_integer(val[c]));
+	return o;
+}
+
+/* Fill counters (and queues/raw) of one device from its ethtool statistics. */
+static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *ifname,
+			    const struct xctl_xdp_query *q)
+{
+	const struct eth_layout *lay;
+	struct norm_acc a = {};
+	uint64_t *vals = NULL, total[XCTL_XC_MAX];
+	json_t *raw = NULL, *queues;
+	uint32_t i, have;
+	int r, c;
+
+	r = eth_stats_read(eth, ifname, &lay, &vals);
+	if (r) {
+		/* No driver statistics: nothing to normalise, nothing made up. */
+		json_object_set_new(dev, "counters", json_object());
+		if (q->queues)
+			json_object_set_new(dev, "queues", json_array());
+		if (q->raw)
+			json_object_set_new(dev, "raw", json_object());
+		return 0;
+	}
+	if (q->raw)
+		raw = json_object();
+	for (i = 0; i < lay->n; i++) {
+		struct xctl_xdp_norm n;
+		bool hit = xctl_xdp_norm_match(lay->driver, lay->names[i], &n);
+
+		if (raw && (hit || strstr(lay->names[i], "xdp")))
+			json_object_set_new(raw, lay->names[i], json_integer(vals[i]));
+		if (!hit)
+			continue;
+		if (n.queue < 0) {
+			a.dev_sum[n.counter] += vals[i];
+			a.dev_have |= 1U << n.counter;
+			continue;
+		}
+		a.q_sum[n.counter] += vals[i];
+		a.q_have |= 1U << n.counter;
+		r = acc_queue(&a, &n, vals[i]);
+		if (r)
+			goto out;
+	}
+	/* Per-queue strings win; device-wide sums fill the counters they lack. */
+	have = a.q_have | a.dev_have;
+	for (c = 0; c < XCTL_XC_MAX; c++)
+		total[c] = (a.q_have & (1U << c)) ? a.q_sum[c] : a.dev_sum[c];
+	json_object_set_new(dev, "counters", counters_json(total, have));
+	if (q->queues) {
+		queues = json_array();
+		qsort(a.queues, a.nq, sizeof(*a.queues), cmp_queue);
+		for (i = 0; i < a.nq; i++) {
+			json_t *o = json_pack("{s:i, s:s}", "queue", a.queues[i].queue,
+					      "direction", a.queues[i].tx ? "tx" : "rx");
+
+			json_object_update(o, counters_json(a.queues[i].val, a.queues[i].have));
+			json_array_append_new(queues, o);
+		}
+		json_object_set_new(dev, "queues", queues);
+	}
+	if (raw) {
+		json_object_set_new(dev, "raw", raw);
+		raw = NULL;
+	}
+out:
+	json_decref(raw);
+	free(a.queues);
+	free(vals);
+	return r;
+}
+
+/*
+ * Devices the query selects, in ifindex order: the named ones (all must
+ * exist), every one (all), or those with an XDP program.
+ */
+static int select_devs(struct xctl_ctl_devs *s, const struct xctl_xdp_query *q,
+		       struct xctl_ctl_dev ***out, size_t *cnt, struct xctl_err *err)
+{
+	struct xctl_ctl_dev **sel;
+	size_t i, j, n = 0;
+
+	sel = calloc(s->cnt + q->dev_cnt + 1, sizeof(*sel));
+	if (!sel)
+		return xctl_errf(err, ENOMEM, "cannot select devices");
+	if (q->dev_cnt) {
+		for (j = 0; j < q->dev_cnt; j++) {
+			for (i = 0; i < s->cnt; i++)
+				if (!strcmp(s->dev[i].name, q->devs[j]))
+					break;
+			if (i == s->cnt) {
+				free(sel);
+				xctl_errf(err, ENODEV, "no device named '%s'", q->devs[j]);
+				xctl_err_hint(err, "list devices with 'xctl xdp stats --all' (-N NETNS for another namespace)");
+				return -ENODEV;
+			}
+			sel[n++] = &s->dev[i];
+		}
+	} else {
+		for (i = 0; i < s->cnt; i++)
+			if (q->all || s->dev[i].xdp_attached)
+				sel[n++] = &s->dev[i];
+	}
+	*out = sel;
+	*cnt = n;
+	return 0;
+}
+
+int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
+		   struct xctl_err *err)
+{
+	struct xctl_ctl_devs devs = {};
+	struct eth_stats_ctx eth = { .fd = -1 };
+	struct xctl_ctl_dev **sel = NULL;
+	bool stats = bpf_stats_enabled();
+	json_t *arr = NULL;
+	size_t i, n;
+	int r;
+
+	r = xctl_ctl_devs_get(&devs, err);
+	if (r)
+		return r;
+	r = select_devs(&devs, q, &sel, &n, err);
+	if (r)
+		goto out;
+	r = eth_stats_open(&eth);
+	if (r) {
+		xctl_errf(err, r, "cannot open a socket for ethtool");
+		goto out;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		struct xctl_ctl_dev *d = sel[i];
+		uint32_t prog = main_prog(d);
+		const char *mode = mode_name(d->xdp_attached);
+		char driver[32];
+		json_t *dev;
+
+		eth_driver(&eth, d->name, driver, sizeof(driver));
+		dev = json_pack("{s:s, s:I, s:o, s:{s:o, s:o}}",
+				"ifname", d->name, "ifindex", (json_int_t)d->ifindex,
+				"driver", driver[0] ? json_string(driver) : json_null(),
+				"xdp", "mode", mode ? json_string(mode) : json_null(),
+				"prog", prog ? prog_json(prog, stats) : json_null());
+		r = add_driver_stats(dev, &eth, d->name, q);
+		json_array_append_new(arr, dev);
+		if (r) {
+			xctl_errf(err, r, "cannot read the statistics of %s", d->name);
+			goto out;
+		}
+	}
+	*out = arr;
+	arr = NULL;
+out:
+	json_decref(arr);
+	eth_stats_close(&eth);
+	free(sel);
+	xctl_ctl_devs_free(&devs);
+	return r;
+}
+
+/* ---- show ------------------------------------------------------------ */
+
+struct xdp_link {
+	uint32_t id, prog_id, ifindex;
+	char pinned[PATH_MAX];
+};
+
+/*
+ * xctl pins XDP links at <bpffs>/xctl/xdp/<ifname> (attach) and
+ * <bpffs>/xctl/redirect/<target>/link (a redirect helper, on the target's
+ * peer): note which link each pin holds.
+ */
+static void note_pins(struct xdp_link *l, size_t n, const char *bpffs,
+		      const char *dir, const char *leaf)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	uint32_t link_id;
+	size_t i;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/xctl/%s", bpffs, dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/xctl/%s/%s%s", bpffs, dir, de->d_name, leaf);
+		if (xdp_link_pin_ids(path, &link_id, NULL) < 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (l[i].id == link_id)
+				snprintf(l[i].pinned, sizeof(l[i].pinned), "%s", path);
+	}
+	closedir(d);
+}
+
+/* Every XDP bpf_link of the host, with xctl's pins of them. */
+static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
+{
+	struct xdp_link *l = NULL;
+	size_t n = 0, cap = 0;
+	uint32_t id = 0;
+
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		uint32_t len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) || info.type != BPF_LINK_TYPE_XDP) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		if (n == cap) {
+			void *p;
+
+			cap = cap ? cap * 2 : 16;
+			p = realloc(l, cap * sizeof(*l));
+			if (!p) {
+				free(l);
+				return -ENOMEM;
+			}
+			l = p;
+		}
+		memset(&l[n], 0, sizeof(l[n]));
+		l[n].id = info.id;
+		l[n].prog_id = info.prog_id;
+		l[n].ifindex = info.xdp.ifindex;
+		n++;
+	}
+	if (bpffs) {
+		note_pins(l, n, bpffs, "xdp", "");
+		note_pins(l, n, bpffs, "redirect", "/link");
+	}
+	*out = l;
+	*cnt = n;
+	return 0;
+}
+
+static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link *links,
+			 size_t nlinks, uint32_t ifindex)
+{
+	json_t *p = prog_json(prog, false), *link = json_null();
+	size_t i;
+
+	json_object_del(p, "run_cnt");
+	json_object_del(p, "run_time_ns");
+	json_object_set_new(p, "mode", json_string(mode));
+	for (i = 0; i < nlinks; i++)
+		if (links[i].ifindex == ifindex && links[i].prog_id == prog) {
+			json_decref(link);
+			link = json_pack("{s:I, s:o}", "id", (json_int_t)links[i].id,
+					 "pinned", links[i].pinned[0] ?
+					 json_string(links[i].pinned) : json_null());
+			break;
+		}
+	json_object_set_new(p, "link", link);
+	return p;
+}
+
+int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
+		  json_t **out, struct xctl_err *err)
+{
+	struct xctl_ctl_devs devs = {};
+	struct xctl_ctl_dev **sel = NULL;
+	struct xdp_link *links = NULL;
+	size_t i, n, nlinks = 0;
+	json_t *arr;
+	int r;
+
+	r = xctl_ctl_devs_get(&devs, err);
+	if (r)
+		return r;
+	r = select_devs(&devs, q, &sel, &n, err);
+	if (r)
+		goto out;
+	r = xdp_links(&links, &nlinks, bpffs);
+	if (r) {
+		xctl_errf(err, r, "cannot list XDP links");
+		goto out;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		struct xctl_ctl_dev *d = sel[i];
+		json_t *progs = json_array();
+		const struct { uint32_t id; const char *mode; } m[] = {
+			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_drv_prog_id :
+			  d->xdp_attached == XDP_ATTACHED_DRV ? d->xdp_prog_id : 0, "native" },
+			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_skb_prog_id :
+			  d->xdp_attached == XDP_ATTACHED_SKB ? d->xdp_prog_id : 0, "generic" },
+			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_hw_prog_id :
+			  d->xdp_attached == XDP_ATTACHED_HW ? d->xdp_prog_id : 0, "offload" },
+		};
+		size_t k;
+
+		for (k = 0; k < 3; k++)
+			if (m[k].id)
+				json_array_append_new(progs, show_prog(m[k].id, m[k].mode, links,
+								       nlinks, d->ifindex));
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "ifname", d->name,
+						     "ifindex", (json_int_t)d->ifindex,
+						     "progs", progs));
+	}
+	*out = arr;
+out:
+	free(links);
+	free(sel);
+	xctl_ctl_devs_free(&devs);
+	return r;
+}
