@@ -148,7 +148,8 @@ ip_stat() {
 	run bpftool -j map dump pinned "$BPFFS/netdev"
 	assert_status 0
 	rx=$(echo "$output" | jq -e --argjson k "$idx" '.[] | select(.formatted.key == $k) | .formatted.value.rx_packets')
-	[ "$rx" -ge "$before" ] && [ "$rx" -le "$after" ]
+	[ "$rx" -ge "$before" ]
+	[ "$rx" -le "$after" ]
 	echo "$output" | jq -e --argjson k "$idx" '.[] | select(.formatted.key == $k) | .formatted.value | has("tx_bytes") and has("rx_otherhost_dropped")'
 	echo "$output" | jq -e '.[] | select(.formatted.key == 1) | .formatted.value.rx_packets >= 0'
 	run bpftool -j map show pinned "$BPFFS/netdev"
