@@ -161,7 +161,7 @@ xdp_prog() {
 	[ ! -e "$BPFFS/xctl/xdp/va" ]
 }
 
-@test "xdp completion: verbs, redirect/metadata subcommands, options, devices" {
+@test "xdp completion: verbs, stats options, redirect/metadata subcommands, options, devices" {
 	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
 	complete_words() {
 		bash -c '
@@ -172,7 +172,11 @@ xdp_prog() {
 			_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
 	}
 	run complete_words "$XCTL_BIN" xdp ""
-	[ "$output" = "redirect metadata attach detach help" ]
+	[ "$output" = "stats show features redirect metadata attach detach help" ]
+	run complete_words "$XCTL_BIN" xdp stats --w
+	[ "$output" = "--watch" ]
+	run complete_words "$XCTL_BIN" xdp features ""
+	[[ " $output " == *" lo "* ]]
 	run complete_words "$XCTL_BIN" xdp redir ""
 	[ "$output" = "setup show teardown help" ]
 	run complete_words "$XCTL_BIN" xdp redirect setup lo ""
