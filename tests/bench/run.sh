@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make bench`: XDP stats of many devices. Creates PAIRS veth pairs (default
+# 500, i.e. 1000 devices) in a throwaway network namespace and reports the
+# median wall time of
+#   xctl -j xdp stats --all
+#   ip -s -j link show
+#   an `ethtool -S` loop over the same devices
+# and the ratios against the targets (xctl <= 2x ip, <= 0.05x the ethtool loop).
+set -u
+cd "$(dirname "$0")/../.."
+PAIRS=${PAIRS:-500}
+RUNS=${RUNS:-5}
+NS=xbench-$$
+XCTL=$PWD/xctl
+
+[ "$(id -u)" -eq 0 ] || { echo "make bench needs root (network namespaces)" >&2; exit 1; }
+trap 'ip netns del "$NS" 2>/dev/null' EXIT INT TERM
+ip netns add "$NS" || exit 1
+for ((i = 0; i < PAIRS; i++)); do
+	echo "link add b${i}a type veth peer name b${i}b"
+done | ip -n "$NS" -batch - || exit 1
+devs=$(ip -n "$NS" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1)
+ndev=$(wc -w <<<"$devs")
+
+# median wall time in seconds of "$@" over $RUNS runs
+median() {
+	local r s e
+	for ((r = 0; r < RUNS; r++)); do
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s.%N)
+		awk -v s="$s" -v e="$e" 'BEGIN { print e - s }'
+	done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+# one process per device, as a script would do it (inside the namespace)
+ethtool_loop_in_ns() {
+	ip netns exec "$NS" bash -c 'for d in '"$(echo $devs)"'; do ethtool -S "$d"; done'
+}
+
+n_xctl=$("$XCTL" -N "$NS" -j xdp stats --all | jq length)
+[ "$n_xctl" -eq "$ndev" ] || { echo "xctl saw $n_xctl of $ndev devices" >&2; exit 1; }
+
+t_xctl=$(median "$XCTL" -N "$NS" -j xdp stats --all)
+t_ip=$(median ip -n "$NS" -s -j link show)
+RUNS_SAVED=$RUNS; RUNS=1
+t_eth=$(median ethtool_loop_in_ns)
+RUNS=$RUNS_SAVED
+
+printf 'devices: %d (veth pairs: %d), median of %d runs\n' "$ndev" "$PAIRS" "$RUNS"
+printf '  xctl -j xdp stats --all   %8.3f s\n' "$t_xctl"
+printf '  ip -s -j link show        %8.3f s\n' "$t_ip"
+printf '  ethtool -S loop           %8.3f s (one run)\n' "$t_eth"
+r_ip=$(awk -v a="$t_xctl" -v b="$t_ip" 'BEGIN { print a / b }')
+r_eth=$(awk -v a="$t_xctl" -v b="$t_eth" 'BEGIN { print a / b }')
+printf '  xctl / ip                 %8.3f  (target <= 2)\n' "$r_ip"
+printf '  xctl / ethtool loop       %8.3f  (target <= 0.05)\n' "$r_eth"
