@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Control type `xdp`: ifindex -> struct xctl_xdp_state, the device's XDP
- * attachment as rtnetlink reports it (IFLA_XDP), described by BTF that xctl
- * builds at run time. A per-mode program id the kernel does not report (no
- * program in that mode) is absent, shown as null, not 0.
+ * attachment as rtnetlink reports it (IFLA_XDP) and its normalised XDP
+ * counters (the same as `xdp stats`), described by BTF that xctl builds at
+ * run time. A per-mode program id the kernel does not report (no program in
+ * that mode), or a counter the driver does not provide, is absent, shown as
+ * null, not 0.
  *
  * Updates are commands: struct xctl_xdp_update { command; rings { num;
  * size; } } with command setup_redirect or teardown_redirect, carried out by
@@ -17,6 +19,7 @@
 #include <bpf/btf.h>
 #include "xctl.h"
 #include "control_type.h"
+#include "ethtool_priv.h"
 
 /* The value; its BTF is built by add_state_type() and must match. */
 struct xdp_state {
@@ -26,10 +29,12 @@ struct xdp_state {
 	uint32_t drv_prog_id;
 	uint32_t skb_prog_id;
 	uint32_t hw_prog_id;
+	/* the normalised XDP counters, one member each (xctl_xdp_counter_names) */
+	uint64_t counters[XCTL_XC_MAX];
 };
 
-/* Member indexes of the ids, for the absent mask. */
-enum { M_PROG_ID = 2, M_DRV_PROG_ID, M_SKB_PROG_ID, M_HW_PROG_ID };
+/* Member indexes of the ids and counters, for the absent mask. */
+enum { M_PROG_ID = 2, M_DRV_PROG_ID, M_SKB_PROG_ID, M_HW_PROG_ID, M_COUNTERS };
 
 enum xdp_command {
 	XDP_CMD_SETUP_REDIRECT = 1,
@@ -46,6 +51,7 @@ struct xdp_update {
 
 struct xdp_priv {
 	struct xctl_ctl_devs devs;
+	struct eth_stats_ctx eth;
 	uint32_t state_id;
 	uint32_t update_id;
 };
@@ -72,9 +78,16 @@ static int add_struct(struct btf *btf, const char *name, size_t size,
 
 static int add_state_type(struct btf *btf)
 {
-	int u32, uint, chr, name, mode;
+	int u32, u64, uint, chr, name, mode, id, r, c;
 
 	u32 = btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF);
+	u64 = btf__find_by_name_kind(btf, "__u64", BTF_KIND_TYPEDEF);
+	if (u64 < 0) {
+		u64 = btf__add_int(btf, "long long unsigned int", 8, 0);
+		u64 = u64 < 0 ? u64 : btf__add_typedef(btf, "__u64", u64);
+		if (u64 < 0)
+			return u64;
+	}
 	uint = btf__find_by_name_kind(btf, "unsigned int", BTF_KIND_INT);
 	chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
 	name = chr < 0 ? chr : btf__add_array(btf, uint, chr, 16);
@@ -97,9 +110,16 @@ static int add_state_type(struct btf *btf)
 			{ "hw_prog_id", u32, offsetof(struct xdp_state, hw_prog_id) },
 		};
 
-		return add_struct(btf, "xctl_xdp_state", sizeof(struct xdp_state), f,
-				  sizeof(f) / sizeof(f[0]));
+		id = add_struct(btf, "xctl_xdp_state", sizeof(struct xdp_state), f,
+				sizeof(f) / sizeof(f[0]));
 	}
+	for (c = 0; id > 0 && c < XCTL_XC_MAX; c++) {
+		r = btf__add_field(btf, xctl_xdp_counter_names[c], u64,
+				   (offsetof(struct xdp_state, counters) + c * sizeof(uint64_t)) * 8, 0);
+		if (r < 0)
+			return r;
+	}
+	return id;
 }
 
 static int add_update_type(struct btf *btf)
@@ -157,6 +177,12 @@ static int xdp_open(struct xctl_ctl *c, struct xctl_err *err)
 		free(p);
 		return r;
 	}
+	r = eth_stats_open(&p->eth);
+	if (r) {
+		xctl_ctl_devs_free(&p->devs);
+		free(p);
+		return xctl_errf(err, r, "cannot open a socket for ethtool");
+	}
 	c->priv = p;
 	return 0;
 }
@@ -165,8 +191,10 @@ static void xdp_close(struct xctl_ctl *c)
 {
 	struct xdp_priv *p = c->priv;
 
-	if (p)
+	if (p) {
 		xctl_ctl_devs_free(&p->devs);
+		eth_stats_close(&p->eth);
+	}
 	free(p);
 }
 
@@ -185,6 +213,8 @@ static int xdp_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 	struct xdp_priv *p = c->priv;
 	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, key);
 	struct xdp_state *s;
+	uint32_t have;
+	int r, ci;
 
 	if (!d)
 		return xctl_ctl_devs_missing(&p->devs, key, err);
@@ -202,6 +232,14 @@ static int xdp_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 		    (!s->drv_prog_id ? 1ULL << M_DRV_PROG_ID : 0) |
 		    (!s->skb_prog_id ? 1ULL << M_SKB_PROG_ID : 0) |
 		    (!s->hw_prog_id ? 1ULL << M_HW_PROG_ID : 0);
+	r = xdp_dev_counters(&p->eth, d->name, s->counters, &have);
+	if (r) {
+		free(s);
+		return xctl_errf(err, r, "cannot read the XDP counters of %s", d->name);
+	}
+	for (ci = 0; ci < XCTL_XC_MAX; ci++)
+		if (!(have & (1U << ci)))
+			v->absent |= 1ULL << (M_COUNTERS + ci);
 	v->data = s;
 	v->size = sizeof(*s);
 	v->btf = c->btf;

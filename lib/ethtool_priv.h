@@ -34,4 +34,12 @@ int eth_driver(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t
 int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
 		   const struct eth_layout **lay, uint64_t **vals);
 
+/*
+ * ifname's normalised XDP counters (lib/xdp_stats.c): total[XCTL_XC_MAX],
+ * *have a bit per counter the driver provides (0 for a device without
+ * driver statistics).
+ */
+int xdp_dev_counters(struct eth_stats_ctx *eth, const char *ifname,
+		     uint64_t *total, uint32_t *have);
+
 #endif /* XCTL_ETHTOOL_PRIV_H */

@@ -149,29 +149,21 @@ static json_t *counters_json(const uint64_t *val, uint32_t have)
 	return o;
 }
 
-/* Fill counters (and queues/raw) of one device from its ethtool statistics. */
-static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *ifname,
-			    const struct xctl_xdp_query *q)
+/*
+ * Read ifname's ethtool statistics and accumulate its XDP counters into a
+ * (and its XDP-related raw strings into raw, when given).
+ */
+static int norm_read(struct eth_stats_ctx *eth, const char *ifname,
+		     struct norm_acc *a, json_t *raw)
 {
 	const struct eth_layout *lay;
-	struct norm_acc a = {};
-	uint64_t *vals = NULL, total[XCTL_XC_MAX];
-	json_t *raw = NULL, *queues;
-	uint32_t i, have;
-	int r, c;
+	uint64_t *vals = NULL;
+	uint32_t i;
+	int r;
 
 	r = eth_stats_read(eth, ifname, &lay, &vals);
-	if (r) {
-		/* No driver statistics: nothing to normalise, nothing made up. */
-		json_object_set_new(dev, "counters", json_object());
-		if (q->queues)
-			json_object_set_new(dev, "queues", json_array());
-		if (q->raw)
-			json_object_set_new(dev, "raw", json_object());
-		return 0;
-	}
-	if (q->raw)
-		raw = json_object();
+	if (r)
+		return r;
 	for (i = 0; i < lay->n; i++) {
 		struct xctl_xdp_norm n;
 		bool hit = xctl_xdp_norm_match(lay->driver, lay->names[i], &n);
@@ -181,20 +173,68 @@ static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *
 		if (!hit)
 			continue;
 		if (n.queue < 0) {
-			a.dev_sum[n.counter] += vals[i];
-			a.dev_have |= 1U << n.counter;
+			a->dev_sum[n.counter] += vals[i];
+			a->dev_have |= 1U << n.counter;
 			continue;
 		}
-		a.q_sum[n.counter] += vals[i];
-		a.q_have |= 1U << n.counter;
-		r = acc_queue(&a, &n, vals[i]);
+		a->q_sum[n.counter] += vals[i];
+		a->q_have |= 1U << n.counter;
+		r = acc_queue(a, &n, vals[i]);
 		if (r)
-			goto out;
+			break;
 	}
-	/* Per-queue strings win; device-wide sums fill the counters they lack. */
-	have = a.q_have | a.dev_have;
+	free(vals);
+	return r;
+}
+
+/* Per-queue strings win; device-wide sums fill the counters they lack. */
+static uint32_t norm_totals(const struct norm_acc *a, uint64_t *total)
+{
+	int c;
+
 	for (c = 0; c < XCTL_XC_MAX; c++)
-		total[c] = (a.q_have & (1U << c)) ? a.q_sum[c] : a.dev_sum[c];
+		total[c] = (a->q_have & (1U << c)) ? a->q_sum[c] : a->dev_sum[c];
+	return a->q_have | a->dev_have;
+}
+
+int xdp_dev_counters(struct eth_stats_ctx *eth, const char *ifname,
+		     uint64_t *total, uint32_t *have)
+{
+	struct norm_acc a = {};
+	int r;
+
+	r = norm_read(eth, ifname, &a, NULL);
+	free(a.queues);
+	if (r == -EOPNOTSUPP) {
+		memset(total, 0, XCTL_XC_MAX * sizeof(*total));
+		*have = 0;
+		return 0;
+	}
+	if (r)
+		return r;
+	*have = norm_totals(&a, total);
+	return 0;
+}
+
+/* Fill counters (and queues/raw) of one device from its ethtool statistics. */
+static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *ifname,
+			    const struct xctl_xdp_query *q)
+{
+	struct norm_acc a = {};
+	uint64_t total[XCTL_XC_MAX];
+	json_t *raw = q->raw ? json_object() : NULL, *queues;
+	uint32_t have;
+	size_t i;
+	int r;
+
+	r = norm_read(eth, ifname, &a, raw);
+	if (r == -EOPNOTSUPP || r == -ENODEV) {
+		/* No driver statistics: nothing to normalise, nothing made up. */
+		r = 0;
+	}
+	if (r)
+		goto out;
+	have = norm_totals(&a, total);
 	json_object_set_new(dev, "counters", counters_json(total, have));
 	if (q->queues) {
 		queues = json_array();
@@ -202,8 +242,10 @@ static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *
 		for (i = 0; i < a.nq; i++) {
 			json_t *o = json_pack("{s:i, s:s}", "queue", a.queues[i].queue,
 					      "direction", a.queues[i].tx ? "tx" : "rx");
+			json_t *c = counters_json(a.queues[i].val, a.queues[i].have);
 
-			json_object_update(o, counters_json(a.queues[i].val, a.queues[i].have));
+			json_object_update(o, c);
+			json_decref(c);
 			json_array_append_new(queues, o);
 		}
 		json_object_set_new(dev, "queues", queues);
@@ -215,7 +257,6 @@ static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *
 out:
 	json_decref(raw);
 	free(a.queues);
-	free(vals);
 	return r;
 }
 

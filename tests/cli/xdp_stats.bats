@@ -150,3 +150,19 @@ ethsum() {
 	assert_status 1
 	assert_json
 }
+
+@test "control lookup xdp: the same normalised counters, bounded by ethtool" {
+	local p0 p1 pk
+	p0=$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')
+	run xctl -j -N "$NSB" control lookup xdp v1
+	p1=$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')
+	assert_status 0
+	assert_json
+	pk=$(jq '.value.packets' <<<"$output")
+	[ "$pk" -ge "$p0" ]
+	[ "$pk" -le "$p1" ]
+	[ "$(jq -r '.value.mode' <<<"$output")" = native ]
+	[ "$(jq '.value.pass' <<<"$output")" = null ]
+	[ "$(jq '.value.prog_id' <<<"$output")" = \
+	  "$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')" ]
+}
