@@ -60,7 +60,11 @@ run ip netns exec "$A" ping -c 5 -i 0.2 -q 10.211.0.2
 step "XDP counters, state and features of every interface, at once"
 x -N "$B" xdp stats --all
 x -N "$B" xdp features veth1
-x -N "$B" -j xdp stats veth1 | head -c 600; echo
+x -N "$B" -j xdp stats veth1 | jq -c '.[0] | {driver, xdp, counters}'
+x -N "$B" xdp show
+
+step "is veth0 an XDP redirect target? (its peer has XDP, so it has NAPI)"
+x -N "$A" xdp redirect show veth0
 
 step "load the example congestion control as a module, with a parameter"
 x module load examples/cc.bpf.o name "$MOD" ops_name "$CA" init_ssthresh=20 || exit 1
