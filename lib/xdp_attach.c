@@ -210,6 +210,14 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 	unsigned int i;
 	int fd, r;
 
+	r = bpf_xdp_query(ifindex, 0, &q);
+	if (r)
+		return xctl_errf(err, r, "cannot query XDP state of %s", name);
+	/*
+	 * A link's info names only an ifindex, which is per network
+	 * namespace: the link is this device's only if it also runs the
+	 * program attached here.
+	 */
 	while (!bpf_link_get_next_id(id, &id)) {
 		struct bpf_link_info info = {};
 		uint32_t len = sizeof(info);
@@ -218,7 +226,10 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex) {
+		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex &&
+		    info.prog_id && (info.prog_id == q.drv_prog_id ||
+				     info.prog_id == q.skb_prog_id ||
+				     info.prog_id == q.hw_prog_id)) {
 			r = bpf_link_detach(fd) ? -errno : 0;
 			close(fd);
 			if (r)
@@ -227,9 +238,6 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 		}
 		close(fd);
 	}
-	r = bpf_xdp_query(ifindex, 0, &q);
-	if (r)
-		return xctl_errf(err, r, "cannot query XDP state of %s", name);
 	ids[0] = q.drv_prog_id;
 	ids[1] = q.skb_prog_id;
 	ids[2] = q.hw_prog_id;
