@@ -170,14 +170,17 @@ static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
  * The pinned link at path, if it is attached to ifindex: its fd. -ENOENT when
  * there is none; a stale pin (its device is gone, the link detached) is
  * removed. A pin holding the link of another device (DEV was renamed and the
- * name reused) is -EEXIST and left alone: removing it would detach that
+ * name reused, or a same-named device of another network namespace sharing
+ * the bpffs) is -EEXIST and left alone: removing it would detach that
  * device's program.
  */
 static int own_link(const char *path, int ifindex, struct xctl_err *err)
 {
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	uint32_t prog_id = 0;
 	int r, fd;
 
-	r = xdp_link_pin_ids(path, NULL, NULL);
+	r = xdp_link_pin_ids(path, NULL, &prog_id);
 	if (r == -ENOENT)
 		return r;
 	if (r == 0) {
@@ -190,6 +193,17 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
 		xctl_err_why(err, "it holds the XDP link of ifindex %d (a device since renamed?)", r);
 		xctl_err_hint(err, "detach it with 'xctl xdp detach ifindex %d' or remove the pin", r);
+		return -EEXIST;
+	}
+	/*
+	 * An ifindex is unique only within a network namespace: the link is
+	 * this device's only if the device here runs the link's program.
+	 */
+	if (bpf_xdp_query(ifindex, 0, &q) ||
+	    (prog_id != q.drv_prog_id && prog_id != q.skb_prog_id && prog_id != q.hw_prog_id)) {
+		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
+		xctl_err_why(err, "it holds the XDP link of a device with this name in another network namespace");
+		xctl_err_hint(err, "give each network namespace its own bpffs (--bpffs DIR)");
 		return -EEXIST;
 	}
 	fd = bpf_obj_get(path);
@@ -451,7 +465,9 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
 
 	r = xdp_link_pin_ids(path, &link_id, &prog_id);
-	if (r == ifindex) {
+	/* ours only if this namespace's device runs it (ifindex is per netns) */
+	if (r == ifindex && prog_id &&
+	    (prog_id == q.drv_prog_id || prog_id == q.skb_prog_id || prog_id == q.hw_prog_id)) {
 		prog = prog_json(prog_id);
 		r = xdp_link_unpin(path, err);
 		if (r) {

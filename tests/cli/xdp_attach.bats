@@ -190,3 +190,28 @@ xdp_prog() {
 	run complete_words "$XCTL_BIN" xdp detach lo ""
 	[ "$output" = --force ]
 }
+
+@test "a same-named device in another namespace never touches this one's link" {
+	local ns2="xt-$UNIQ-other" a_link
+	make_netns other >/dev/null
+	ip -n "$ns2" link add va type veth peer name vb
+	ip -n "$ns2" link set va up
+	ip -n "$ns2" link set vb up
+	# same names, same ifindex in both namespaces, one shared bpffs
+	[ "$(ip -n "$NS" -j link show va | jq '.[0].ifindex')" = \
+	  "$(ip -n "$ns2" -j link show va | jq '.[0].ifindex')" ]
+	run xn -j xdp attach va "$OBJ"
+	assert_status 0
+	a_link=$(jq .link_id <<<"$output")
+	ip -n "$ns2" link set va xdpgeneric obj "$OBJ" sec xdp
+	run xctl -j -N "$ns2" xdp attach va "$OBJ" prog pass_b --replace
+	assert_status 1
+	assert_json
+	[ "$(jq .error.errno <<<"$output")" = 17 ]
+	run xctl -j -N "$ns2" xdp detach va
+	assert_status 1
+	# the first namespace's program and pinned link are untouched
+	[ "$(xdp_prog va)" = pass_a/1 ]
+	[ "$(bpftool -j link show pinned "$BPFFS/xctl/xdp/va" | jq .id)" = "$a_link" ]
+	[ "$(ip -n "$ns2" -j link show va | jq -r '.[0].xdp.prog.name')" = pass_a ]
+}
