@@ -14,7 +14,7 @@ struct eth_layout {
 	char driver[32];
 	uint32_t n;
 	uint32_t rx, tx, combined;	/* channel counts: part of the layout key */
-	char (*names)[ETH_GSTRING_LEN];
+	char (*names)[ETH_GSTRING_LEN + 1];	/* NUL-terminated, even at full length */
 	struct eth_layout *next;
 };
 
@@ -25,8 +25,9 @@ struct eth_stats_ctx {
 
 int eth_stats_open(struct eth_stats_ctx *c);
 void eth_stats_close(struct eth_stats_ctx *c);
-/* The driver name of ifname ("" when none); 0 or -errno. */
-int eth_driver(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len);
+/* The driver name of ifname ("" when none) and its stat count; 0 or -errno. */
+int eth_info(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len,
+	     uint32_t *n_stats);
 /*
  * Read ifname's statistics: *lay is its layout (owned by c), *vals the
  * values (malloc'd, lay->n of them). -EOPNOTSUPP when the driver has none.

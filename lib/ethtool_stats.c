@@ -57,12 +57,15 @@ static int drvinfo(struct eth_stats_ctx *c, const char *ifname,
 	return eth_ioctl(c, ifname, info);
 }
 
-int eth_driver(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len)
+int eth_info(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len,
+	     uint32_t *n_stats)
 {
 	struct ethtool_drvinfo info;
 	int r = drvinfo(c, ifname, &info);
 
 	snprintf(driver, len, "%s", r ? "" : info.driver);
+	if (n_stats)
+		*n_stats = r ? 0 : info.n_stats;
 	return r;
 }
 
@@ -97,14 +100,13 @@ static struct eth_layout *layout_get(struct eth_stats_ctx *c, const char *ifname
 		*err = -EAGAIN;		/* the device changed between the calls */
 		goto fail;
 	}
-	l->names = malloc((size_t)info->n_stats * ETH_GSTRING_LEN);
+	l->names = calloc(info->n_stats ? info->n_stats : 1, sizeof(*l->names));
 	if (!l->names) {
 		*err = -ENOMEM;
 		goto fail;
 	}
-	memcpy(l->names, gs->data, (size_t)info->n_stats * ETH_GSTRING_LEN);
 	for (uint32_t i = 0; i < info->n_stats; i++)
-		l->names[i][ETH_GSTRING_LEN - 1] = '\0';
+		memcpy(l->names[i], gs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
 	snprintf(l->driver, sizeof(l->driver), "%s", info->driver);
 	l->n = info->n_stats;
 	l->rx = ch.rx_count;

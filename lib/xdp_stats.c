@@ -326,7 +326,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 		char driver[32];
 		json_t *dev;
 
-		eth_driver(&eth, d->name, driver, sizeof(driver));
+		eth_info(&eth, d->name, driver, sizeof(driver), NULL);
 		dev = json_pack("{s:s, s:I, s:o, s:{s:o, s:o}}",
 				"ifname", d->name, "ifindex", (json_int_t)d->ifindex,
 				"driver", driver[0] ? json_string(driver) : json_null(),
