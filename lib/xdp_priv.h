@@ -18,7 +18,7 @@ enum xctl_redirect_chan {
 	XCTL_REDIRECT_CHAN_COMBINED = 2,
 };
 
-#define XCTL_REDIRECT_STATE_VERSION 1
+#define XCTL_REDIRECT_STATE_VERSION 2
 
 /*
  * What redirect setup changed, kept in a pinned one-entry array map (BTF
@@ -38,6 +38,11 @@ struct xctl_redirect_state {
 	uint32_t ring_new;
 	uint64_t setup_time;
 	uint32_t complete;		/* 0 while setup is still changing things */
+	/* Version 1 records end here; shorter ones read as zeros below. */
+	uint32_t helper_netns;		/* 1: helper is in another netns (veth peer) */
+	int32_t helper_nsid;		/* its nsid as seen from the device's netns */
+	uint32_t reserved;
+	uint64_t helper_netns_ino;	/* inode of that netns (nsfs) */
 };
 
 /* What redirect and attach need to know about one device. */
@@ -105,5 +110,16 @@ int xdp_link_unpin(const char *path, struct xctl_err *err);
 
 /* Ids of a pinned link and its program; -ENOENT when there is no pin. */
 int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id);
+
+/*
+ * The network namespace the current one calls nsid (IFLA_LINK_NETNSID):
+ * an O_RDONLY fd for setns() and its inode. -ENOENT with a hint when no
+ * named or process-held namespace has that nsid.
+ */
+int xdp_netns_find(int nsid, int *fd, uint64_t *ino, struct xctl_err *err);
+/* setns() into fd, keeping an fd of the current netns in *orig. */
+int xdp_netns_enter(int fd, int *orig, struct xctl_err *err);
+/* Return to orig (from xdp_netns_enter) and close it; orig < 0: nothing. */
+int xdp_netns_leave(int orig, struct xctl_err *err);
 
 #endif /* XCTL_XDP_PRIV_H */

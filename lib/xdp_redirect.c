@@ -47,6 +47,7 @@ struct plan {
 	char link_pin[PATH_MAX];
 	char state_pin[PATH_MAX];
 	const char *ready_reason;
+	int peer_ns;			/* fd of the veth peer's other netns, or -1 */
 };
 
 static const char *drv_name(const struct xdp_dev *d)
@@ -214,6 +215,43 @@ static int plan_rings(struct plan *p, uint32_t size, struct xctl_err *err)
 	return 0;
 }
 
+/*
+ * Read the veth peer (p->helper) and its channels where it lives: IFLA_LINK
+ * is an ifindex in the peer's namespace, which IFLA_LINK_NETNSID names when
+ * it is not ours. Then p->peer_ns is kept open for the attach.
+ */
+static int inspect_peer(struct plan *p, struct xctl_eth_channels *pch, struct xctl_err *err)
+{
+	int r, r2, orig = -1;
+	uint64_t ino;
+
+	if (p->dev.link_other_netns) {
+		r = xdp_netns_find(p->dev.link_netnsid, &p->peer_ns, &ino, err);
+		if (r) {
+			/* keep the why and hint; say whose namespace it was */
+			if (err) {
+				char what[sizeof(err->what)];
+
+				snprintf(what, sizeof(what), "%s", err->what);
+				snprintf(err->what, sizeof(err->what), "helper: veth peer of %s: %.400s",
+					 p->dev.name, what);
+			}
+			return r;
+		}
+		p->st.helper_netns = 1;
+		p->st.helper_nsid = p->dev.link_netnsid;
+		p->st.helper_netns_ino = ino;
+		r = xdp_netns_enter(p->peer_ns, &orig, err);
+		if (r)
+			return r;
+	}
+	r = xdp_dev_get(p->dev.link_ifindex, &p->helper, err);
+	if (!r)
+		r = xctl_eth_channels_get(p->helper.ifindex, pch, err);
+	r2 = xdp_netns_leave(orig, r ? NULL : err);
+	return r ? r : r2;
+}
+
 /* Decide where, if anywhere, xctl's pass-through program must go. */
 static int plan_helper(struct plan *p, struct xctl_err *err)
 {
@@ -243,18 +281,14 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 		p->ready_reason = "xctl's pass-through XDP program on the device";
 		goto out;
 	}
-	if (!p->dev.link_ifindex || p->dev.link_other_netns) {
+	if (!p->dev.link_ifindex) {
 		r = xctl_errf(err, EOPNOTSUPP, "helper: cannot give the veth peer of %s NAPI",
 			      p->dev.name);
-		if (p->dev.link_other_netns)
-			xctl_err_why(err, "the peer is in another network namespace (netnsid %d)",
-				     p->dev.link_netnsid);
-		else
-			xctl_err_why(err, "its peer is unknown");
-		xctl_err_hint(err, "attach an XDP program to the peer in its namespace (xctl -N NS xdp attach PEER OBJ), or enable GRO on it");
+		xctl_err_why(err, "its peer is unknown");
+		xctl_err_hint(err, "attach an XDP program to the peer, or enable GRO on it");
 		return r;
 	}
-	r = xdp_dev_get(p->dev.link_ifindex, &p->helper, err);
+	r = inspect_peer(p, &pch, err);
 	if (r)
 		return r;
 	if (p->helper.prog_id) {
@@ -266,9 +300,6 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 		return r;
 	}
 	/* veth refuses XDP on the peer unless its RX queues cover our TX queues. */
-	r = xctl_eth_channels_get(p->helper.ifindex, &pch, err);
-	if (r)
-		return r;
 	dev_tx = p->st.chan == XCTL_REDIRECT_CHAN_TX ? p->st.chan_new :
 		 p->have_ch ? p->ch.tx : XCTL_ETH_ABSENT;
 	if (pch.rx != XCTL_ETH_ABSENT && dev_tx != XCTL_ETH_ABSENT && pch.rx < dev_tx) {
@@ -309,13 +340,19 @@ static json_t *changes_json(const struct xctl_redirect_state *st, bool restore)
 						   "field", "tx",
 						   "from", (json_int_t)(restore ? st->ring_new : st->ring_prev),
 						   "to", (json_int_t)(restore ? st->ring_prev : st->ring_new)));
-	if (st->helper_ifindex)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}",
-						   "what", "helper",
-						   "action", restore ? "detached" : "attached",
-						   "ifname", st->helper_ifname,
-						   "ifindex", (int)st->helper_ifindex,
-						   "prog", "xctl_pass", "mode", "native"));
+	if (st->helper_ifindex) {
+		json_t *h = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}",
+				      "what", "helper",
+				      "action", restore ? "detached" : "attached",
+				      "ifname", st->helper_ifname,
+				      "ifindex", (int)st->helper_ifindex,
+				      "prog", "xctl_pass", "mode", "native");
+
+		/* ifname/ifindex are the peer's in that namespace */
+		if (h && st->helper_netns)
+			json_object_set_new(h, "netnsid", json_integer(st->helper_nsid));
+		json_array_append_new(a, h);
+	}
 	return a;
 }
 
@@ -359,7 +396,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 	struct xdp_pass *skel;
 	struct xdp_dev now;
 	uint32_t key = 0;
-	int r, fd, sfd;
+	int r, fd, sfd, orig;
 
 	skel = xdp_pass__open_and_load();
 	if (!skel) {
@@ -404,9 +441,29 @@ static int apply(struct plan *p, struct xctl_err *err)
 		ring = true;
 	}
 	if (p->st.helper_ifindex) {
+		/* bpf_link_create resolves the ifindex in the caller's netns. */
+		orig = -1;
+		if (p->peer_ns >= 0) {
+			r = xdp_netns_enter(p->peer_ns, &orig, err);
+			if (r)
+				goto fail;
+		}
 		fd = xdp_link_attach_pin(bpf_program__fd(skel->progs.xctl_pass),
 					 (int)p->st.helper_ifindex, XDP_FLAGS_DRV_MODE,
 					 p->link_pin, err);
+		r = xdp_netns_leave(orig, err);
+		if (r) {
+			/*
+			 * Not back in the device's namespace: its ifindex
+			 * means nothing here, so leave the channel/ring undo to
+			 * teardown (the record stays marked incomplete).
+			 */
+			if (fd >= 0) {
+				xdp_link_unpin(p->link_pin, NULL);
+				close(fd);
+			}
+			goto out;
+		}
 		if (fd < 0) {
 			r = fd;
 			if (err) {
@@ -449,6 +506,7 @@ static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opt
 	int r;
 
 	memset(p, 0, sizeof(*p));
+	p->peer_ns = -1;
 	r = xdp_dev_get(ifindex, &p->dev, err);
 	if (r)
 		return r;
@@ -457,13 +515,41 @@ static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opt
 	return open_paths(p, opts, create, err);
 }
 
+static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
+		      struct xctl_err *err)
+{
+	struct xctl_redirect_state old;
+	int r;
+
+	/* After validation, so a bad request names its bad part first. */
+	if (!read_state(p->state_pin, &old)) {
+		r = xctl_errf(err, EEXIST, "cannot set up %s", p->dev.name);
+		if (old.complete)
+			xctl_err_why(err, "it is already set up by xctl (%s)", p->dir);
+		else
+			xctl_err_why(err, "an earlier setup was interrupted (%s)", p->dir);
+		xctl_err_hint(err, "run 'xctl xdp redirect teardown %s' first", p->dev.name);
+		return r;
+	}
+	if (!dry) {
+		r = apply(p, err);
+		if (r)
+			return r;
+	}
+	*report = json_pack("{s:s, s:i, s:b, s:o, s:b, s:s, s:s}",
+			    "ifname", p->dev.name, "ifindex", ifindex, "dry_run", dry,
+			    dry ? "plan" : "changes", changes_json(&p->st, false),
+			    "ready", !dry || has_ndo_xmit(&p->dev),
+			    "reason", p->ready_reason, "record", p->dir);
+	return 0;
+}
+
 int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 			json_t **report, struct xctl_err *err)
 {
 	uint32_t rings = XCTL_OPT(opts, rings, 0);
 	uint32_t size = XCTL_OPT(opts, ring_size, 0);
 	bool dry = XCTL_OPT(opts, dry_run, false);
-	struct xctl_redirect_state old;
 	struct plan p;
 	int r;
 
@@ -480,29 +566,11 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 			return r;
 	}
 	r = plan_helper(&p, err);
-	if (r)
-		return r;
-	/* After validation, so a bad request names its bad part first. */
-	if (!read_state(p.state_pin, &old)) {
-		r = xctl_errf(err, EEXIST, "cannot set up %s", p.dev.name);
-		if (old.complete)
-			xctl_err_why(err, "it is already set up by xctl (%s)", p.dir);
-		else
-			xctl_err_why(err, "an earlier setup was interrupted (%s)", p.dir);
-		xctl_err_hint(err, "run 'xctl xdp redirect teardown %s' first", p.dev.name);
-		return r;
-	}
-	if (!dry) {
-		r = apply(&p, err);
-		if (r)
-			return r;
-	}
-	*report = json_pack("{s:s, s:i, s:b, s:o, s:b, s:s, s:s}",
-			    "ifname", p.dev.name, "ifindex", ifindex, "dry_run", dry,
-			    dry ? "plan" : "changes", changes_json(&p.st, false),
-			    "ready", !dry || has_ndo_xmit(&p.dev),
-			    "reason", p.ready_reason, "record", p.dir);
-	return 0;
+	if (!r)
+		r = setup_rest(&p, dry, ifindex, report, err);
+	if (p.peer_ns >= 0)
+		close(p.peer_ns);
+	return r;
 }
 
 int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
@@ -668,6 +736,8 @@ static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 		helper = json_pack("{s:s, s:i, s:I, s:I, s:s}", "ifname", st.helper_ifname,
 				   "ifindex", (int)st.helper_ifindex, "link_id", (json_int_t)link_id,
 				   "prog_id", (json_int_t)prog_id, "pin", lpin);
+		if (helper && st.helper_netns)
+			json_object_set_new(helper, "netnsid", json_integer(st.helper_nsid));
 	}
 	o = json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
 		      "ifname", p.dev.name, "ifindex", ifindex,

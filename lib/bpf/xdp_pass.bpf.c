@@ -34,6 +34,10 @@ struct xctl_redirect_state {
 	__u32 ring_new;
 	__u64 setup_time;		/* CLOCK_REALTIME seconds */
 	__u32 complete;			/* 0 while setup is still changing things */
+	__u32 helper_netns;		/* 1: helper is in another netns (veth peer) */
+	__s32 helper_nsid;		/* its nsid as seen from the device's netns */
+	__u32 reserved;
+	__u64 helper_netns_ino;		/* inode of that netns */
 };
 
 struct {

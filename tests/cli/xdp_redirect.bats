@@ -25,7 +25,12 @@ setup() {
 	ip netns exec "$NS" ethtool -K vb gro off
 }
 
-teardown() { common_teardown; }
+teardown() {
+	if [ -n "${HIDDEN_NS:-}" ]; then
+		umount "$HIDDEN_NS" 2>/dev/null || true
+	fi
+	common_teardown
+}
 
 xn() { xctl -N "$NS" "$@"; }
 
@@ -205,20 +210,104 @@ xdp_prog() {
 	[ ! -e "$BPFFS/xctl/redirect/lo" ]
 }
 
-@test "a veth whose peer is in another namespace gets a clear error and no change" {
-	local ns2
+# A veth pair vx (in $NS) / vy (in a second namespace, $NS2), GRO off.
+make_cross_pair() {
 	make_netns redir2 >/dev/null
-	ns2="xt-$UNIQ-redir2"
+	NS2="xt-$UNIQ-redir2"
 	ip -n "$NS" link add vx numtxqueues 2 numrxqueues 2 type veth \
-		peer name vy netns "$ns2"
+		peer name vy netns "$NS2" numtxqueues 2 numrxqueues 2
 	ip -n "$NS" link set vx up
-	ip -n "$ns2" link set vy up
+	ip -n "$NS2" link set vy up
+	ip netns exec "$NS" ethtool -K vx gro off
+	ip netns exec "$NS2" ethtool -K vy gro off
+}
+
+# XDP program name on vy in $NS2, or "none".
+peer_prog() {
+	ip -n "$NS2" -j link show vy | jq -r '.[0].xdp.prog.name // "none"'
+}
+
+xmit_sum_vx() {
+	ip netns exec "$NS" ethtool -S vx |
+		awk '/tx_queue_[0-9]+_xdp_xmit:/ { s += $2 } END { print s + 0 }'
+}
+
+burst_vx() {
+	ip netns exec "$NS" "$BATS_FILE_TMPDIR/live_redirect" \
+		"$TESTS_BPF/redir_devmap.bpf.o" vx "$1"
+}
+
+@test "a veth whose peer is in another namespace: setup attaches the helper there, teardown removes it" {
+	local before nsid
+	make_cross_pair
+	nsid=$(ip -n "$NS" -j link show vx | jq -r '.[0].link_netnsid')
+	[ -n "$nsid" ]
+	[ "$nsid" != null ]
+	before=$(xmit_sum_vx)
+	burst_vx 32
+	[ "$(xmit_sum_vx)" -eq "$before" ]
+
+	run xn -j xdp redirect setup vx --rings 1
+	assert_status 0
+	assert_json
+	[ "$(jq -r .ready <<<"$output")" = true ]
+	[ "$(jq -r '.changes[] | select(.what == "helper") | "\(.ifname) \(.netnsid)"' <<<"$output")" = "vy $nsid" ]
+	[ "$(peer_prog)" = xctl_pass ]
+	[ "$(ip -n "$NS" -j link show vx | jq -r '.[0].xdp.prog.name // "none"')" = none ]
+	[ "$(tx_channels vx)" -eq 1 ]
+	before=$(xmit_sum_vx)
+	burst_vx 32
+	[ "$(xmit_sum_vx)" -eq $((before + 32)) ]
+
+	run xn -j xdp redirect show vx
+	assert_status 0
+	assert_json
+	[ "$(jq -r '.helper.ifname' <<<"$output")" = vy ]
+	[ "$(jq -r '.helper.netnsid' <<<"$output")" = "$nsid" ]
+	[ "$(jq -r '.helper.prog_id' <<<"$output")" = \
+	  "$(ip -n "$NS2" -j link show vy | jq -r '.[0].xdp.prog.id')" ]
+
+	# A later process, in vx's namespace only, detaches the peer's link.
+	run xn -j xdp redirect teardown vx
+	assert_status 0
+	assert_json
+	[ "$(peer_prog)" = none ]
+	[ "$(tx_channels vx)" -eq 2 ]
+	[ ! -e "$BPFFS/xctl/redirect/vx" ]
+	before=$(xmit_sum_vx)
+	burst_vx 32
+	[ "$(xmit_sum_vx)" -eq "$before" ]
+}
+
+@test "control update xdp command=setup_redirect works with the peer in another namespace" {
+	make_cross_pair
+	run xn -j control update xdp vx command=setup_redirect
+	assert_status 0
+	assert_json
+	[ "$(peer_prog)" = xctl_pass ]
+	run xn -j xdp redirect teardown vx
+	assert_status 0
+	[ "$(peer_prog)" = none ]
+}
+
+@test "a veth peer in a namespace nobody names or holds: clear error with a hint, no change" {
+	# The peer's namespace lives only as a bind mount outside /run/netns:
+	# no process and no name reaches it.
+	HIDDEN_NS="$BATS_TEST_TMPDIR/hidden-ns"
+	touch "$HIDDEN_NS"
+	unshare --net="$HIDDEN_NS" true
+	ip -n "$NS" link add vx numtxqueues 2 numrxqueues 2 type veth \
+		peer name vy netns "$HIDDEN_NS"
+	ip -n "$NS" link set vx up
+	[ "$(ip -n "$NS" -j link show vx | jq -r '.[0].link_netnsid')" != null ]
 	run xn -j xdp redirect setup vx --rings 1
 	assert_status 1
 	assert_json
-	[[ "$(jq -r .error.message <<<"$output")" == *"another network namespace"* ]]
+	[[ "$(jq -r .error.message <<<"$output")" == "helper: veth peer of vx: cannot find the network namespace"* ]]
+	[ "$(jq -r .error.errno <<<"$output")" = 2 ]
+	[[ "$(jq -r .error.hint <<<"$output")" == *"/run/netns"* ]]
 	[ "$(tx_channels vx)" -eq 2 ]
-	[ "$(ip -n "$ns2" -j link show vy | jq -r '.[0].xdp // "none"')" = none ]
+	[ "$(nsenter --net="$HIDDEN_NS" ip -j link show vy | jq -r '.[0].xdp // "none"')" = none ]
 	[ ! -e "$BPFFS/xctl/redirect/vx" ]
 }
 
