@@ -7,10 +7,30 @@
  * produce, with '#' standing for a queue or channel number. A counter the
  * driver does not provide is absent from the result, never a made-up 0.
  *
- * Drivers whose ethtool strings hold no per-action XDP counters (i40e, ice,
- * ixgbe, igc, bnxt_en count XDP rings inside their ordinary queue counters)
- * are listed without patterns; for them, and for drivers not listed,
- * `xdp stats --raw` still shows every string containing "xdp".
+ * Drivers listed without patterns have no XDP string at all in ethtool -S;
+ * their get_strings name only ordinary queue counters, and only for the
+ * stack's queues (the XDP_TX/redirect rings are not listed):
+ *   i40e	i40e_ethtool.c i40e_gstrings_queue_stats: "tx-%u.packets",
+ *		"tx-%u.bytes", "rx-%u.packets", "rx-%u.bytes" per
+ *		netdev->num_tx_queues; the rest is port./veb./VSI totals.
+ *   ice	ice_ethtool.c __ice_get_strings: "tx_queue_%u_packets",
+ *		"tx_queue_%u_bytes", "rx_queue_%u_packets", "rx_queue_%u_bytes"
+ *		over alloc_txq/alloc_rxq (vsi->xdp_rings are not walked).
+ *   ixgbe	ixgbe_ethtool.c ixgbe_get_strings: "tx_queue_%u_packets",
+ *		"tx_queue_%u_bytes", "rx_queue_%u_packets", "rx_queue_%u_bytes"
+ *		(adapter->xdp_ring[] is not walked).
+ *   igc	igc_ethtool.c igc_ethtool_get_strings: "tx_queue_%u_" packets,
+ *		bytes, restart and "rx_queue_%u_" packets, bytes, drops,
+ *		csum_err, alloc_failed ("drops" is no XDP action counter).
+ *   bnxt_en	bnxt_ethtool.c bnxt_get_strings: "[%d]: %s" per completion
+ *		ring over bnxt_ring_{rx,tx,tpa,tpa2}_stats_str,
+ *		bnxt_rx_sw_stats_str, bnxt_cmn_sw_stats_str, then the
+ *		device-wide "rx_total_*"/"tx_total_*" ring_drv_stats.
+ * The shared Intel helpers add none: mainline libeth builds rx, tx, xdp and
+ * xsk only and libie has no stats code (the proposed libeth stats.c with
+ * "xdpsq%u_*" strings is for idpf and is not in mainline).
+ * For these, and for drivers not listed, `xdp stats --raw` still shows
+ * every string containing "xdp".
  */
 #include <ctype.h>
 #include <stdlib.h>
