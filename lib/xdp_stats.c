@@ -28,8 +28,6 @@ static const char *mode_name(uint8_t attached)
 		return "generic";
 	case XDP_ATTACHED_HW:
 		return "offload";
-	case XDP_ATTACHED_MULTI:
-		return "multi";
 	default:
 		return NULL;
 	}
@@ -42,6 +40,20 @@ static uint32_t main_prog(const struct xctl_ctl_dev *d)
 		return d->xdp_prog_id;
 	return d->xdp_drv_prog_id ? d->xdp_drv_prog_id :
 	       d->xdp_skb_prog_id ? d->xdp_skb_prog_id : d->xdp_hw_prog_id;
+}
+
+/*
+ * The mode of main_prog(): the stats contract pairs one mode with one
+ * program, so a device with programs in several modes reports the one that
+ * runs first (`xdp show` lists them all).
+ */
+static const char *main_mode(const struct xctl_ctl_dev *d)
+{
+	if (d->xdp_attached != XDP_ATTACHED_MULTI)
+		return mode_name(d->xdp_attached);
+	return mode_name(d->xdp_drv_prog_id ? XDP_ATTACHED_DRV :
+			 d->xdp_skb_prog_id ? XDP_ATTACHED_SKB :
+			 XDP_ATTACHED_HW);
 }
 
 static bool bpf_stats_enabled(void)
@@ -322,7 +334,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	for (i = 0; i < n; i++) {
 		struct xctl_ctl_dev *d = sel[i];
 		uint32_t prog = main_prog(d);
-		const char *mode = mode_name(d->xdp_attached);
+		const char *mode = main_mode(d);
 		char driver[32];
 		json_t *dev;
 
