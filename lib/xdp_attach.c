@@ -123,7 +123,7 @@ int xdp_link_unpin(const char *path, struct xctl_err *err)
 	return 0;
 }
 
-static const char *mode_name(uint32_t attach_mode)
+const char *xdp_mode_name(uint32_t attach_mode)
 {
 	switch (attach_mode) {
 	case XDP_ATTACHED_DRV:
@@ -424,7 +424,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 			    "prog", prog_json(prog_id),
 			    "link_id", (json_int_t)link_id,
 			    "pinned", path,
-			    "mode", mode_name(q.attach_mode) ? json_string(mode_name(q.attach_mode))
+			    "mode", xdp_mode_name(q.attach_mode) ? json_string(xdp_mode_name(q.attach_mode))
 							     : json_null(),
 			    "replaced", old,
 			    "updated_link", updated);

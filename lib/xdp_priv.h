@@ -110,6 +110,8 @@ int xdp_link_unpin(const char *path, struct xctl_err *err);
 
 /* Ids of a pinned link and its program; -ENOENT when there is no pin. */
 int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id);
+/* "native", "generic", "offload", "multi" for XDP_ATTACHED_*; NULL for none. */
+const char *xdp_mode_name(uint32_t attach_mode);
 
 /*
  * The network namespace the current one calls nsid (IFLA_LINK_NETNSID):

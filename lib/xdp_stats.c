@@ -19,20 +19,6 @@
 #include "ethtool_priv.h"
 #include "xdp_priv.h"
 
-static const char *mode_name(uint8_t attached)
-{
-	switch (attached) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_HW:
-		return "offload";
-	default:
-		return NULL;
-	}
-}
-
 /* The program that runs first on the device: native, else generic, else offload. */
 static uint32_t main_prog(const struct xctl_ctl_dev *d)
 {
@@ -50,8 +36,8 @@ static uint32_t main_prog(const struct xctl_ctl_dev *d)
 static const char *main_mode(const struct xctl_ctl_dev *d)
 {
 	if (d->xdp_attached != XDP_ATTACHED_MULTI)
-		return mode_name(d->xdp_attached);
-	return mode_name(d->xdp_drv_prog_id ? XDP_ATTACHED_DRV :
+		return xdp_mode_name(d->xdp_attached);
+	return xdp_mode_name(d->xdp_drv_prog_id ? XDP_ATTACHED_DRV :
 			 d->xdp_skb_prog_id ? XDP_ATTACHED_SKB :
 			 XDP_ATTACHED_HW);
 }

@@ -54,6 +54,17 @@ common_teardown() {
 	return 0
 }
 
+# What bash completion offers for the command line "$@" (last word: the one
+# being completed), through completions/xctl and bash-completion.
+complete_words() {
+	bash -c '
+		source /usr/share/bash-completion/bash_completion
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+		COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+		_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
+}
+
 # Assert that $output is one valid JSON document.
 assert_json() {
 	printf '%s' "$output" | jq -e . >/dev/null || {

@@ -608,14 +608,6 @@ ss_info() {
 	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
 	run load_cc "$NAME"
 	assert_status 0
-	complete_words() {
-		bash -c '
-			source /usr/share/bash-completion/bash_completion
-			source "$1"; shift
-			COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-			_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
-	}
 	run complete_words "$XCTL_BIN" module ""
 	[ "$output" = "load list info unload reload help" ]
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module unload ""

@@ -163,14 +163,6 @@ xdp_prog() {
 
 @test "xdp completion: verbs, stats options, redirect/metadata subcommands, options, devices" {
 	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
-	complete_words() {
-		bash -c '
-			source /usr/share/bash-completion/bash_completion
-			source "$1"; shift
-			COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-			_xctl; echo "${COMPREPLY[*]}"' _ "$BATS_TEST_DIRNAME/../../completions/xctl" "$@"
-	}
 	run complete_words "$XCTL_BIN" xdp ""
 	[ "$output" = "stats show features redirect metadata attach detach help" ]
 	run complete_words "$XCTL_BIN" xdp stats --w
