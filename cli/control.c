@@ -76,6 +76,18 @@ static int parse_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key)
 	return -fail(&err);
 }
 
+/* Parse KEY that must be the last argument: 0, or minus the exit status. */
+static int parse_last_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key)
+{
+	int r = parse_key(c, argc, argv, key);
+
+	if (r < 0)
+		return r;
+	if (argc > r)
+		return -usage_error("unexpected argument '%s'", argv[r]);
+	return 0;
+}
+
 static json_t *ops_json(unsigned int ops)
 {
 	static const char *const names[] = { "get_next", "lookup", "update", "pin" };
@@ -167,13 +179,9 @@ static int do_lookup(int argc, char **argv)
 	r = open_type(argc, argv, &c);
 	if (r)
 		return r;
-	r = parse_key(c, argc - 1, argv + 1, &key);
+	r = parse_last_key(c, argc - 1, argv + 1, &key);
 	if (r < 0)
 		goto out;
-	if (argc - 1 > r) {
-		r = -usage_error("unexpected argument '%s'", argv[1 + r]);
-		goto out;
-	}
 	r = xctl_ctl_entry_json(c, &key, &doc, &err);
 	xctl_ctl_close(c);
 	return r ? fail(&err) : emit(doc, NULL);
@@ -195,13 +203,9 @@ static int do_getnext(int argc, char **argv)
 	if (r)
 		return r;
 	if (has_key) {
-		r = parse_key(c, argc - 1, argv + 1, &key);
+		r = parse_last_key(c, argc - 1, argv + 1, &key);
 		if (r < 0)
 			goto out;
-		if (argc - 1 > r) {
-			r = -usage_error("unexpected argument '%s'", argv[1 + r]);
-			goto out;
-		}
 	}
 	r = xctl_ctl_get_next_key(c, has_key ? &key : NULL, &next, &err);
 	if (r) {
@@ -296,13 +300,9 @@ static int do_btf(int argc, char **argv)
 	if (r)
 		return r;
 	if (has_key) {
-		r = parse_key(c, argc - 1, argv + 1, &key);
+		r = parse_last_key(c, argc - 1, argv + 1, &key);
 		if (r < 0)
 			goto out;
-		if (argc - 1 > r) {
-			r = -usage_error("unexpected argument '%s'", argv[1 + r]);
-			goto out;
-		}
 	} else if (xctl_ctl_info(c)->per_key_type) {
 		r = -usage_error("control type '%s' has a value type per key: give a KEY",
 				 xctl_ctl_info(c)->name);

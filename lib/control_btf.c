@@ -303,20 +303,33 @@ int xctl_ctl_kmember_off(const char *struct_name, const char *member, size_t *si
 	return -ENOENT;
 }
 
+int xctl_ctl_kstruct(const char *struct_name, const struct btf **btf, uint32_t *id,
+		     struct xctl_err *err)
+{
+	int r;
+
+	*btf = xctl_kernel_btf(err);
+	if (!*btf)
+		return -ENOENT;
+	r = btf__find_by_name_kind(*btf, struct_name, BTF_KIND_STRUCT);
+	if (r < 0)
+		return xctl_errf(err, ENOENT, "kernel BTF has no struct %s", struct_name);
+	*id = r;
+	return 0;
+}
+
 int xctl_ctl_obj_info(int fd, const char *struct_name, void **info, size_t *size,
 		      struct xctl_err *err)
 {
-	struct btf *btf;
+	const struct btf *btf;
+	uint32_t id = 0;
 	__u32 len;
 	void *buf;
-	int id, r;
+	int r;
 
-	btf = xctl_kernel_btf(err);
-	if (!btf)
-		return -ENOENT;
-	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
-	if (id < 0)
-		return xctl_errf(err, ENOENT, "kernel BTF has no struct %s", struct_name);
+	r = xctl_ctl_kstruct(struct_name, &btf, &id, err);
+	if (r)
+		return r;
 	len = btf__type_by_id(btf, id)->size;
 	/*
 	 * The kernel's size, zeroed: the kernel accepts any size whose tail

@@ -46,18 +46,9 @@ static int netdev_get_next(struct xctl_ctl *c, const uint32_t *key, uint32_t *ne
 static int netdev_value_type(struct xctl_ctl *c, const uint32_t *key,
 			     const struct btf **btf, uint32_t *id, struct xctl_err *err)
 {
-	int r;
-
 	(void)c;
 	(void)key;
-	*btf = xctl_kernel_btf(err);
-	if (!*btf)
-		return -ENOENT;
-	r = btf__find_by_name_kind(*btf, "rtnl_link_stats64", BTF_KIND_STRUCT);
-	if (r < 0)
-		return xctl_errf(err, ENOENT, "kernel BTF has no struct rtnl_link_stats64");
-	*id = r;
-	return 0;
+	return xctl_ctl_kstruct("rtnl_link_stats64", btf, id, err);
 }
 
 /* Members (by index) that lie beyond the len bytes the kernel sent. */

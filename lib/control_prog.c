@@ -41,18 +41,9 @@ static int prog_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 static int prog_value_type(struct xctl_ctl *c, const uint32_t *key,
 			   const struct btf **btf, uint32_t *id, struct xctl_err *err)
 {
-	int r;
-
 	(void)c;
 	(void)key;
-	*btf = xctl_kernel_btf(err);
-	if (!*btf)
-		return -ENOENT;
-	r = btf__find_by_name_kind(*btf, "bpf_prog_info", BTF_KIND_STRUCT);
-	if (r < 0)
-		return xctl_errf(err, ENOENT, "kernel BTF has no struct bpf_prog_info");
-	*id = r;
-	return 0;
+	return xctl_ctl_kstruct("bpf_prog_info", btf, id, err);
 }
 
 static void prog_key_name(struct xctl_ctl *c, uint32_t key, char *buf, size_t len)

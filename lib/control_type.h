@@ -111,6 +111,10 @@ int xctl_ctl_devs_missing(struct xctl_ctl_devs *s, uint32_t ifindex, struct xctl
 /* Returns the struct's kernel BTF type id; *info is malloc'd. */
 int xctl_ctl_obj_info(int fd, const char *struct_name, void **info, size_t *size,
 		      struct xctl_err *err);
+/* The kernel BTF and type id of struct struct_name (-ENOENT with err filled). */
+int xctl_ctl_kstruct(const char *struct_name, const struct btf **btf, uint32_t *id,
+		     struct xctl_err *err);
+
 /* Offset of a top-level member of a kernel struct, or -ENOENT. */
 int xctl_ctl_kmember_off(const char *struct_name, const char *member, size_t *size);
 
