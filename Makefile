@@ -21,11 +21,15 @@ PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansso
 CFLAGS		?= -O2 -g
 CFLAGS		+= -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers \
 		   -D_GNU_SOURCE -DXCTL_VERSION='"$(VERSION)"' \
-		   -Ilib -Ibuild $(PKG_CFLAGS)
+		   $(LIB_INCS) -Ibuild $(PKG_CFLAGS) -MMD -MP
 LDLIBS		+= $(PKG_LIBS)
 
 BUILD		:= build
-LIB_SRCS	:= $(sort $(wildcard lib/*.c))
+# lib/ is one folder per layer (see docs/design/3-architecture.md); the public
+# headers live in lib/include/xctl/.
+LIB_DIRS	:= core nl btf struct_ops module xdp control
+LIB_INCS	:= -Ilib/include/xctl $(addprefix -Ilib/,$(LIB_DIRS))
+LIB_SRCS	:= $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 CLI_SRCS	:= $(sort $(wildcard cli/*.c))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS	:= $(CLI_SRCS:%.c=$(BUILD)/%.o)
@@ -70,7 +74,9 @@ examples/%.bpf.o: examples/%.bpf.c $(BUILD)/vmlinux.h
 tests/bpf/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cli/*.h) $(BPF_SKELS)
+# Header dependencies come from -MMD (the .d files included below); the
+# skeletons must exist before the first compile that includes them.
+$(BUILD)/%.o: %.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -117,3 +123,5 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
