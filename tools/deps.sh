@@ -20,5 +20,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "xctl: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $missing
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends $missing

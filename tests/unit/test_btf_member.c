@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Member paths and writes (lib/btf_member.c) and C declarations
- * (lib/btf_cdecl.c) on BTF built by hand.
+ * Member paths and writes (lib/btf/btf_member.c) and C declarations
+ * (lib/btf/btf_cdecl.c) on BTF built by hand.
  */
 #include "btf_fixtures.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BTF walker (lib/btf_walk.c) on BTF built by hand, every kind it
+ * The BTF walker (lib/btf/btf_walk.c) on BTF built by hand, every kind it
  * renders, malformed BTF it must refuse without crashing, and every struct
  * of the running kernel's BTF.
  */

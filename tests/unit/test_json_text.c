@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The plain-text form of result documents (lib/json_text.c). */
+/* The plain-text form of result documents (lib/core/json_text.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module parameters (lib/module_params.c) on a .rodata section built by hand
+ * Module parameters (lib/module/module_params.c) on a .rodata section built by hand
  * with BTF, laid out like the C struct below, and module names
- * (lib/module.c).
+ * (lib/module/module.c).
  */
 #include <errno.h>
 #include <stdarg.h>

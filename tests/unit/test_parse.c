@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Keyword matching and number parsing (lib/parse.c). */
+/* Keyword matching and number parsing (lib/core/parse.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>

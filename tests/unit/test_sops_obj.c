@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Opening struct_ops objects (lib/sops_obj.c), which needs no kernel: the
+ * Opening struct_ops objects (lib/struct_ops/sops_obj.c), which needs no kernel: the
  * checks of the file, the description of its maps, and renaming ops before
  * libbpf reads them. Runs from the repository root, on the built objects.
  */

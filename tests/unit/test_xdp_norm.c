@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The driver normalisation table (lib/xdp_norm.c) on string lists recorded
+ * The driver normalisation table (lib/xdp/xdp_norm.c) on string lists recorded
  * from the drivers' get_strings (veth read off this kernel's ethtool -S).
  */
 #include <stdarg.h>
@@ -140,7 +140,7 @@ static void test_ena(void **state)
 
 /*
  * Drivers known to have no XDP strings: every string their get_strings can
- * produce (formats in lib/xdp_norm.c) must stay unmatched, including the
+ * produce (formats in lib/xdp/xdp_norm.c) must stay unmatched, including the
  * ones whose words look like XDP actions ("drops", "discards").
  */
 static void test_known_without_patterns(void **state)
