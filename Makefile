@@ -18,13 +18,31 @@ PKGS		:= libbpf jansson libmnl libelf zlib libcrypto
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansson -lmnl -lelf -lz -lcrypto)
 
+# User flags (CFLAGS, CPPFLAGS, LDFLAGS, as dpkg-buildflags sets them) stay
+# the user's: the project's own flags live in XCTL_* and come first, so a
+# `make CFLAGS=...` or Debian's hardening flags add to them, never replace them.
 CFLAGS		?= -O2 -g
-CFLAGS		+= -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers \
-		   -D_GNU_SOURCE -DXCTL_VERSION='"$(VERSION)"' \
-		   $(LIB_INCS) -Ibuild $(PKG_CFLAGS) -MMD -MP
+XCTL_CPPFLAGS	= -D_GNU_SOURCE -DXCTL_VERSION='"$(VERSION)"' \
+		   $(LIB_INCS) -I$(BUILD) $(PKG_CFLAGS)
+XCTL_CFLAGS	:= -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
+XCTL_LDFLAGS	:=
 LDLIBS		+= $(PKG_LIBS)
 
+# `make SANITIZE=address,undefined check`: everything built with those
+# sanitizers into its own directory (objects never mix with a normal build),
+# the suite run against that xctl with leak detection on; any report fails.
+SANITIZE	?=
+ifneq ($(SANITIZE),)
+BUILD		:= build-san
+XCTL_CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+XCTL_LDFLAGS	+= -fsanitize=$(SANITIZE)
+XCTL_BIN	:= $(BUILD)/xctl
+else
 BUILD		:= build
+XCTL_BIN	:= xctl
+endif
+COMPILE		= $(CC) $(XCTL_CPPFLAGS) $(CPPFLAGS) $(XCTL_CFLAGS) $(CFLAGS)
+LINK		= $(CC) $(XCTL_CFLAGS) $(CFLAGS) $(XCTL_LDFLAGS) $(LDFLAGS)
 # lib/ is one folder per layer (see docs/design/3-architecture.md); the public
 # headers live in lib/include/xctl/.
 LIB_DIRS	:= core nl btf struct_ops module xdp control
@@ -42,7 +60,7 @@ BPF_LIB_OBJS	:= $(BPF_LIB_SRCS:%.bpf.c=$(BUILD)/%.bpf.o)
 BPF_SKELS	:= $(BPF_LIB_SRCS:lib/bpf/%.bpf.c=$(BUILD)/%.skel.h)
 BPF_EX_OBJS	:= $(patsubst %.bpf.c,%.bpf.o,$(sort $(wildcard examples/*.bpf.c)))
 BPF_TEST_OBJS	:= $(patsubst %.bpf.c,%.bpf.o,$(sort $(wildcard tests/bpf/*.bpf.c)))
-BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BUILD) -Ilib/bpf \
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ibuild -Ilib/bpf \
 		   -Wall -Wno-unused-function -Wno-compare-distinct-pointer-types
 
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
@@ -55,41 +73,42 @@ MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
-all: xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+all: $(XCTL_BIN) $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
-$(BUILD)/vmlinux.h: $(VMLINUX_BTF)
+# vmlinux.h and the BPF objects do not depend on the sanitizer: one copy in build/.
+build/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $< format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/lib/bpf/%.bpf.o: lib/bpf/%.bpf.c $(BUILD)/vmlinux.h
+$(BUILD)/lib/bpf/%.bpf.o: lib/bpf/%.bpf.c build/vmlinux.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/lib/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
-examples/%.bpf.o: examples/%.bpf.c $(BUILD)/vmlinux.h
+examples/%.bpf.o: examples/%.bpf.c build/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-tests/bpf/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h
+tests/bpf/%.bpf.o: tests/bpf/%.bpf.c build/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Header dependencies come from -MMD (the .d files included below); the
 # skeletons must exist before the first compile that includes them.
 $(BUILD)/%.o: %.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(COMPILE) -c $< -o $@
 
 $(LIBXCTL): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-xctl: $(CLI_OBJS) $(LIBXCTL)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
+$(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL)
+	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
+	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
 
 man/%.8: man/%.8.rst
 	$(RST2MAN) --strict $< > $@.tmp && mv $@.tmp $@
@@ -99,9 +118,24 @@ deps:
 
 unit: $(UNIT_BINS)
 
+# Under SANITIZE, every report goes to a file in a fresh directory (and
+# aborts the process, so the command's exit status changes too); leaks are
+# reported at exit. Any report file fails the run, even where a test
+# expected a failure anyway.
+SAN_OPTS	= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:log_path=$$d/asan \
+		  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$$d/ubsan \
+		  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 check: deps
 	$(MAKE) all unit
-	@tools/run-tests.sh $(UNIT_BINS)
+ifeq ($(SANITIZE),)
+	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS)
+else
+	@d=$$(mktemp -d /tmp/xctl-san.XXXXXX); rc=0; \
+	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) || rc=$$?; \
+	if [ -n "$$(ls -A $$d)" ]; then cat $$d/*; \
+		echo "sanitizer reports: $$(ls $$d | wc -l) (above)"; rc=1; fi; \
+	rm -rf $$d; exit $$rc
+endif
 
 demo: deps
 	$(MAKE) all
@@ -122,6 +156,6 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MAN_PAGES)))
 
 clean:
-	rm -rf $(BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+	rm -rf build build-san xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -7,7 +7,7 @@
 # A test file that needs more cleanup defines its own teardown() and calls
 # common_teardown from it.
 
-XCTL_BIN="${BATS_TEST_DIRNAME}/../../xctl"
+XCTL_BIN="${XCTL_BIN:-${BATS_TEST_DIRNAME}/../../xctl}"
 TESTS_BPF="${BATS_TEST_DIRNAME}/../bpf"
 EXAMPLES="${BATS_TEST_DIRNAME}/../../examples"
 
