@@ -83,6 +83,23 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning on stderr (suppressed by -q); never part of the JSON document. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Running verbs in-process (batch -j, apply): between out_capture_begin()
+ * and out_capture_end(), emit() appends each document to c->docs instead of
+ * printing it, and the first failure (fail(), usage_error()) is kept in
+ * c->error as {"message", "errno"[, "hint"]} instead of being printed.
+ * Captures do not nest. out_capture_free() drops what was captured.
+ */
+struct out_capture {
+	json_t *docs;			/* array of the documents emitted */
+	json_t *error;			/* the failure, or NULL */
+};
+void out_capture_begin(struct out_capture *c);
+void out_capture_end(void);
+void out_capture_free(struct out_capture *c);
+/* Prefix text-mode error messages with where ("FILE:LINE"); NULL: none. */
+void out_set_where(const char *where);
+
 /* Cell text of a scalar or flat array (malloc'd); "-" for NULL/null. */
 char *cell_text(const json_t *v);
 /* Look up a dotted key path ("xdp.prog.id") in an object. */
@@ -96,5 +113,15 @@ int do_struct_ops(int argc, char **argv);
 int do_control(int argc, char **argv);
 int do_module(int argc, char **argv);
 int do_xdp(int argc, char **argv);
+int do_batch(int argc, char **argv);
+
+
+/*
+ * Run one command line (OBJECT COMMAND ...) through the object table, as
+ * main() does after the global options: batch files and apply use it.
+ */
+int run_command(int argc, char **argv);
+/* Global option words ("-j", "--bpffs", ...), refused inside batch lines. */
+bool is_global_option(const char *arg);
 
 #endif /* XCTL_CLI_H */

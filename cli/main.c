@@ -63,7 +63,11 @@ static const char *const objects_help =
 	"Usage: xctl [OPTIONS] OBJECT { COMMAND | help }\n"
 	"       xctl version\n"
 	"\n"
-	"OBJECT := { xdp | control | struct_ops | module | version | help }\n"
+	
+	"       xctl batch file FILE [--keep-going]\n"
+	"\n"
+	"OBJECT := { xdp | control | struct_ops | module | batch | version |\n"
+	"            help }\n"
 	"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -q|--quiet |\n"
 	"             -N|--netns NAME | --bpffs DIR | --no-mount |\n"
 	"             -V|--version | -h|--help }\n"
@@ -110,8 +114,34 @@ static const struct cmd objects[] = {
 	{ "control", do_control },
 	{ "struct_ops", do_struct_ops },
 	{ "module", do_module },
+	{ "batch", do_batch },
 	{ 0 }
 };
+
+int run_command(int argc, char **argv)
+{
+	return cmd_select(objects, argc, argv, do_help, NULL);
+}
+
+bool is_global_option(const char *arg)
+{
+	static const char *const opts[] = {
+		"-j", "--json", "-p", "--pretty", "-d", "--debug", "-q", "--quiet",
+		"-N", "--netns", "--bpffs", "--no-mount", "-V", "--version", NULL
+	};
+	size_t i;
+
+	/* Bundled short options: -jp, -Nfoo. */
+	if (arg[0] == '-' && arg[1] && arg[1] != '-' &&
+	    (arg[1] == 'N' || strspn(arg + 1, "jpdqV") == strlen(arg + 1)))
+		return true;
+	for (i = 0; opts[i]; i++)
+		if (!strcmp(arg, opts[i]) ||
+		    (opts[i][1] == '-' && !strncmp(arg, opts[i], strlen(opts[i])) &&
+		     arg[strlen(opts[i])] == '='))
+			return true;
+	return false;
+}
 
 /* Global flags are also accepted after the object ("xctl struct_ops list -j"). */
 static int strip_trailing_globals(int argc, char **argv)
@@ -240,5 +270,5 @@ int main(int argc, char **argv)
 		if (r)
 			return r;
 	}
-	return cmd_select(objects, argc, argv, do_help, NULL);
+	return run_command(argc, argv);
 }

@@ -10,6 +10,35 @@
 #include <string.h>
 #include "cli.h"
 
+/* Active capture (out_capture_begin()), or NULL: print. */
+static struct out_capture *capture;
+/* Prefix of text-mode error messages ("FILE:LINE"), or NULL. */
+static const char *error_where;
+
+void out_capture_begin(struct out_capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->docs = json_array();
+	capture = c;
+}
+
+void out_capture_end(void)
+{
+	capture = NULL;
+}
+
+void out_capture_free(struct out_capture *c)
+{
+	json_decref(c->docs);
+	json_decref(c->error);
+	memset(c, 0, sizeof(*c));
+}
+
+void out_set_where(const char *where)
+{
+	error_where = where;
+}
+
 json_t *json_path(const json_t *obj, const char *path)
 {
 	char key[128];
@@ -104,6 +133,10 @@ int emit(json_t *doc, const struct out_view *view)
 {
 	char *s;
 
+	if (capture) {
+		json_array_append_new(capture->docs, doc ? doc : json_null());
+		return EXIT_OK;
+	}
 	if (json_output) {
 		s = json_dumps(doc, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
 			       (pretty_output ? JSON_INDENT(2) : JSON_COMPACT));
@@ -125,7 +158,7 @@ int emit(json_t *doc, const struct out_view *view)
 
 int emit_help(const char *text)
 {
-	if (json_output)
+	if (json_output || capture)
 		return emit(json_pack("{s:s}", "help", text), NULL);
 	fputs(text, stdout);
 	return EXIT_OK;
@@ -135,14 +168,23 @@ static void print_error(const char *msg, int errnum, const char *hint)
 {
 	json_t *e;
 
-	if (json_output) {
+	if (json_output || capture) {
 		e = json_pack("{s:s, s:i}", "message", msg, "errno", errnum);
 		if (e && hint && *hint)
 			json_object_set_new(e, "hint", json_string(hint));
+		if (capture) {
+			/* The first failure is the one to report. */
+			if (!capture->error)
+				capture->error = e;
+			else
+				json_decref(e);
+			return;
+		}
 		emit(json_pack("{s:o}", "error", e), NULL);
 		return;
 	}
-	fprintf(stderr, "xctl: error: %s\n", msg);
+	fprintf(stderr, "xctl: error: %s%s%s\n", error_where ?: "", error_where ? ": " : "",
+		msg);
 	if (hint && *hint)
 		fprintf(stderr, "hint: %s\n", hint);
 }
@@ -161,7 +203,7 @@ int fail(struct xctl_err *err)
 	if (debug_output && err->log)
 		fprintf(stderr, "%s%s", err->log,
 			err->log[strlen(err->log) - 1] == '\n' ? "" : "\n");
-	else if (err->log && !json_output && !quiet_output)
+	else if (err->log && !json_output && !quiet_output && !capture)
 		fprintf(stderr, "xctl: run with -d to see the kernel's log\n");
 	print_error(msg, err->errnum, hint);
 	xctl_err_reset(err);

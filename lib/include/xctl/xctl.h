@@ -136,6 +136,17 @@ int xctl_keyword_index(const char *arg, const char *const *words);
 /* Unsigned decimal or 0x hex, whole string, no sign; -EINVAL / -ERANGE. */
 int xctl_parse_u64(const char *s, uint64_t *out);
 int xctl_parse_u32(const char *s, uint32_t *out);
+/*
+ * Split a line of a batch or configuration file into words, as a shell
+ * would for simple commands: blanks separate words, '...' quotes literally,
+ * "..." quotes with \" and \\ escaped, a backslash outside quotes escapes
+ * the next character, and a word starting with # begins a comment that
+ * runs to the end of the line. *argv is one malloc'd block (free() it),
+ * NULL-terminated; an empty line or comment gives *argc 0. -EINVAL for an
+ * unterminated quote or a trailing backslash.
+ */
+int xctl_split_words(const char *line, int *argc, char ***argv,
+		     struct xctl_err *err);
 
 #include "xctl_btf.h"
 #include "xctl_struct_ops.h"
