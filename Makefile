@@ -6,6 +6,10 @@ PREFIX		?= /usr/local
 DESTDIR		?=
 BINDIR		:= $(PREFIX)/sbin
 MANDIR		:= $(PREFIX)/share/man/man8
+MAN3DIR		:= $(PREFIX)/share/man/man3
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 COMPLDIR	?= $(PREFIX)/share/bash-completion/completions
 
 CC		?= gcc
@@ -43,15 +47,26 @@ XCTL_BIN	:= xctl
 endif
 COMPILE		= $(CC) $(XCTL_CPPFLAGS) $(CPPFLAGS) $(XCTL_CFLAGS) $(CFLAGS)
 LINK		= $(CC) $(XCTL_CFLAGS) $(CFLAGS) $(XCTL_LDFLAGS) $(LDFLAGS)
-# lib/ is one folder per layer (see docs/design/3-architecture.md); the public
-# headers live in lib/include/xctl/.
+# lib/ is one folder per layer (see docs/design/3-architecture.md); the
+# installed headers live in lib/include/xctl/, the private interface shared by
+# lib/ folders and the CLI in lib/include/priv/.
 LIB_DIRS	:= core nl btf struct_ops module xdp control
-LIB_INCS	:= -Ilib/include/xctl $(addprefix -Ilib/,$(LIB_DIRS))
+LIB_INCS	:= -Ilib/include/xctl -Ilib/include/priv $(addprefix -Ilib/,$(LIB_DIRS))
 LIB_SRCS	:= $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 CLI_SRCS	:= $(sort $(wildcard cli/*.c))
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS	:= $(CLI_SRCS:%.c=$(BUILD)/%.o)
 LIBXCTL		:= $(BUILD)/libxctl.a
+
+# libxctl is built once, position-independent with hidden visibility, into
+# two files: the static archive the CLI and the unit tests link (it also holds
+# the private interface of lib/include/priv/), and libxctl.so.0, which
+# exports only the installed API (XCTL_API in lib/include/xctl/, version
+# script lib/libxctl.map). See lib/README.
+LIB_SONAME	:= libxctl.so.0
+LIBXCTL_SO	:= $(BUILD)/libxctl.so.$(VERSION)
+LIB_HEADERS	:= $(sort $(wildcard lib/include/xctl/*.h))
+$(LIB_OBJS): XCTL_CFLAGS += -fPIC -fvisibility=hidden
 
 # BPF objects: programs xctl itself loads (skeletons), examples a user loads,
 # and test objects.
@@ -73,7 +88,7 @@ MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
-all: $(XCTL_BIN) $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+all: $(XCTL_BIN) $(LIBXCTL_SO) $(BUILD)/libxctl.pc $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
 # vmlinux.h and the BPF objects do not depend on the sanitizer: one copy in build/.
 build/vmlinux.h: $(VMLINUX_BTF)
@@ -102,6 +117,18 @@ $(BUILD)/%.o: %.c | $(BPF_SKELS)
 $(LIBXCTL): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(LIBXCTL_SO): $(LIB_OBJS) lib/libxctl.map
+	$(LINK) -shared -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script=lib/libxctl.map -Wl,--no-undefined \
+		-o $@ $(LIB_OBJS) $(LDLIBS)
+	ln -sf $(notdir $@) $(BUILD)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(BUILD)/libxctl.so
+
+$(BUILD)/libxctl.pc: lib/libxctl.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL)
 	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
@@ -150,10 +177,20 @@ install: all
 	install -m 0755 xctl $(DESTDIR)$(BINDIR)/xctl
 	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/
 	install -m 0644 completions/xctl $(DESTDIR)$(COMPLDIR)/xctl
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/xctl $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(LIBXCTL_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libxctl.so
+	install -m 0644 $(LIB_HEADERS) $(DESTDIR)$(INCLUDEDIR)/xctl/
+	install -m 0644 $(BUILD)/libxctl.pc $(DESTDIR)$(PKGCONFIGDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xctl $(DESTDIR)$(COMPLDIR)/xctl
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MAN_PAGES)))
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	rm -f $(DESTDIR)$(LIBDIR)/libxctl.so $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/xctl/,$(notdir $(LIB_HEADERS)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/xctl
 
 clean:
 	rm -rf build build-san xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1

@@ -86,14 +86,11 @@ static int do_version(int argc, char **argv)
 {
 	const struct xctl_features *f = xctl_features();
 	struct xctl_bpffs fs;
-	char libbpf_ver[32];
 	json_t *doc, *k;
 
 	(void)argv;
 	if (argc)
 		return usage_error("'version' takes no arguments");
-	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u", libbpf_major_version(),
-		 libbpf_minor_version());
 	k = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:b}",
 		      "release", f->kernel_release,
 		      "btf", f->kernel_btf,
@@ -103,7 +100,7 @@ static int do_version(int argc, char **argv)
 		      "netdev_genl", f->netdev_genl,
 		      "bpffs_mounted", !xctl_bpffs_probe(&fs, bpffs_dir));
 	doc = json_pack("{s:s, s:s, s:o}", "xctl", XCTL_VERSION,
-			"libbpf", libbpf_ver, "kernel", k);
+			"libbpf", xctl_libbpf_version(), "kernel", k);
 	return emit(doc, NULL);
 }
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "btf_priv.h"
 
 /* Types a type refers to: edge i of t (count: n_edges). */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "btf_priv.h"
 
 /* Where a path ends: the member's declared and resolved type and its bits. */

@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "btf_priv.h"
 
 static const char *const kind_names[] = {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/bpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 static const struct xctl_ctl_ops *const ctl_types[] = {

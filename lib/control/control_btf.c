@@ -12,7 +12,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 void xctl_ctl_ident(const char *s, char *out, size_t outsz)

@@ -15,7 +15,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 static int xdp_attr_cb(const struct nlattr *a, void *data)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 static int netdev_open(struct xctl_ctl *c, struct xctl_err *err)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 static int next_id(enum xctl_ctl_obj kind, uint32_t start, uint32_t *next)

@@ -19,7 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 struct snap {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 
 static int prog_get_next(struct xctl_ctl *c, const uint32_t *key, uint32_t *next,

@@ -6,7 +6,7 @@
 #ifndef XCTL_CONTROL_TYPE_H
 #define XCTL_CONTROL_TYPE_H
 
-#include "xctl.h"
+#include "xctl_priv.h"
 
 /* A looked-up value, filled by a type's lookup(). */
 struct xctl_ctl_val {

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <linux/if_link.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "control_type.h"
 #include "ethtool_priv.h"
 

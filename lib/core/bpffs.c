@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 
 bool xctl_is_bpffs(const char *path)

@@ -37,14 +37,6 @@
 #define BPF_FS_MAGIC		0xcafe4a11
 #endif
 
-/* struct_ops map value states (kernel/bpf/bpf_struct_ops.c) */
-enum xctl_sops_state {
-	XCTL_SOPS_STATE_INIT = 0,
-	XCTL_SOPS_STATE_INUSE = 1,
-	XCTL_SOPS_STATE_TOBEFREE = 2,
-	XCTL_SOPS_STATE_READY = 3,
-};
-
 /*
  * struct bpf_link_info as of 6.4: the 6.1 header's union lacks the
  * struct_ops member (map_id, first in the union). Same layout up to it; the

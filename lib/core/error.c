@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 int xctl_errf(struct xctl_err *e, int errnum, const char *fmt, ...)
 {
@@ -15,11 +15,13 @@ int xctl_errf(struct xctl_err *e, int errnum, const char *fmt, ...)
 		errnum = -errnum;
 	if (!errnum)
 		errnum = EINVAL;
+	errno = errnum;
 	if (!e)
 		return -errnum;
 	e->errnum = errnum;
 	e->why[0] = '\0';
 	e->hint[0] = '\0';
+	e->hint_code = XCTL_HINT_NONE;
 	va_start(ap, fmt);
 	vsnprintf(e->what, sizeof(e->what), fmt, ap);
 	va_end(ap);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 static bool is_scalar(const json_t *v)
 {

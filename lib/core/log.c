@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 #define LOG_CAP (1U << 20)
 

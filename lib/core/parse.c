@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 bool xctl_is_prefix(const char *arg, const char *keyword)
 {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include <jansson.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "xctl_module.h"
 
 struct bpf_object;

@@ -16,7 +16,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/ethtool_netlink.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "xdp_priv.h"
 

@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/sockios.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "ethtool_priv.h"
 
 #define ETH_MAX_STATS	(1U << 16)

@@ -30,7 +30,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "sops_priv.h"
 

@@ -26,7 +26,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "sops_priv.h"
 

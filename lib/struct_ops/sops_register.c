@@ -13,7 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "sops_priv.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 
 static int check_id(uint32_t id, struct xctl_err *err)

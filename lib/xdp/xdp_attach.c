@@ -14,7 +14,7 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "xdp_priv.h"
 

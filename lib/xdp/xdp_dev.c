@@ -21,7 +21,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "xdp_priv.h"
 

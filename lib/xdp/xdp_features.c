@@ -9,7 +9,7 @@
 #include <net/if.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "control_type.h"
 #include "xdp_priv.h"

@@ -19,7 +19,7 @@
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "xdp_priv.h"
 
 /* NETDEV_XDP_RX_METADATA_* and the kfunc that reads each. */

@@ -21,7 +21,7 @@
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "xdp_priv.h"
 
 struct nsid_reply {

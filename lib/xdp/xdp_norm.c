@@ -35,7 +35,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 const char *const xctl_xdp_counter_names[XCTL_XC_MAX] = {
 	[XCTL_XC_PACKETS]		= "packets",

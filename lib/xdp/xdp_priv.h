@@ -6,7 +6,7 @@
 #define XCTL_XDP_PRIV_H
 
 #include <net/if.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 /* NETDEV_XDP_ACT_* bits of the netdev genl xdp-features attribute. */
 #define XDP_PRIV_ACT_NDO_XMIT	(1ULL << 2)

@@ -27,7 +27,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "xdp_priv.h"
 #include "xdp_pass.skel.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "control_type.h"
 #include "ethtool_priv.h"

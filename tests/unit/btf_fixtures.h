@@ -21,7 +21,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 #define FIXTURE static __attribute__((unused))
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 static void test_ident(void **state)
 {

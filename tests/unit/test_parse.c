@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 static const char *const verbs[] = { "list", "load", "info", "unload", "reload", NULL };
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 #define CC_OBJ		"examples/cc.bpf.o"
 #define CLASH_OBJ	"tests/bpf/sops_clash.bpf.o"

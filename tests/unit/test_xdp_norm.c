@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 
 struct expect {
 	const char *str;

@@ -2,8 +2,8 @@
 /*
  * The one generic BTF value walker. Every BTF-described value xctl shows
  * (struct_ops values, control-map values, kernel stats, module metadata) is
- * rendered through it, to JSON; text is the same JSON rendered by
- * xctl_json_to_text(), so JSON and text never disagree.
+ * rendered through it, to JSON (jansson); an application renders that
+ * document as text itself, so its JSON and text never disagree.
  *
  * JSON mapping:
  *   int/bitfield -> integer (unsigned values above INT64_MAX -> decimal string;
@@ -36,9 +36,13 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <jansson.h>
+#include "xctl_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct btf;
-struct xctl_err;
 
 enum xctl_btf_flags {
 	/* Function pointers hold BPF program ids (struct_ops map values). */
@@ -57,6 +61,7 @@ struct xctl_btf_dump_opts {
 	int (*prog_name)(uint32_t id, char *buf, size_t len, void *ctx);
 	void *ctx;
 };
+#define xctl_btf_dump_opts__last_field ctx
 
 /*
  * Render `size` bytes at `data`, typed `type_id` in `btf`, as JSON.
@@ -65,22 +70,17 @@ struct xctl_btf_dump_opts {
  * smaller than the type (pass the type of the prefix to render a prefix);
  * bytes beyond the type's size are ignored.
  */
-int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
-		     size_t size, const struct xctl_btf_dump_opts *opts,
-		     json_t **out, struct xctl_err *err);
-
-/* Same, rendered as indented text (caller frees). */
-int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
-		     size_t size, const struct xctl_btf_dump_opts *opts,
-		     char **out, struct xctl_err *err);
+XCTL_API int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
+			      size_t size, const struct xctl_btf_dump_opts *opts,
+			      json_t **out, struct xctl_err *err);
 
 /*
  * Check that a value of type_id can be rendered: the type and everything it
  * holds by value (pointer targets are not followed, as the walker does not
  * follow them). 0, or -EINVAL with the same message rendering would give.
  */
-int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
-			struct xctl_err *err);
+XCTL_API int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
+				 struct xctl_err *err);
 
 /*
  * C declaration of a type and what it needs (like `bpftool btf dump format c`):
@@ -89,8 +89,8 @@ int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
  * section (DATASEC), a declaration per variable; for other kinds (int,
  * pointer, array), the type's name on a line of its own. Caller frees *out.
  */
-int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
-		    struct xctl_err *err);
+XCTL_API int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
+			     struct xctl_err *err);
 
 /*
  * Find a member by path in a struct/union/section type: "rings.num", with
@@ -103,19 +103,19 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
  * -ENOENT when a name is not a member (the hint lists the members),
  * -EINVAL for bad paths and malformed BTF.
  */
-int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,
-			 const char *path, uint32_t *member_type_id,
-			 size_t *bit_offset, uint32_t *bitfield_size,
-			 struct xctl_err *err);
+XCTL_API int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,
+				  const char *path, uint32_t *member_type_id,
+				  size_t *bit_offset, uint32_t *bitfield_size,
+				  struct xctl_err *err);
 
 /*
  * Render only the member at `path` (as xctl_btf_member_path() finds it) of
  * the type_id value in data, e.g. "data.name" of a struct_ops value.
  */
-int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
-			    const void *data, size_t size, const char *path,
-			    const struct xctl_btf_dump_opts *opts, json_t **out,
-			    struct xctl_err *err);
+XCTL_API int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
+				     const void *data, size_t size, const char *path,
+				     const struct xctl_btf_dump_opts *opts, json_t **out,
+				     struct xctl_err *err);
 
 /*
  * Parse value_text for the member at `path` of the type_id value in data
@@ -130,16 +130,12 @@ int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
  * Structs, unions, pointers and other arrays are refused (-EINVAL): set
  * their members instead.
  */
-int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
-			size_t size, const char *path, const char *value_text,
-			struct xctl_err *err);
+XCTL_API int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
+				 size_t size, const char *path, const char *value_text,
+				 struct xctl_err *err);
 
-/*
- * Render any JSON value as indented "key: value" text, the plain-text form of
- * every result document. Objects: one "key: value" line per member, nested
- * objects/arrays of objects indented below their key; arrays of scalars on one
- * line separated by ", "; null as "-"; booleans as yes/no. Caller frees.
- */
-char *xctl_json_to_text(const json_t *v, int indent);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* XCTL_BTF_H */

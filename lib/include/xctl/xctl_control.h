@@ -25,9 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include "xctl_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct btf;
-struct xctl_err;
 struct xctl_ctl;
 
 enum xctl_ctl_op {
@@ -52,37 +56,26 @@ struct xctl_ctl_type_info {
 };
 
 /* Number of types and the i-th one (NULL when out of range). */
-size_t xctl_ctl_type_cnt(void);
-const struct xctl_ctl_type_info *xctl_ctl_type_at(size_t i);
+XCTL_API size_t xctl_ctl_type_cnt(void);
+XCTL_API const struct xctl_ctl_type_info *xctl_ctl_type_at(size_t i);
 /* Exact name or unique prefix; NULL when none (-ENOENT) or ambiguous. */
-const struct xctl_ctl_type_info *xctl_ctl_type_find(const char *name, int *errp);
+XCTL_API const struct xctl_ctl_type_info *xctl_ctl_type_find(const char *name, int *errp);
 
 /*
  * Open a type: device types take one snapshot of the network namespace's
  * devices here (one netlink dump per family); BPF object types read the
  * kernel live on every call.
  */
-int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err);
-void xctl_ctl_close(struct xctl_ctl *c);
-const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c);
+XCTL_API int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err);
+XCTL_API void xctl_ctl_close(struct xctl_ctl *c);
+XCTL_API const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c);
 
 /* All keys are __u32 in this version; key buffers are this many bytes. */
 #define XCTL_CTL_KEY_SIZE 4
 
-/*
- * Parse a key from argv: `DEV | ifindex N` for device types, `id N | name
- * NAME | pinned PATH` for BPF objects. Returns the number of arguments used,
- * -EINVAL for a malformed key (a usage error) or another -errno when the key
- * names nothing (-ENODEV, -ENOENT).
- */
-int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
-		       struct xctl_err *err);
-/* JSON of a key: {"ifindex": N, "ifname": "..."} or {"id": N, "name": ...}. */
-json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key);
-
 /* Next key in ascending order; key NULL gives the first. -ENOENT after the last. */
-int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
-			  struct xctl_err *err);
+XCTL_API int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
+				   struct xctl_err *err);
 
 struct xctl_ctl_lookup_opts {
 	size_t sz;
@@ -94,30 +87,19 @@ struct xctl_ctl_lookup_opts {
 	size_t size;
 	const struct btf *btf;
 	uint32_t type_id;
+	/* out: enum xctl_btf_flags the value needs to be rendered */
+	unsigned int dump_flags;
 	/*
 	 * out: bit i set = member i of the value struct is not provided by the
 	 * kernel or driver (its bytes are 0, and JSON shows null: never a
 	 * made-up 0).
 	 */
 	uint64_t absent;
-	/* out: enum xctl_btf_flags the value needs to be rendered */
-	unsigned int dump_flags;
 };
-#define xctl_ctl_lookup_opts__last_field dump_flags
+#define xctl_ctl_lookup_opts__last_field absent
 
-int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
-		    struct xctl_ctl_lookup_opts *opts, struct xctl_err *err);
-
-/* Lookup rendered through the BTF walker, absent members as null. */
-int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
-			 struct xctl_err *err);
-/*
- * One entry as dump and lookup show it: {"key": KEY, "value": VALUE}, with
- * "value_type" ("struct bpf_struct_ops_tcp_congestion_ops") between them for
- * types whose value type depends on the key.
- */
-int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
-			struct xctl_err *err);
+XCTL_API int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
+			     struct xctl_ctl_lookup_opts *opts, struct xctl_err *err);
 
 /*
  * Update key with FIELD=VALUE assignments. Each type that accepts updates has
@@ -128,9 +110,9 @@ int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
  * without XCTL_CTL_OP_UPDATE fail with -EOPNOTSUPP ("control type 'netdev'
  * is read-only").
  */
-int xctl_ctl_update(struct xctl_ctl *c, const void *key,
-		    const char *const *assign, size_t n, json_t **report,
-		    struct xctl_err *err);
+XCTL_API int xctl_ctl_update(struct xctl_ctl *c, const void *key,
+			     const char *const *assign, size_t n, json_t **report,
+			     struct xctl_err *err);
 
 /*
  * The key and value types as BTF. key may be NULL unless the type has a
@@ -145,8 +127,8 @@ struct xctl_ctl_btf {
 	const struct btf *update_btf;
 	uint32_t update_type_id;
 };
-int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
-		 struct xctl_err *err);
+XCTL_API int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
+			  struct xctl_err *err);
 
 /*
  * Materialise a snapshot as a BPF hash map pinned at path (anywhere on a
@@ -162,34 +144,14 @@ struct xctl_ctl_pin_result {
 	uint32_t entries;
 	bool replaced;		/* an older snapshot was replaced */
 };
-int xctl_ctl_pin(struct xctl_ctl *c, const char *path,
-		 struct xctl_ctl_pin_result *res, struct xctl_err *err);
+XCTL_API int xctl_ctl_pin(struct xctl_ctl *c, const char *path,
+			  struct xctl_ctl_pin_result *res, struct xctl_err *err);
 
 /* C name of a BTF type for messages: "struct rtnl_link_stats64", "__u32". */
-void xctl_ctl_type_name(const struct btf *btf, uint32_t id, char *buf, size_t len);
+XCTL_API void xctl_ctl_type_name(const struct btf *btf, uint32_t id, char *buf, size_t len);
 
-/* ---- building blocks, exported for tests ---------------------------------- */
-
-/*
- * A struct of one __u64 member per name (ethtool string sets), named `name`,
- * added to btf. Member names are the strings made into C identifiers: every
- * character outside [A-Za-z0-9_] becomes '_', a leading digit gets a '_'
- * prefix, an empty name becomes "_", and a name already used gets "_2",
- * "_3", ... appended. Returns the struct's type id or -errno.
- */
-int xctl_ctl_btf_u64_struct(struct btf *btf, const char *name,
-			    const char *const *names, size_t n);
-/*
- * Copy min(dst_sz, src_sz) bytes and zero the rest of dst: the lookup rule.
- * Returns the number of bytes copied.
- */
-size_t xctl_ctl_copy_value(void *dst, size_t dst_sz, const void *src, size_t src_sz);
-/* The C identifier for one name (the rule above without deduplication). */
-void xctl_ctl_ident(const char *s, char *out, size_t outsz);
-/*
- * Deep-copy type id of src (and everything it references) into dst, pointers
- * replaced by `void *`. Returns the id in dst or -errno.
- */
-int xctl_ctl_btf_copy(struct btf *dst, const struct btf *src, uint32_t id);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* XCTL_CONTROL_H */

@@ -21,9 +21,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <jansson.h>
+#include "xctl_common.h"
 
-struct xctl_err;
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct xctl_bpffs;
 struct xctl_sops_rename;
 
@@ -32,10 +35,10 @@ struct xctl_sops_rename;
 #define XCTL_MODULE_META	"meta"
 
 /* NAME matches [A-Za-z0-9_.-]{1,48} and does not start with '.'; -EINVAL. */
-int xctl_module_name_check(const char *name, struct xctl_err *err);
+XCTL_API int xctl_module_name_check(const char *name, struct xctl_err *err);
 /* Object basename without ".bpf.o" / ".o", checked as a module name. */
-int xctl_module_default_name(const char *obj_path, char *out, size_t len,
-			     struct xctl_err *err);
+XCTL_API int xctl_module_default_name(const char *obj_path, char *out, size_t len,
+				      struct xctl_err *err);
 
 struct xctl_module_load_opts {
 	size_t sz;
@@ -50,6 +53,7 @@ struct xctl_module_load_opts {
 	const struct xctl_sops_rename *renames;
 	size_t rename_cnt;
 };
+#define xctl_module_load_opts__last_field rename_cnt
 
 /*
  * Load OBJ, register every struct_ops map through a link pinned under the
@@ -57,14 +61,10 @@ struct xctl_module_load_opts {
  * is unpinned and closed (the kernel unregisters) and the directory removed.
  * -EEXIST when NAME is loaded or being loaded. The verifier log of a load
  * failure is attached to err.
- *
- * Test hook: environment variable XCTL_TEST_PAUSE_AT=STEP stops the process
- * (SIGSTOP) at STEP: "reserved", "loaded", "registered:<map>",
- * "pinned:<map>", "meta", and for reload "swapped:<map>".
  */
-int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
-		     const struct xctl_module_load_opts *opts,
-		     struct xctl_err *err);
+XCTL_API int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
+			      const struct xctl_module_load_opts *opts,
+			      struct xctl_err *err);
 
 /*
  * Replace the implementation of loaded module NAME with OBJ: same struct_ops
@@ -72,15 +72,16 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
  * BPF_F_REPLACE, swaps already done are reverted when one fails, and meta is
  * rewritten last. opts->name is ignored.
  */
-int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
-		       const char *obj_path,
-		       const struct xctl_module_load_opts *opts,
-		       struct xctl_err *err);
+XCTL_API int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
+				const char *obj_path,
+				const struct xctl_module_load_opts *opts,
+				struct xctl_err *err);
 
 struct xctl_module_unload_opts {
 	size_t sz;
 	bool force;			/* unload even while in use */
 };
+#define xctl_module_unload_opts__last_field force
 
 /*
  * Detach the links (where the kernel supports it), remove the pins and the
@@ -89,27 +90,15 @@ struct xctl_module_unload_opts {
  * netns's default, unless force. -ENOENT for an unknown module. Incomplete
  * modules are removed.
  */
-int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
-		       const struct xctl_module_unload_opts *opts,
-		       struct xctl_err *err);
-
-/*
- * lsmod: array of {name, state, object, sha256, loaded_at, params,
- * struct_ops: [{kind, ops_name, map_id, link_id, users}], users}; state is
- * "loaded", "incomplete", "detached" or, for struct_ops registered outside
- * xctl, "unmanaged". fs may be NULL (no bpffs: only unmanaged entries).
- */
-int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
-		     struct xctl_err *err);
+XCTL_API int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
+				const struct xctl_module_unload_opts *opts,
+				struct xctl_err *err);
 
 /* True if <bpffs>/xctl/modules/NAME exists (complete or not). */
-bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name);
+XCTL_API bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name);
 
-/* modinfo of a loaded module (parameter values read back from the kernel). */
-int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
-		     json_t **out, struct xctl_err *err);
-/* modinfo of an object file (values null). */
-int xctl_module_obj_info(const char *obj_path, json_t **out,
-			 struct xctl_err *err);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* XCTL_MODULE_H */

@@ -13,12 +13,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <jansson.h>
+#include "xctl_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct bpf_object;
 struct bpf_map;
-struct xctl_err;
 struct xctl_bpffs;
+
+/* struct_ops map value states (kernel/bpf/bpf_struct_ops.c) */
+enum xctl_sops_state {
+	XCTL_SOPS_STATE_INIT = 0,
+	XCTL_SOPS_STATE_INUSE = 1,
+	XCTL_SOPS_STATE_TOBEFREE = 2,
+	XCTL_SOPS_STATE_READY = 3,
+};
 
 /* ---- struct_ops objects -------------------------------------------------- */
 
@@ -46,43 +57,44 @@ struct xctl_sops_open_opts {
 	const char *(*rename)(const char *map_name, const char *ops_name, void *ctx);
 	void *rename_ctx;
 };
+#define xctl_sops_open_opts__last_field rename_ctx
 
 /*
  * Open an object file. Fails with a clear message for a missing, non-ELF or
  * truncated file, an object without struct_ops maps, or a `.struct_ops.link`
  * object that this libbpf cannot read (hint: how to rebuild it).
  */
-int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
-		       struct xctl_sops_obj **out, struct xctl_err *err);
+XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
+				struct xctl_sops_obj **out, struct xctl_err *err);
 /*
  * Load programs and maps, and write every struct_ops map's value (program
  * fds into function-pointer slots). For link-based maps this leaves them
  * READY and unregistered; for legacy maps this registers them. On failure the
  * verifier log is attached to err (err->log).
  */
-int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
-void xctl_sops_obj_close(struct xctl_sops_obj *o);
+XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
+XCTL_API void xctl_sops_obj_close(struct xctl_sops_obj *o);
 
-struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
-size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
+XCTL_API struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
+XCTL_API size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
 /* i-th struct_ops map, in object order. */
-struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);
+XCTL_API struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);
 /* "tcp_congestion_ops" for the i-th map. */
-const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i);
+XCTL_API const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i);
 /* The value's .name (e.g. the tcp CA name) or NULL when the kind has none. */
-const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i);
+XCTL_API const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i);
 
 /* ---- links ------------------------------------------------------------------- */
 
 /* Register a READY link-based map: returns the new link fd or -errno. */
-int xctl_sops_link_create(int map_fd, struct xctl_err *err);
+XCTL_API int xctl_sops_link_create(int map_fd, struct xctl_err *err);
 /* Swap a link's map atomically (BPF_LINK_UPDATE + BPF_F_REPLACE old_map_fd). */
-int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
-			  struct xctl_err *err);
+XCTL_API int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
+				   struct xctl_err *err);
 /* Unregister now (BPF_LINK_DETACH, 6.11+); -EOPNOTSUPP when unsupported. */
-int xctl_sops_link_detach(int link_fd, struct xctl_err *err);
+XCTL_API int xctl_sops_link_detach(int link_fd, struct xctl_err *err);
 /* Map id a struct_ops link points at (0 once detached), or -errno. */
-int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id);
+XCTL_API int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id);
 
 /* ---- inventory ------------------------------------------------------------------ */
 
@@ -122,24 +134,11 @@ struct xctl_sops_list {
  * Every struct_ops map on the host with the links that point at them; pins
  * are found by scanning the bpffs `fs` (may be NULL: no pin information).
  */
-int xctl_sops_list_get(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
-		       struct xctl_err *err);
-void xctl_sops_list_free(struct xctl_sops_list *l);
+XCTL_API int xctl_sops_list_get(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
+				struct xctl_err *err);
+XCTL_API void xctl_sops_list_free(struct xctl_sops_list *l);
 
-/* Map id of `id N | name NAME | pinned PATH` (name must be unique). */
-int xctl_sops_resolve(const char *kw, const char *arg, uint32_t *map_id,
-		      struct xctl_err *err);
-
-/* JSON of one inventory entry (the `struct_ops list` schema). */
-json_t *xctl_sops_map_json(const struct xctl_sops_map *m);
-
-/*
- * The value of a struct_ops map, struct bpf_struct_ops_<kind> of the kernel
- * BTF, rendered by xctl_btf_to_json (function pointers: program id + name).
- */
-int xctl_sops_value_json(uint32_t map_id, json_t **out, struct xctl_err *err);
-
-/* ---- register / unregister (`xctl struct_ops`) ------------------------------- */
+/* ---- ops names ------------------------------------------------------------------ */
 
 /* Give map `map` (NULL: every map) the ops name `ops_name` before loading. */
 struct xctl_sops_rename {
@@ -147,35 +146,8 @@ struct xctl_sops_rename {
 	const char *ops_name;
 };
 
-struct xctl_sops_register_opts {
-	size_t sz;
-	/* Where to pin the links: NULL is <base>/struct_ops; must be below base. */
-	const char *pin_dir;
-	const struct xctl_sops_rename *renames;
-	size_t rename_cnt;
-	/* Register the legacy way (also chosen when the kernel lacks links). */
-	bool legacy;
-};
-
-/*
- * Register every struct_ops map of obj_path through a link pinned at
- * <pin_dir>/<map name>, all or nothing: on failure everything registered or
- * pinned so far is undone. *out: JSON array of {map, kind, ops_name, map_id,
- * link_id, pinned, legacy} (link_id/pinned null for legacy registrations).
- */
-int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
-		       const struct xctl_sops_register_opts *opts, json_t **out,
-		       struct xctl_err *err);
-/*
- * Unregister map_id: link-based maps by detaching their links (6.11+) and
- * removing their pins below fs->base; legacy maps by deleting the element.
- * -ENOENT when it is not registered, -EBUSY when a module owns it or a pin
- * xctl does not own keeps it registered (err names it). *out: JSON object
- * {id, name, kind, ops_name, legacy, links: [{id, detached, unpinned,
- * pinned}]}: `unpinned` lists the pins removed, `pinned` those left in place
- * (outside xctl's directory).
- */
-int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **out,
-			 struct xctl_err *err);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* XCTL_STRUCT_OPS_H */

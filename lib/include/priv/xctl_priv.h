@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * libxctl's private interface: shared by lib/ folders and used by the xctl
+ * CLI (which links the library statically), never installed. Everything
+ * declared here has hidden visibility in libxctl.so.
+ *
+ * It holds the helpers every folder uses (errors, options, bpffs paths,
+ * kernel BTF, keyword parsing) and the JSON-shaped calls that build the
+ * CLI's result documents. The installed API is lib/include/xctl/.
+ */
+#ifndef XCTL_PRIV_H
+#define XCTL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+#include <jansson.h>
+#include "xctl.h"
+
+#ifndef XCTL_VERSION
+#error "XCTL_VERSION is defined by the Makefile"
+#endif
+
+/* ---- options --------------------------------------------------------- */
+
+/* Field `f` of opts `o` is set if the caller's struct was big enough to hold it. */
+#define XCTL_OPT_HAS(o, f)						\
+	((o) && (o)->sz >= offsetof(__typeof__(*(o)), f) + sizeof((o)->f))
+#define XCTL_OPT(o, f, def) (XCTL_OPT_HAS(o, f) ? (o)->f : (def))
+
+/* ---- errors --------------------------------------------------------- */
+
+/*
+ * Set what failed and the errno (also in errno); returns -errnum for
+ * `return xctl_errf(...)`.
+ */
+int xctl_errf(struct xctl_err *e, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Replace the "why" text (default: strerror(errnum)). */
+void xctl_err_why(struct xctl_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void xctl_err_hint(struct xctl_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Attach a log (copied). */
+void xctl_err_log(struct xctl_err *e, const char *log);
+
+/* ---- libbpf logging ------------------------------------------------- */
+
+/*
+ * libbpf output (including verifier logs) is captured into a buffer instead
+ * of being printed; with `echo` set it is also written to stderr (-d).
+ * xctl_libbpf_log_take() hands the captured text over (caller frees).
+ */
+void xctl_libbpf_log_setup(bool echo);
+char *xctl_libbpf_log_take(void);
+void xctl_libbpf_log_clear(void);
+
+/* ---- bpffs ------------------------------------------------------------ */
+
+/* True if path is on a bpffs (statfs magic). */
+bool xctl_is_bpffs(const char *path);
+/* out = base/rel; rel must not be absolute or contain "..". */
+int xctl_bpffs_path(const struct xctl_bpffs *fs, const char *rel, char *out,
+		    size_t outsz, struct xctl_err *err);
+/* Check that path (to be created) is on bpffs and below fs->base. */
+int xctl_bpffs_check_pin(const struct xctl_bpffs *fs, const char *path,
+			 struct xctl_err *err);
+/* mkdir -p of base/rel (mode 0700), all of it inside base. */
+int xctl_bpffs_mkdir(const struct xctl_bpffs *fs, const char *rel,
+		     struct xctl_err *err);
+
+/* ---- kernel BTF ------------------------------------------------------- */
+
+/* Kernel BTF (vmlinux), loaded once per process and owned by the library. */
+struct btf;
+struct btf *xctl_kernel_btf(struct xctl_err *err);
+
+/* ---- parsing ------------------------------------------------------------ */
+
+/* arg equals keyword or is a non-empty prefix of it. */
+bool xctl_is_prefix(const char *arg, const char *keyword);
+/*
+ * Index of the keyword of words[] (NULL-terminated) that arg names exactly or
+ * as a unique prefix; -1 if none, -2 if ambiguous.
+ */
+int xctl_keyword_index(const char *arg, const char *const *words);
+/* Unsigned decimal or 0x hex, whole string, no sign; -EINVAL / -ERANGE. */
+int xctl_parse_u64(const char *s, uint64_t *out);
+int xctl_parse_u32(const char *s, uint32_t *out);
+/*
+ * Split a line of a batch or configuration file into words, as a shell
+ * would for simple commands: blanks separate words, '...' quotes literally,
+ * "..." quotes with \" and \\ escaped, a backslash outside quotes escapes
+ * the next character, and a word starting with # begins a comment that
+ * runs to the end of the line. *argv is one malloc'd block (free() it),
+ * NULL-terminated; an empty line or comment gives *argc 0. -EINVAL for an
+ * unterminated quote or a trailing backslash.
+ */
+int xctl_split_words(const char *line, int *argc, char ***argv,
+		     struct xctl_err *err);
+
+/* ---- text -------------------------------------------------------------- */
+
+/* xctl_btf_to_json() rendered as indented text (caller frees). */
+int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
+		     size_t size, const struct xctl_btf_dump_opts *opts,
+		     char **out, struct xctl_err *err);
+/*
+ * Render any JSON value as indented "key: value" text, the plain-text form of
+ * every result document. Objects: one "key: value" line per member, nested
+ * objects/arrays of objects indented below their key; arrays of scalars on one
+ * line separated by ", "; null as "-"; booleans as yes/no. Caller frees.
+ */
+char *xctl_json_to_text(const json_t *v, int indent);
+
+/* ---- control maps: JSON and key grammar for the CLI, building blocks ----- */
+
+/*
+ * Parse a key from argv: `DEV | ifindex N` for device types, `id N | name
+ * NAME | pinned PATH` for BPF objects. Returns the number of arguments used,
+ * -EINVAL for a malformed key (a usage error) or another -errno when the key
+ * names nothing (-ENODEV, -ENOENT).
+ */
+int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
+		       struct xctl_err *err);
+/* JSON of a key: {"ifindex": N, "ifname": "..."} or {"id": N, "name": ...}. */
+json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key);
+
+
+/* Lookup rendered through the BTF walker, absent members as null. */
+int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
+			 struct xctl_err *err);
+/*
+ * One entry as dump and lookup show it: {"key": KEY, "value": VALUE}, with
+ * "value_type" ("struct bpf_struct_ops_tcp_congestion_ops") between them for
+ * types whose value type depends on the key.
+ */
+int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
+			struct xctl_err *err);
+
+
+/* ---- building blocks, exported for tests ---------------------------------- */
+
+/*
+ * A struct of one __u64 member per name (ethtool string sets), named `name`,
+ * added to btf. Member names are the strings made into C identifiers: every
+ * character outside [A-Za-z0-9_] becomes '_', a leading digit gets a '_'
+ * prefix, an empty name becomes "_", and a name already used gets "_2",
+ * "_3", ... appended. Returns the struct's type id or -errno.
+ */
+int xctl_ctl_btf_u64_struct(struct btf *btf, const char *name,
+			    const char *const *names, size_t n);
+/*
+ * Copy min(dst_sz, src_sz) bytes and zero the rest of dst: the lookup rule.
+ * Returns the number of bytes copied.
+ */
+size_t xctl_ctl_copy_value(void *dst, size_t dst_sz, const void *src, size_t src_sz);
+/* The C identifier for one name (the rule above without deduplication). */
+void xctl_ctl_ident(const char *s, char *out, size_t outsz);
+/*
+ * Deep-copy type id of src (and everything it references) into dst, pointers
+ * replaced by `void *`. Returns the id in dst or -errno.
+ */
+int xctl_ctl_btf_copy(struct btf *dst, const struct btf *src, uint32_t id);
+
+
+/* ---- struct_ops: JSON for the CLI ------------------------------------------ */
+
+/* Map id of `id N | name NAME | pinned PATH` (name must be unique). */
+int xctl_sops_resolve(const char *kw, const char *arg, uint32_t *map_id,
+		      struct xctl_err *err);
+
+/* JSON of one inventory entry (the `struct_ops list` schema). */
+json_t *xctl_sops_map_json(const struct xctl_sops_map *m);
+
+
+/*
+ * The value of a struct_ops map, struct bpf_struct_ops_<kind> of the kernel
+ * BTF, rendered by xctl_btf_to_json (function pointers: program id + name).
+ */
+int xctl_sops_value_json(uint32_t map_id, json_t **out, struct xctl_err *err);
+
+
+struct xctl_sops_register_opts {
+	size_t sz;
+	/* Where to pin the links: NULL is <base>/struct_ops; must be below base. */
+	const char *pin_dir;
+	const struct xctl_sops_rename *renames;
+	size_t rename_cnt;
+	/* Register the legacy way (also chosen when the kernel lacks links). */
+	bool legacy;
+};
+
+/*
+ * Register every struct_ops map of obj_path through a link pinned at
+ * <pin_dir>/<map name>, all or nothing: on failure everything registered or
+ * pinned so far is undone. *out: JSON array of {map, kind, ops_name, map_id,
+ * link_id, pinned, legacy} (link_id/pinned null for legacy registrations).
+ */
+int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
+		       const struct xctl_sops_register_opts *opts, json_t **out,
+		       struct xctl_err *err);
+/*
+ * Unregister map_id: link-based maps by detaching their links (6.11+) and
+ * removing their pins below fs->base; legacy maps by deleting the element.
+ * -ENOENT when it is not registered, -EBUSY when a module owns it or a pin
+ * xctl does not own keeps it registered (err names it). *out: JSON object
+ * {id, name, kind, ops_name, legacy, links: [{id, detached, unpinned,
+ * pinned}]}: `unpinned` lists the pins removed, `pinned` those left in place
+ * (outside xctl's directory).
+ */
+int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **out,
+			 struct xctl_err *err);
+
+/* ---- modules: JSON for the CLI --------------------------------------------- */
+
+/*
+ * lsmod: array of {name, state, object, sha256, loaded_at, params,
+ * struct_ops: [{kind, ops_name, map_id, link_id, users}], users}; state is
+ * "loaded", "incomplete", "detached" or, for struct_ops registered outside
+ * xctl, "unmanaged". fs may be NULL (no bpffs: only unmanaged entries).
+ */
+int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
+		     struct xctl_err *err);
+
+
+/* modinfo of a loaded module (parameter values read back from the kernel). */
+int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
+		     json_t **out, struct xctl_err *err);
+/* modinfo of an object file (values null). */
+int xctl_module_obj_info(const char *obj_path, json_t **out,
+			 struct xctl_err *err);
+
+
+#include "xctl_netdev.h"
+#include "xctl_xdp.h"
+
+#endif /* XCTL_PRIV_H */
