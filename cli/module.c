@@ -12,20 +12,28 @@
 
 static const char *const module_help =
 	"Usage: xctl module { list | help }\n"
-	"       xctl module load OBJ [name NAME] [ops_name [MAP=]OPS]... [PARAM=VALUE ...]\n"
+	"       xctl module load OBJ [name NAME] [OBJ_OPTS]... [PARAM=VALUE ...]\n"
 	"       xctl module info { NAME | OBJ }\n"
+	"       xctl module set NAME VAR=VALUE ...\n"
 	"       xctl module unload NAME [--force]\n"
-	"       xctl module reload NAME OBJ [ops_name [MAP=]OPS]... [PARAM=VALUE ...]\n"
+	"       xctl module reload NAME OBJ [OBJ_OPTS]... [PARAM=VALUE ...]\n"
 	"\n"
 	"OBJ := a BPF object file with struct_ops maps (e.g. cc.bpf.o)\n"
+	"OBJ_OPTS := { ops_name [MAP=]OPS | max_entries MAP=N | pin_root DIR }\n"
 	"NAME := [A-Za-z0-9_.-]{1,48}, not starting with '.'; default: OBJ's\n"
 	"        basename without .bpf.o / .o\n"
 	"PARAM := a const volatile global of the object (see 'xctl module info OBJ')\n"
+	"VAR := a runtime global (.data/.bss) of the loaded module\n"
 	"OPS := a new .name for the struct_ops (e.g. a tcp CA name); reload keeps\n"
 	"       the current names by default\n"
+	"max_entries MAP=N: the size of a map (required for maps the object\n"
+	"       leaves unsized)\n"
+	"pin_root DIR: pin the object's LIBBPF_PIN_BY_NAME maps in DIR (a directory\n"
+	"       of the bpffs) to share them with other objects; default: the\n"
+	"       module's maps/ directory\n"
 	"\n"
 	"Modules live in <bpffs>/xctl/modules/NAME/ (a pinned link per struct_ops\n"
-	"map and 'meta'). See xctl-module(8).\n";
+	"map, maps/ and 'meta'). See xctl-module(8).\n";
 
 static int do_help(int argc, char **argv)
 {
@@ -55,6 +63,9 @@ struct load_args {
 	size_t rename_cnt;
 	char **params;			/* PARAM=VALUE arguments, in order */
 	size_t param_cnt;
+	char **max_entries;		/* 'max_entries MAP=N' arguments */
+	size_t max_entries_cnt;
+	const char *pin_root;		/* 'pin_root DIR' */
 	const char *name;		/* load: 'name NAME' */
 };
 
@@ -70,7 +81,8 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 
 	memset(a, 0, sizeof(*a));
 	a->params = calloc(argc + 1, sizeof(*a->params));
-	if (!a->params)
+	a->max_entries = calloc(argc + 1, sizeof(*a->max_entries));
+	if (!a->params || !a->max_entries)
 		return usage_error("out of memory");
 	for (; argc > 0; NEXT_ARG()) {
 		if (allow_name && !strcmp(argv[0], "name")) {
@@ -89,11 +101,26 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 			a->renames[a->rename_cnt].map = eq ? strndup(argv[0], eq - argv[0]) : NULL;
 			a->renames[a->rename_cnt].ops_name = eq ? eq + 1 : argv[0];
 			a->rename_cnt++;
+		} else if (!strcmp(argv[0], "max_entries")) {
+			NEXT_ARG();
+			REQ_ARGS(1);
+			eq = strchr(argv[0], '=');
+			if (!eq || eq == argv[0] || !eq[1])
+				return usage_error("invalid 'max_entries %s' (expected MAP=N)",
+						   argv[0]);
+			a->max_entries[a->max_entries_cnt++] = argv[0];
+		} else if (!strcmp(argv[0], "pin_root")) {
+			NEXT_ARG();
+			REQ_ARGS(1);
+			if (a->pin_root)
+				return usage_error("'pin_root' given twice");
+			a->pin_root = argv[0];
 		} else if (strchr(argv[0], '=') && argv[0][0] != '=') {
 			a->params[a->param_cnt++] = argv[0];
 		} else {
-			return usage_error("expected %sops_name or PARAM=VALUE, got '%s'",
-					   allow_name ? "name, " : "", argv[0]);
+			return usage_error("expected %sops_name, max_entries, pin_root or "
+					   "PARAM=VALUE, got '%s'", allow_name ? "name, " : "",
+					   argv[0]);
 		}
 	}
 	return 0;
@@ -106,6 +133,19 @@ static void free_load_args(struct load_args *a)
 	for (i = 0; i < a->rename_cnt; i++)
 		free((char *)a->renames[i].map);
 	free(a->params);
+	free(a->max_entries);
+}
+
+/* The object options of load and reload into the library's opts. */
+static void set_load_opts(struct xctl_module_load_opts *o, const struct load_args *a)
+{
+	o->params = a->params;
+	o->param_cnt = a->param_cnt;
+	o->renames = a->renames;
+	o->rename_cnt = a->rename_cnt;
+	o->max_entries = a->max_entries;
+	o->max_entries_cnt = a->max_entries_cnt;
+	o->pin_root = a->pin_root;
 }
 
 /*
@@ -162,10 +202,7 @@ static int do_load(int argc, char **argv)
 	}
 	if (r)
 		goto out;
-	o.params = a.params;
-	o.param_cnt = a.param_cnt;
-	o.renames = a.renames;
-	o.rename_cnt = a.rename_cnt;
+	set_load_opts(&o, &a);
 	if (open_bpffs(&fs, &err) || xctl_module_load(&fs, obj, &o, &err))
 		r = fail(&err);
 	else
@@ -305,8 +342,10 @@ static int do_unload(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	const char *name = NULL;
+	json_t *doc = NULL;
 	int r;
 
+	o.report = &doc;
 	for (; argc > 0; NEXT_ARG()) {
 		if (!strcmp(argv[0], "--force") || !strcmp(argv[0], "-f"))
 			o.force = true;
@@ -327,7 +366,11 @@ static int do_unload(int argc, char **argv)
 	}
 	if (xctl_module_unload(&fs, name, &o, &err))
 		return fail(&err);
-	return emit(json_pack("{s:s, s:b}", "name", name, "unloaded", 1), NULL);
+	/* pins in a shared pin_root stay for the objects sharing them */
+	if (!json_output && !quiet_output && json_array_size(json_object_get(doc, "maps_shared")))
+		warn("module %s: left the maps it shares in its pin_root in place",
+		     name);
+	return emit(doc, NULL);
 }
 
 static int do_reload(int argc, char **argv)
@@ -348,10 +391,7 @@ static int do_reload(int argc, char **argv)
 	r = parse_load_args(argc - 2, argv + 2, false, &a);
 	if (r)
 		goto out;
-	o.params = a.params;
-	o.param_cnt = a.param_cnt;
-	o.renames = a.renames;
-	o.rename_cnt = a.rename_cnt;
+	set_load_opts(&o, &a);
 	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
 		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
 		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);

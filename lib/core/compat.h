@@ -30,6 +30,17 @@
 #define BPF_F_REPLACE		(1U << 2)
 #endif
 
+/* Map type BPF_MAP_TYPE_CGRP_STORAGE (6.2); an enumerator, so xctl's own name. */
+#define XCTL_MAP_TYPE_CGRP_STORAGE	32
+
+/*
+ * Program flag: an XDP program bound to one device (prog_ifindex) without
+ * being offloaded, so it may call the XDP RX metadata kfuncs (6.3).
+ */
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY	(1U << 6)
+#endif
+
 /* BPF stats: bpf_prog_info run_time_ns/run_cnt need kernel.bpf_stats_enabled. */
 
 /* bpffs superblock magic (linux/magic.h) */

@@ -5,12 +5,15 @@
  *
  * Load order, and what a crash at each point leaves behind:
  *   1. mkdir NAME (atomic reservation)      -> empty dir: incomplete
- *   2. load the object (maps READY)         -> nothing registered
+ *   2. load the object (maps READY);        -> nothing registered; maps/
+ *      pin its maps in NAME/maps/              holds pins unload removes
  *   3. per map: create link, pin it         -> an unpinned link dies with the
  *                                              process; pinned ones are listed
  *                                              as an incomplete module
  *   4. create meta, pin it                  -> complete
  * Failures roll back in reverse: unpin, close (the kernel unregisters), rmdir.
+ * What the object declares about its maps (sizes, LIBBPF_PIN_BY_NAME, maps
+ * kept alive) is applied by objmaps.c between open and load.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -65,12 +68,17 @@ struct param_ctx {
 	/* reload: the module's current ops name per map (kept by default) */
 	const struct old_link *keep;
 	size_t keep_cnt;
+	/* what the object declares about its maps (objmaps.h) */
+	const char *path;
+	char own_dir[PATH_MAX];
+	struct objm_opts mo;
+	struct objm maps;
 };
 
-/* prepare callback: write NAME=VALUE parameters into the .rodata image. */
-static int set_params(struct bpf_object *obj, void *ctx, struct xctl_err *err)
+/* Write NAME=VALUE parameters into the .rodata image. */
+static int set_params(struct bpf_object *obj, const struct param_ctx *pc,
+		      struct xctl_err *err)
 {
-	const struct param_ctx *pc = ctx;
 	struct bpf_map *ro;
 	const void *init;
 	size_t size = 0;
@@ -93,6 +101,15 @@ static int set_params(struct bpf_object *obj, void *ctx, struct xctl_err *err)
 		r = xctl_errf(err, errno, "cannot set parameters in %s", bpf_map__name(ro));
 	free(copy);
 	return r;
+}
+
+/* prepare callback: parameters, then map sizes and pins. */
+static int prepare_obj(struct bpf_object *obj, void *ctx, struct xctl_err *err)
+{
+	struct param_ctx *pc = ctx;
+
+	return set_params(obj, pc, err) ?:
+	       objm_prepare(&pc->maps, obj, pc->path, &pc->mo, err);
 }
 
 /* rename callback: an explicit ops_name wins, then (reload) the current one. */
@@ -144,13 +161,19 @@ static int check_renames(const char *path, const struct param_ctx *pc,
 	return r;
 }
 
-/* Open OBJ with parameters applied; refuse map names that clash with meta. */
+/*
+ * Open OBJ with parameters, sizes and pin paths applied; refuse map names
+ * that clash with meta or maps/. dir is the module's directory; pin_root
+ * (NULL: none) the resolved shared directory.
+ */
 static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
+		    const struct xctl_bpffs *fs, const char *dir, const char *pin_root,
 		    struct param_ctx *pc, struct xctl_sops_obj **o,
 		    struct xctl_err *err)
 {
-	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = set_params, .prepare_ctx = pc,
+	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = prepare_obj, .prepare_ctx = pc,
 		  .rename = rename_ops, .rename_ctx = pc);
+	const char *map;
 	size_t i;
 	int r;
 
@@ -158,17 +181,28 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	pc->n = pc->kv ? XCTL_OPT(opts, param_cnt, 0) : 0;
 	pc->renames = XCTL_OPT(opts, renames, NULL);
 	pc->rename_cnt = pc->renames ? XCTL_OPT(opts, rename_cnt, 0) : 0;
+	pc->path = path;
+	pc->mo.fs = fs;
+	pc->mo.pin_root = pin_root;
+	pc->mo.max_entries = XCTL_OPT(opts, max_entries, NULL);
+	pc->mo.max_entries_cnt = pc->mo.max_entries ? XCTL_OPT(opts, max_entries_cnt, 0) : 0;
+	pc->mo.pin_data = true;
+	if (!mod_path(pc->own_dir, sizeof(pc->own_dir), dir, XCTL_MODULE_MAPS))
+		return xctl_errf(err, ENAMETOOLONG, "module directory %s", dir);
+	pc->mo.own_dir = pc->own_dir;
 	r = check_renames(path, pc, err) ?: xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
 	for (i = 0; i < xctl_sops_obj_map_cnt(*o); i++) {
-		if (strcmp(bpf_map__name(xctl_sops_obj_map(*o, i)), XCTL_MODULE_META))
+		map = bpf_map__name(xctl_sops_obj_map(*o, i));
+		if (strcmp(map, XCTL_MODULE_META) && strcmp(map, XCTL_MODULE_MAPS))
 			continue;
 		xctl_sops_obj_close(*o);
 		*o = NULL;
 		r = xctl_errf(err, EINVAL, "cannot load %s as a module", path);
 		xctl_err_why(err, "its struct_ops map is named '%s', which xctl uses for "
-			     "the module's metadata", XCTL_MODULE_META);
+			     "the module's %s", map,
+			     strcmp(map, XCTL_MODULE_META) ? "pinned maps" : "metadata");
 		xctl_err_hint(err, "rename the map");
 		return r;
 	}
@@ -215,11 +249,15 @@ static int fill_meta(struct mod_meta *m, const char *name, const char *obj_path,
 		     const char *sha, const struct param_ctx *pc, struct xctl_err *err)
 {
 	json_t *given = mod_params_given(pc->kv, pc->n);
+	char shared[sizeof(m->shared)];
 	int r;
 
 	r = mod_meta_fill(m, name, obj_path, sha, given, err);
 	json_decref(given);
-	return r;
+	if (r)
+		return r;
+	objm_shared_names(&pc->maps, shared, sizeof(shared));
+	return mod_meta_set_pins(m, pc->maps.pin_root, shared, err);
 }
 
 int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
@@ -254,9 +292,9 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	}
 	r = mod_dir(fs, name, dir, sizeof(dir), err) ?:
 	    mod_sha256_file(obj_path, sha, err) ?:
-	    open_obj(obj_path, opts, &pc, &o, err);
+	    open_obj(obj_path, opts, fs, dir, XCTL_OPT(opts, pin_root, NULL), &pc, &o, err);
 	if (r)
-		return r;
+		goto out;
 	r = fill_meta(&meta, name, obj_path, sha, &pc, err);
 	if (r)
 		goto out;
@@ -285,7 +323,8 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	}
 	mod_test_pause("reserved", NULL);
 
-	r = xctl_sops_obj_load(o, err);
+	r = objm_begin(&pc.maps, err) ?: xctl_sops_obj_load(o, err) ?:
+	    objm_stage(&pc.maps, err);
 	if (r)
 		goto fail;
 	mod_test_pause("loaded", NULL);
@@ -307,18 +346,20 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		pinned[i] = true;
 		mod_test_pause("pinned", map);
 	}
-	r = pin_meta(dir, &meta, err);
+	r = objm_commit(&pc.maps, err) ?: pin_meta(dir, &meta, err);
 	if (r)
 		goto fail;
 	for (i = 0; i < cnt; i++)
 		close(links[i]);	/* the pins keep them */
 	goto out;
 fail:
+	objm_rollback(&pc.maps);
 	rollback(dir, o, links, pinned, cnt);
 out:
 	free(links);
 	free(pinned);
 	xctl_sops_obj_close(o);
+	objm_free(&pc.maps);
 	return r;
 }
 
@@ -339,7 +380,8 @@ static int open_links(const char *dir, const char *name, struct old_link **links
 	for (i = 0; i < ne; i++) {
 		const char *e = ents[i]->d_name;
 
-		if (r || !strcmp(e, ".") || !strcmp(e, "..") || !strcmp(e, XCTL_MODULE_META))
+		if (r || !strcmp(e, ".") || !strcmp(e, "..") || !strcmp(e, XCTL_MODULE_META) ||
+		    !strcmp(e, XCTL_MODULE_MAPS))
 			continue;
 		tmp = realloc(l, (n + 1) * sizeof(*l));
 		if (!tmp) {
@@ -483,13 +525,30 @@ static void swap_hint(struct xctl_err *err, struct xctl_sops_obj *o,
 			      "nothing was changed");
 }
 
+/* The pin_root recorded in the module's meta: true if there is one. */
+static bool meta_pin_root(const char *meta, char *buf, size_t len)
+{
+	struct xctl_err ign = {};
+	json_t *doc = NULL;
+	const char *v;
+	bool found;
+
+	if (mod_meta_read(meta, &doc, &ign))
+		xctl_err_reset(&ign);
+	v = doc ? json_string_value(json_object_get(doc, "pin_root")) : NULL;
+	found = v && *v && snprintf(buf, len, "%s", v) < (int)len;
+	json_decref(doc);
+	return found;
+}
+
 int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		       const char *obj_path,
 		       const struct xctl_module_load_opts *opts,
 		       struct xctl_err *err)
 {
-	char dir[PATH_MAX], meta[PATH_MAX], sha[65];
+	char dir[PATH_MAX], meta[PATH_MAX], sha[65], kept_root[PATH_MAX];
 	struct xctl_sops_obj *o = NULL;
+	const char *pin_root;
 	struct old_link *l = NULL;
 	struct param_ctx pc;
 	struct mod_meta m;
@@ -526,12 +585,18 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		goto out;
 	pc.keep = l;
 	pc.keep_cnt = n;
-	r = open_obj(obj_path, opts, &pc, &o, err) ?:
+	pin_root = XCTL_OPT(opts, pin_root, NULL);
+	if (!pin_root && meta_pin_root(meta, kept_root, sizeof(kept_root)))
+		pin_root = kept_root;
+	r = open_obj(obj_path, opts, fs, dir, pin_root, &pc, &o, err) ?:
 	    fill_meta(&m, name, obj_path, sha, &pc, err) ?:
-	    match_maps(name, l, n, o, err) ?:
-	    xctl_sops_obj_load(o, err);
+	    match_maps(name, l, n, o, err);
 	if (r)
 		goto out;
+	r = objm_begin(&pc.maps, err) ?: xctl_sops_obj_load(o, err) ?:
+	    objm_stage(&pc.maps, err);
+	if (r)
+		goto fail;
 	/* Refresh the new fds: loading may have recreated the maps. */
 	for (i = 0; i < n; i++) {
 		size_t j;
@@ -545,16 +610,24 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		if (r) {
 			revert_swaps(l, n);
 			swap_hint(err, o, l[i].map, r);
-			goto out;
+			goto fail;
 		}
 		l[i].swapped = true;
 		mod_test_pause("swapped", l[i].map);
 	}
+	/* meta before the pins: a failed update leaves the old pins intact */
 	r = mod_meta_update(meta, &m, err);
-	if (r)
+	if (r) {
 		revert_swaps(l, n);
+		goto fail;
+	}
+	r = objm_commit(&pc.maps, err);
+	goto out;
+fail:
+	objm_rollback(&pc.maps);
 out:
 	close_links(l, n);
 	xctl_sops_obj_close(o);
+	objm_free(&pc.maps);
 	return r;
 }

@@ -55,6 +55,10 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 			continue;
 		if (!mod_path(path, sizeof(path), s->dir, e))
 			continue;
+		if (!strcmp(e, XCTL_MODULE_MAPS)) {
+			s->has_maps = true;	/* pinned maps: not a link */
+			continue;
+		}
 		if (!strcmp(e, XCTL_MODULE_META)) {
 			s->has_meta = true;
 			/* Unreadable meta: reported as null fields, not a failure. */
@@ -375,17 +379,42 @@ static int check_busy(const struct mod_state *s, const struct xctl_sops_list *in
 	return r;
 }
 
+/* [{map, pinned}] of the maps the module shares through its pin_root. */
+static json_t *shared_json(const struct mod_state *s)
+{
+	json_t *root = mod_meta_field(s, "pin_root"), *names = mod_meta_field(s, "shared");
+	const char *dir = json_string_value(root), *list = json_string_value(names);
+	json_t *arr = json_array();
+	char buf[PATH_MAX];
+	size_t n;
+
+	while (arr && dir && *dir && list && *list) {
+		n = strcspn(list, ",");
+		snprintf(buf, sizeof(buf), "%s/%.*s", dir, (int)n, list);
+		json_array_append_new(arr, json_pack("{s:s%, s:s}", "map", list, n,
+						     "pinned", buf));
+		list += n + (list[n] == ',');
+	}
+	json_decref(root);
+	json_decref(names);
+	return arr;
+}
+
 int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		       const struct xctl_module_unload_opts *opts,
 		       struct xctl_err *err)
 {
+	json_t **report = XCTL_OPT(opts, report, NULL);
 	struct xctl_sops_list inv = {};
 	struct xctl_err ign = {};
+	json_t *removed = NULL;
 	char path[PATH_MAX];
 	struct mod_state s;
 	size_t i;
 	int r;
 
+	if (report)
+		*report = NULL;
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
 		return r;
@@ -413,6 +442,11 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 			goto out;
 		}
 	}
+	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_MAPS);
+	removed = json_array();
+	r = objm_remove_dir(path, removed, err);
+	if (r)
+		goto out;
 	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_META);
 	if (s.has_meta && unlink(path) && errno != ENOENT) {
 		r = xctl_errf(err, errno, "cannot remove %s", path);
@@ -422,8 +456,16 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
 		if (errno == ENOTEMPTY)
 			xctl_err_why(err, "it holds files that are not struct_ops links of the module");
+		goto out;
+	}
+	if (report) {
+		*report = json_pack("{s:s, s:b, s:O, s:o}", "name", name, "unloaded", 1,
+				    "maps_removed", removed, "maps_shared", shared_json(&s));
+		if (!*report)
+			r = xctl_errf(err, ENOMEM, "module %s was unloaded; cannot report it", name);
 	}
 out:
+	json_decref(removed);
 	xctl_sops_list_free(&inv);
 	mod_state_free(&s);
 	return r;

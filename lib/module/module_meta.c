@@ -103,6 +103,13 @@ int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 	return 0;
 }
 
+int mod_meta_set_pins(struct mod_meta *m, const char *pin_root,
+		      const char *shared, struct xctl_err *err)
+{
+	return put_str(m->pin_root, sizeof(m->pin_root), pin_root, "pin_root", err) ?:
+	       put_str(m->shared, sizeof(m->shared), shared, "shared map names", err);
+}
+
 int mod_meta_btf(struct btf *btf)
 {
 	struct field { const char *name; size_t off; int type; size_t alen; };
@@ -117,6 +124,10 @@ int mod_meta_btf(struct btf *btf)
 		{ "uid", offsetof(struct mod_meta, uid), 1, 0 },
 		{ "xctl_version", offsetof(struct mod_meta, xctl_version), 0,
 		  sizeof(((struct mod_meta *)0)->xctl_version) },
+		{ "pin_root", offsetof(struct mod_meta, pin_root), 0,
+		  sizeof(((struct mod_meta *)0)->pin_root) },
+		{ "shared", offsetof(struct mod_meta, shared), 0,
+		  sizeof(((struct mod_meta *)0)->shared) },
 	};
 	int ids[sizeof(f) / sizeof(f[0])];
 	int u32, ch, u64, st, r;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "xctl_priv.h"
 #include "xctl_module.h"
+#include "objmaps.h"
 
 struct bpf_object;
 struct bpf_map;
@@ -95,6 +96,8 @@ struct mod_meta {
 	char loaded_at_rfc3339[32];
 	uint32_t uid;
 	char xctl_version[28];
+	char pin_root[256];	/* "" or where LIBBPF_PIN_BY_NAME maps are shared */
+	char shared[512];	/* comma-separated names of the maps shared there */
 };
 
 /* Hex sha256 of a file. */
@@ -103,6 +106,10 @@ int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err);
 /* Fill m: name, realpath of obj, its sha256, params, now, uid, version. */
 int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 		  const char *sha256, const json_t *params, struct xctl_err *err);
+
+/* Record pin_root and the names of the maps shared there. */
+int mod_meta_set_pins(struct mod_meta *m, const char *pin_root,
+		      const char *shared, struct xctl_err *err);
 
 /*
  * Add the BTF of struct xctl_module_meta (the layout of struct mod_meta) to
@@ -142,6 +149,7 @@ struct mod_state {
 	char name[XCTL_MODULE_NAME_MAX + 1];
 	char dir[PATH_MAX];
 	bool has_meta;
+	bool has_maps;		/* maps/ exists */
 	json_t *meta;		/* walker JSON of the meta value, or NULL */
 	struct mod_link *links;
 	size_t cnt;

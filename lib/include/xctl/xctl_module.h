@@ -7,10 +7,16 @@
  *
  *   <bpffs>/xctl/modules/<NAME>/
  *       <map name>   one pinned struct_ops link per struct_ops map
+ *       maps/        maps the object declares LIBBPF_PIN_BY_NAME (unless
+ *                    shared through pin_root), maps whose contents die
+ *                    with their last user reference (prog_array, timers),
+ *                    and the .data/.bss maps (pinned as ".data", ".bss":
+ *                    the runtime globals `module set` writes)
  *       meta         pinned BTF-described array map (one entry): module
  *                    name, object path and sha256, parameters, load time,
- *                    loader uid, xctl version; written last, so its
- *                    presence marks a complete load
+ *                    loader uid, xctl version, pin_root and the maps shared
+ *                    there; written last, so its presence marks a complete
+ *                    load
  *
  * The registration lives exactly as long as the pinned links, so a load that
  * fails (or is killed) leaves nothing registered, or a directory without
@@ -33,6 +39,7 @@ struct xctl_sops_rename;
 #define XCTL_MODULE_NAME_MAX	48
 #define XCTL_MODULE_SUBDIR	"modules"
 #define XCTL_MODULE_META	"meta"
+#define XCTL_MODULE_MAPS	"maps"
 
 /* NAME matches [A-Za-z0-9_.-]{1,48} and does not start with '.'; -EINVAL. */
 XCTL_API int xctl_module_name_check(const char *name, struct xctl_err *err);
@@ -52,8 +59,18 @@ struct xctl_module_load_opts {
 	 */
 	const struct xctl_sops_rename *renames;
 	size_t rename_cnt;
+	/*
+	 * LIBBPF_PIN_BY_NAME maps go to this directory (on the bpffs given,
+	 * existing) instead of the module's maps/, to be shared with other
+	 * objects; unload leaves them. reload keeps the module's pin_root
+	 * when NULL.
+	 */
+	const char *pin_root;
+	/* "MAP=N": max_entries of maps (required for maps declared unsized) */
+	char *const *max_entries;
+	size_t max_entries_cnt;
 };
-#define xctl_module_load_opts__last_field rename_cnt
+#define xctl_module_load_opts__last_field max_entries_cnt
 
 /*
  * Load OBJ, register every struct_ops map through a link pinned under the
@@ -80,8 +97,15 @@ XCTL_API int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 struct xctl_module_unload_opts {
 	size_t sz;
 	bool force;			/* unload even while in use */
+	/*
+	 * Out (may be NULL): on success a new reference to {name, unloaded,
+	 * maps_removed: [pins removed from maps/], maps_shared: [{map,
+	 * pinned}] (pins in the module's pin_root, left for the objects
+	 * sharing them)}.
+	 */
+	json_t **report;
 };
-#define xctl_module_unload_opts__last_field force
+#define xctl_module_unload_opts__last_field report
 
 /*
  * Detach the links (where the kernel supports it), remove the pins and the
