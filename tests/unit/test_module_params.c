@@ -251,6 +251,8 @@ static void test_meta_btf(void **state)
 	strcpy(m.loaded_at_rfc3339, "2026-11-23T07:04:47Z");
 	m.uid = 1000;
 	strcpy(m.xctl_version, "0.1.0");
+	strcpy(m.pin_root, "/sys/fs/bpf/shared");
+	strcpy(m.shared, "counts,cfg");
 	st = mod_meta_btf(b);
 	assert_true(st > 0);
 	assert_int_equal(btf__resolve_size(b, st), sizeof(m));
@@ -260,7 +262,8 @@ static void test_meta_btf(void **state)
 	assert_string_equal(s, "{\"name\":\"cc1\",\"object\":\"/x/cc.bpf.o\",\"sha256\":\"ab01\","
 			    "\"params\":\"{\\\"beta\\\":\\\"717\\\"}\",\"loaded_at\":1795417487,"
 			    "\"loaded_at_rfc3339\":\"2026-11-23T07:04:47Z\",\"uid\":1000,"
-			    "\"xctl_version\":\"0.1.0\"}");
+			    "\"xctl_version\":\"0.1.0\",\"pin_root\":\"/sys/fs/bpf/shared\","
+			    "\"shared\":\"counts,cfg\"}");
 	free(s);
 	json_decref(v);
 	btf__free(b);
