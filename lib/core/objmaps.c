@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "compat.h"
 #include "objmaps.h"
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "objmaps.h"
 
 #define KFUNC_PREFIX "bpf_xdp_metadata_rx_"
