@@ -18,9 +18,9 @@ BPFTOOL		?= bpftool
 RST2MAN		?= rst2man
 VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
 
-PKGS		:= libbpf jansson libmnl libelf zlib libcrypto
+PKGS		:= libbpf jansson libmnl libelf zlib libcrypto libmicrohttpd
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansson -lmnl -lelf -lz -lcrypto)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansson -lmnl -lelf -lz -lcrypto -lmicrohttpd)
 
 # User flags (CFLAGS, CPPFLAGS, LDFLAGS, as dpkg-buildflags sets them) stay
 # the user's: the project's own flags live in XCTL_* and come first, so a

@@ -114,6 +114,7 @@ int do_control(int argc, char **argv);
 int do_module(int argc, char **argv);
 int do_xdp(int argc, char **argv);
 int do_batch(int argc, char **argv);
+int do_exporter(int argc, char **argv);
 
 
 /*

@@ -66,8 +66,8 @@ static const char *const objects_help =
 	
 	"       xctl batch file FILE [--keep-going]\n"
 	"\n"
-	"OBJECT := { xdp | control | struct_ops | module | batch | version |\n"
-	"            help }\n"
+	"OBJECT := { xdp | control | struct_ops | module | batch | exporter |\n"
+	"            version | help }\n"
 	"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -q|--quiet |\n"
 	"             -N|--netns NAME | --bpffs DIR | --no-mount |\n"
 	"             -V|--version | -h|--help }\n"
@@ -112,6 +112,7 @@ static const struct cmd objects[] = {
 	{ "struct_ops", do_struct_ops },
 	{ "module", do_module },
 	{ "batch", do_batch },
+	{ "exporter", do_exporter },
 	{ 0 }
 };
 

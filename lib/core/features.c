@@ -91,3 +91,16 @@ const struct xctl_features *xctl_features(void)
 			btf__find_by_name_kind(btf, "netdev_nl_dev_get_doit", BTF_KIND_FUNC) > 0;
 	return &f;
 }
+
+bool xctl_bpf_stats_enabled(void)
+{
+	char c = '0';
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
+
+	if (f) {
+		if (fread(&c, 1, 1, f) != 1)
+			c = '0';
+		fclose(f);
+	}
+	return c == '1';
+}

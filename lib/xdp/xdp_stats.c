@@ -42,19 +42,6 @@ static const char *main_mode(const struct xctl_ctl_dev *d)
 			 XDP_ATTACHED_HW);
 }
 
-static bool bpf_stats_enabled(void)
-{
-	char c = '0';
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
-
-	if (f) {
-		if (fread(&c, 1, 1, f) != 1)
-			c = '0';
-		fclose(f);
-	}
-	return c == '1';
-}
-
 /* {id, name, tag, run_cnt, run_time_ns}; run figures null unless BPF stats are on. */
 static json_t *prog_json(uint32_t id, bool stats)
 {
@@ -300,7 +287,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	struct xctl_ctl_devs devs = {};
 	struct eth_stats_ctx eth = { .fd = -1 };
 	struct xctl_ctl_dev **sel = NULL;
-	bool stats = bpf_stats_enabled();
+	bool stats = xctl_bpf_stats_enabled();
 	json_t *arr = NULL;
 	size_t i, n;
 	int r;

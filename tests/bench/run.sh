@@ -5,7 +5,10 @@
 #   xctl -j xdp stats --all
 #   ip -s -j link show
 #   an `ethtool -S` loop over the same devices
-# and the ratios against the targets (xctl <= 2x ip, <= 0.05x the ethtool loop).
+#   xctl exporter --once (one Prometheus scrape: xdp stats --all, the netdev
+#   features dump, modules and the struct_ops inventory)
+# and the ratios against the targets (xctl <= 2x ip, <= 0.05x the ethtool loop,
+# a scrape <= 1.2x xdp stats --all).
 set -u
 cd "$(dirname "$0")/../.."
 PAIRS=${PAIRS:-500}
@@ -43,15 +46,21 @@ n_xctl=$("$XCTL" -N "$NS" -j xdp stats --all | jq length)
 
 t_xctl=$(median "$XCTL" -N "$NS" -j xdp stats --all)
 t_ip=$(median ip -n "$NS" -s -j link show)
+n_series=$("$XCTL" -N "$NS" exporter --once | grep -c '^xctl_xdp_packets_total{device="b')
+[ "$n_series" -eq $((2 * PAIRS)) ] || { echo "the exporter saw $n_series of $((2 * PAIRS)) veth devices" >&2; exit 1; }
+t_exp=$(median "$XCTL" -N "$NS" exporter --once)
 RUNS_SAVED=$RUNS; RUNS=1
 t_eth=$(median ethtool_loop_in_ns)
 RUNS=$RUNS_SAVED
 
 printf 'devices: %d (veth pairs: %d), median of %d runs\n' "$ndev" "$PAIRS" "$RUNS"
 printf '  xctl -j xdp stats --all   %8.3f s\n' "$t_xctl"
+printf '  xctl exporter --once      %8.3f s\n' "$t_exp"
 printf '  ip -s -j link show        %8.3f s\n' "$t_ip"
 printf '  ethtool -S loop           %8.3f s (one run)\n' "$t_eth"
 r_ip=$(awk -v a="$t_xctl" -v b="$t_ip" 'BEGIN { print a / b }')
 r_eth=$(awk -v a="$t_xctl" -v b="$t_eth" 'BEGIN { print a / b }')
 printf '  xctl / ip                 %8.3f  (target <= 2)\n' "$r_ip"
 printf '  xctl / ethtool loop       %8.3f  (target <= 0.05)\n' "$r_eth"
+r_exp=$(awk -v a="$t_exp" -v b="$t_xctl" 'BEGIN { print a / b }')
+printf '  exporter / xdp stats      %8.3f  (target <= 1.2)\n' "$r_exp"

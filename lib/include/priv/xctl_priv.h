@@ -76,6 +76,14 @@ int xctl_bpffs_mkdir(const struct xctl_bpffs *fs, const char *rel,
 struct btf;
 struct btf *xctl_kernel_btf(struct xctl_err *err);
 
+/*
+ * Whether sysctl kernel.bpf_stats_enabled is 1 (the kernel counts program
+ * runs and run time), read at each call, never cached; unreadable means
+ * false. A BPF_ENABLE_STATS fd held by some process also turns counting on
+ * without showing here.
+ */
+bool xctl_bpf_stats_enabled(void);
+
 /* ---- parsing ------------------------------------------------------------ */
 
 /* arg equals keyword or is a non-empty prefix of it. */
