@@ -448,3 +448,11 @@ int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
 		return c->ops->update_type(c, &out->update_btf, &out->update_type_id, err);
 	return 0;
 }
+
+int xctl_ctl_dev_missing(uint32_t ifindex, struct xctl_err *err)
+{
+	int r = xctl_errf(err, ENODEV, "no device with ifindex %u", ifindex);
+
+	xctl_err_hint(err, "list devices with 'ip link'");
+	return r;
+}

@@ -29,7 +29,7 @@ struct layout {
 
 /* Per device: 0 unknown, 1 has stats, -1 none. */
 struct eth_priv {
-	struct xctl_ctl_devs devs;
+	struct xctl_nl_devs devs;
 	int8_t *has;
 	struct layout *lay;
 	size_t lay_cnt;
@@ -59,13 +59,13 @@ static int eth_open(struct xctl_ctl *c, struct xctl_err *err)
 		free(p);
 		return xctl_errf(err, r, "cannot open a socket for ethtool requests");
 	}
-	r = xctl_ctl_devs_get(&p->devs, err);
+	r = xctl_nl_devs_get(&p->devs, 0, err);
 	if (r)
 		goto fail;
 	p->has = calloc(p->devs.cnt ? p->devs.cnt : 1, sizeof(*p->has));
 	if (!p->has) {
 		r = xctl_errf(err, ENOMEM, "cannot open control type 'ethtool'");
-		xctl_ctl_devs_free(&p->devs);
+		xctl_nl_devs_free(&p->devs);
 		goto fail;
 	}
 	c->priv = p;
@@ -84,7 +84,7 @@ static void eth_close(struct xctl_ctl *c)
 		return;
 	free(p->lay);
 	free(p->has);
-	xctl_ctl_devs_free(&p->devs);
+	xctl_nl_devs_free(&p->devs);
 	eth_stats_close(&p->eth);
 	free(p);
 }
@@ -150,7 +150,7 @@ static int layout_type(struct xctl_ctl *c, const struct eth_layout *el, uint32_t
 	return 0;
 }
 
-static int eth_read(struct xctl_ctl *c, struct xctl_ctl_dev *d, struct xctl_ctl_val *v,
+static int eth_read(struct xctl_ctl *c, struct xctl_nl_dev *d, struct xctl_ctl_val *v,
 		    bool values, struct xctl_err *err)
 {
 	struct eth_priv *p = c->priv;
@@ -190,10 +190,10 @@ static int eth_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 		      struct xctl_err *err)
 {
 	struct eth_priv *p = c->priv;
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(&p->devs, key);
 
 	if (!d)
-		return xctl_ctl_devs_missing(&p->devs, key, err);
+		return xctl_ctl_dev_missing(key, err);
 	return eth_read(c, d, v, true, err);
 }
 
@@ -202,11 +202,11 @@ static int eth_value_type(struct xctl_ctl *c, const uint32_t *key,
 {
 	struct eth_priv *p = c->priv;
 	struct xctl_ctl_val v = {};
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, *key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(&p->devs, *key);
 	int r;
 
 	if (!d)
-		return xctl_ctl_devs_missing(&p->devs, *key, err);
+		return xctl_ctl_dev_missing(*key, err);
 	r = eth_read(c, d, &v, false, err);
 	if (r)
 		return r;
@@ -218,7 +218,7 @@ static int eth_value_type(struct xctl_ctl *c, const uint32_t *key,
 static void eth_key_name(struct xctl_ctl *c, uint32_t key, char *buf, size_t len)
 {
 	struct eth_priv *p = c->priv;
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(&p->devs, key);
 
 	snprintf(buf, len, "%s", d ? d->name : "");
 }

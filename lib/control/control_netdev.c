@@ -15,12 +15,12 @@
 
 static int netdev_open(struct xctl_ctl *c, struct xctl_err *err)
 {
-	struct xctl_ctl_devs *s = calloc(1, sizeof(*s));
+	struct xctl_nl_devs *s = calloc(1, sizeof(*s));
 	int r;
 
 	if (!s)
 		return xctl_errf(err, ENOMEM, "cannot open control type 'netdev'");
-	r = xctl_ctl_devs_get(s, err);
+	r = xctl_nl_devs_get(s, XCTL_NL_DEV_STATS, err);
 	if (r) {
 		free(s);
 		return r;
@@ -32,7 +32,7 @@ static int netdev_open(struct xctl_ctl *c, struct xctl_err *err)
 static void netdev_close(struct xctl_ctl *c)
 {
 	if (c->priv)
-		xctl_ctl_devs_free(c->priv);
+		xctl_nl_devs_free(c->priv);
 	free(c->priv);
 }
 
@@ -40,7 +40,7 @@ static int netdev_get_next(struct xctl_ctl *c, const uint32_t *key, uint32_t *ne
 			   struct xctl_err *err)
 {
 	(void)err;
-	return xctl_ctl_devs_next(c->priv, key, next);
+	return xctl_nl_devs_next(c->priv, key, next);
 }
 
 static int netdev_value_type(struct xctl_ctl *c, const uint32_t *key,
@@ -71,12 +71,12 @@ static uint64_t absent_beyond(const struct btf *btf, uint32_t id, size_t len)
 static int netdev_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 			 struct xctl_err *err)
 {
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(c->priv, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(c->priv, key);
 	size_t size;
 	int r;
 
 	if (!d)
-		return xctl_ctl_devs_missing(c->priv, key, err);
+		return xctl_ctl_dev_missing(key, err);
 	if (!d->stats64) {
 		r = xctl_errf(err, ENODATA, "device %s reports no statistics", d->name);
 		return r;
@@ -97,7 +97,7 @@ static int netdev_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *
 
 static void netdev_key_name(struct xctl_ctl *c, uint32_t key, char *buf, size_t len)
 {
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(c->priv, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(c->priv, key);
 
 	snprintf(buf, len, "%s", d ? d->name : "");
 }

@@ -7,6 +7,7 @@
 #define XCTL_CONTROL_TYPE_H
 
 #include "xctl_priv.h"
+#include "nl_dev.h"
 
 /* A looked-up value, filled by a type's lookup(). */
 struct xctl_ctl_val {
@@ -80,32 +81,11 @@ void xctl_ctl_obj_name(enum xctl_ctl_obj kind, uint32_t id, char *buf, size_t le
 int xctl_ctl_obj_resolve(enum xctl_ctl_obj kind, uint32_t map_type, const char *kw,
 			 const char *arg, uint32_t *key, struct xctl_err *err);
 
-/* The device snapshot of the device types (lib/control_dev.c). */
-struct xctl_ctl_dev {
-	uint32_t ifindex;
-	char name[16];
-	void *stats64;		/* raw IFLA_STATS64 payload, NULL if none */
-	size_t stats64_len;
-	uint8_t xdp_attached;	/* XDP_ATTACHED_* */
-	uint32_t xdp_prog_id;
-	uint32_t xdp_drv_prog_id;
-	uint32_t xdp_skb_prog_id;
-	uint32_t xdp_hw_prog_id;
-};
-
-struct xctl_ctl_devs {
-	struct xctl_ctl_dev *dev;	/* sorted by ifindex */
-	size_t cnt, cap;
-};
-
-/* One RTM_GETLINK dump of the current network namespace. */
-int xctl_ctl_devs_get(struct xctl_ctl_devs *s, struct xctl_err *err);
-void xctl_ctl_devs_free(struct xctl_ctl_devs *s);
-struct xctl_ctl_dev *xctl_ctl_devs_find(struct xctl_ctl_devs *s, uint32_t ifindex);
-/* Next ifindex after *key (NULL: first); -ENOENT after the last. */
-int xctl_ctl_devs_next(struct xctl_ctl_devs *s, const uint32_t *key, uint32_t *next);
-/* Fill err for an ifindex that is not in the snapshot; returns -ENODEV. */
-int xctl_ctl_devs_missing(struct xctl_ctl_devs *s, uint32_t ifindex, struct xctl_err *err);
+/*
+ * The device types (xdp, netdev, ethtool) key on the device snapshot of
+ * lib/nl/nl_dev.h. Fill err for an ifindex that is not in it; -ENODEV.
+ */
+int xctl_ctl_dev_missing(uint32_t ifindex, struct xctl_err *err);
 
 /* Fetch a kernel info struct sized by the kernel's BTF (bpf_prog_info, ...). */
 /* Returns the struct's kernel BTF type id; *info is malloc'd. */

@@ -50,7 +50,7 @@ struct xdp_update {
 };
 
 struct xdp_priv {
-	struct xctl_ctl_devs devs;
+	struct xctl_nl_devs devs;
 	struct eth_stats_ctx eth;
 	uint32_t state_id;
 	uint32_t update_id;
@@ -172,14 +172,14 @@ static int xdp_open(struct xctl_ctl *c, struct xctl_err *err)
 		return xctl_errf(err, r, "cannot build the BTF of control type 'xdp'");
 	}
 	p->update_id = r;
-	r = xctl_ctl_devs_get(&p->devs, err);
+	r = xctl_nl_devs_get(&p->devs, 0, err);
 	if (r) {
 		free(p);
 		return r;
 	}
 	r = eth_stats_open(&p->eth);
 	if (r) {
-		xctl_ctl_devs_free(&p->devs);
+		xctl_nl_devs_free(&p->devs);
 		free(p);
 		return xctl_errf(err, r, "cannot open a socket for ethtool");
 	}
@@ -192,7 +192,7 @@ static void xdp_close(struct xctl_ctl *c)
 	struct xdp_priv *p = c->priv;
 
 	if (p) {
-		xctl_ctl_devs_free(&p->devs);
+		xctl_nl_devs_free(&p->devs);
 		eth_stats_close(&p->eth);
 	}
 	free(p);
@@ -204,20 +204,20 @@ static int xdp_get_next(struct xctl_ctl *c, const uint32_t *key, uint32_t *next,
 	struct xdp_priv *p = c->priv;
 
 	(void)err;
-	return xctl_ctl_devs_next(&p->devs, key, next);
+	return xctl_nl_devs_next(&p->devs, key, next);
 }
 
 static int xdp_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 		      struct xctl_err *err)
 {
 	struct xdp_priv *p = c->priv;
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(&p->devs, key);
 	struct xdp_state *s;
 	uint32_t have;
 	int r, ci;
 
 	if (!d)
-		return xctl_ctl_devs_missing(&p->devs, key, err);
+		return xctl_ctl_dev_missing(key, err);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return xctl_errf(err, ENOMEM, "cannot read the XDP state of %s", d->name);
@@ -262,7 +262,7 @@ static int xdp_value_type(struct xctl_ctl *c, const uint32_t *key,
 static void xdp_key_name(struct xctl_ctl *c, uint32_t key, char *buf, size_t len)
 {
 	struct xdp_priv *p = c->priv;
-	struct xctl_ctl_dev *d = xctl_ctl_devs_find(&p->devs, key);
+	struct xctl_nl_dev *d = xctl_nl_devs_find(&p->devs, key);
 
 	snprintf(buf, len, "%s", d ? d->name : "");
 }

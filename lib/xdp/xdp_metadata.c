@@ -135,14 +135,14 @@ static json_t *hwtstamp_json(const struct hwtstamp_config *c)
 int xctl_xdp_metadata_show(int ifindex, json_t **report, struct xctl_err *err)
 {
 	struct hwtstamp_config cfg = {};
-	struct xdp_dev d;
+	struct xctl_nl_dev d;
 	json_t *rx, *xsk, *kf, *doc;
 	const struct btf *btf;
 	size_t i;
 	int r;
 
 	*report = NULL;
-	r = xdp_dev_get(ifindex, &d, err);
+	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &d, err);
 	if (r)
 		return r;
 	if (!d.features_known) {

@@ -17,69 +17,50 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <libmnl/libmnl.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include "xctl_priv.h"
+#include "nl.h"
 #include "xdp_priv.h"
 
-struct nsid_reply {
-	int nsid;
-	bool found;
+static const struct xctl_nl_pol nsid_pol[NETNSA_NSID + 1] = {
+	[NETNSA_NSID] = { MNL_TYPE_U32 },
 };
-
-static int nsid_attr_cb(const struct nlattr *a, void *data)
-{
-	struct nsid_reply *rep = data;
-
-	if (mnl_attr_get_type(a) == NETNSA_NSID &&
-	    mnl_attr_get_payload_len(a) >= sizeof(int32_t)) {
-		rep->nsid = (int)(int32_t)mnl_attr_get_u32(a);
-		rep->found = true;
-	}
-	return MNL_CB_OK;
-}
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[NETNSA_NSID + 1];
+	int *nsid = data;
+
 	if (nlh->nlmsg_type != RTM_NEWNSID)
 		return MNL_CB_OK;
-	return mnl_attr_parse(nlh, sizeof(struct rtgenmsg), nsid_attr_cb, data);
+	if (xctl_nl_parse(nlh, sizeof(struct rtgenmsg), nsid_pol, NETNSA_NSID, tb, NULL)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (tb[NETNSA_NSID])
+		*nsid = (int)(int32_t)mnl_attr_get_u32(tb[NETNSA_NSID]);
+	return MNL_CB_OK;
 }
 
 /* The nsid the current namespace has for the namespace of fd; -1: none. */
-static int nsid_of_fd(struct mnl_socket *nl, int fd, int *nsid)
+static int nsid_of_fd(struct xctl_nl *nl, int fd, int *nsid)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nsid_reply rep = { .nsid = -1 };
-	unsigned int portid = mnl_socket_get_portid(nl), seq = 1;
+	char buf[XCTL_NL_MSGBUF];
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
-	ssize_t n;
-	int r;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETNSID;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
+	*nsid = -1;
+	nlh = xctl_nl_msg(buf, RTM_GETNSID, 0);
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0)
-		return -errno;
-	r = mnl_cb_run(buf, (size_t)n, seq, portid, nsid_cb, &rep);
-	if (r < 0)
-		return -errno;
-	*nsid = rep.found ? rep.nsid : -1;
-	return 0;
+	return xctl_nl_talk(nl, nlh, nsid_cb, nsid);
 }
 
 struct ns_search {
-	struct mnl_socket *nl;
+	struct xctl_nl *nl;
 	int nsid;
 	ino_t self;
 	ino_t *seen;
@@ -147,6 +128,7 @@ static void scan_dir(struct ns_search *s, const char *dir, bool procs)
 int xdp_netns_find(int nsid, int *fd, uint64_t *ino, struct xctl_err *err)
 {
 	struct ns_search s = { .nsid = nsid, .fd = -1 };
+	struct xctl_nl nl;
 	struct stat st;
 	int r;
 
@@ -154,13 +136,10 @@ int xdp_netns_find(int nsid, int *fd, uint64_t *ino, struct xctl_err *err)
 	if (stat("/proc/self/ns/net", &st))
 		return xctl_errf(err, errno, "cannot inspect the current network namespace");
 	s.self = st.st_ino;
-	s.nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!s.nl)
-		return xctl_errf(err, errno, "cannot open a route netlink socket");
-	if (mnl_socket_bind(s.nl, 0, MNL_SOCKET_AUTOPID)) {
-		r = xctl_errf(err, errno, "cannot bind a route netlink socket");
-		goto out;
-	}
+	r = xctl_nl_open(&nl, NETLINK_ROUTE);
+	if (r)
+		return xctl_errf(err, r, "cannot open a route netlink socket");
+	s.nl = &nl;
 	scan_dir(&s, "/run/netns", false);
 	if (s.fd < 0)
 		scan_dir(&s, "/proc", true);
@@ -176,7 +155,7 @@ int xdp_netns_find(int nsid, int *fd, uint64_t *ino, struct xctl_err *err)
 	r = 0;
 out:
 	free(s.seen);
-	mnl_socket_close(s.nl);
+	xctl_nl_close(&nl);
 	return r;
 }
 

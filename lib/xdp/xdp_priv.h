@@ -7,9 +7,7 @@
 
 #include <net/if.h>
 #include "xctl_priv.h"
-
-/* NETDEV_XDP_ACT_* bits of the netdev genl xdp-features attribute. */
-#define XDP_PRIV_ACT_NDO_XMIT	(1ULL << 2)
+#include "nl_dev.h"
 
 /* Which channel count redirect setup changed. */
 enum xctl_redirect_chan {
@@ -45,43 +43,11 @@ struct xctl_redirect_state {
 	uint64_t helper_netns_ino;	/* inode of that netns (nsfs) */
 };
 
-/* What redirect and attach need to know about one device. */
-struct xdp_dev {
-	int ifindex;
-	char name[IF_NAMESIZE];
-	char kind[32];			/* IFLA_INFO_KIND, "" when none */
-	char driver[32];		/* ethtool driver name, "" when unknown */
-	int link_ifindex;		/* IFLA_LINK (veth: the peer), 0 when none */
-	bool link_other_netns;		/* IFLA_LINK_NETNSID present */
-	int link_netnsid;
-	uint32_t prog_id;		/* any attached XDP program, 0: none */
-	uint32_t attach_mode;		/* XDP_ATTACHED_* */
-	bool features_known;		/* netdev genl answered */
-	uint64_t xdp_features;		/* NETDEV_XDP_ACT_* */
-	uint64_t rx_md_features;	/* NETDEV_XDP_RX_METADATA_* */
-	bool xsk_known;			/* the kernel reports xsk-features (6.8+) */
-	uint64_t xsk_features;		/* NETDEV_XSK_FLAGS_* */
-};
-
-/* Fill d for ifindex (-ENODEV with err when it does not exist). */
-int xdp_dev_get(int ifindex, struct xdp_dev *d, struct xctl_err *err);
-
-/* A generic netlink socket bound to one family (lib/ethtool_nl.c). */
-struct nlmsghdr;
-struct xgenl {
-	struct mnl_socket *nl;
-	unsigned int portid;
-	uint16_t family;
-	uint32_t seq;
-};
-/* family: a string constant (the id is cached per process by that pointer). */
-int xgenl_open(struct xgenl *s, const char *family, struct xctl_err *err);
-void xgenl_close(struct xgenl *s);
-/* A request header for family `type` and command `cmd` in buf. */
-struct nlmsghdr *xgenl_msg(char *buf, uint16_t type, uint8_t cmd, uint16_t flags);
-/* Send nlh and run cb over the replies; 0 or -errno from the kernel. */
-int xgenl_talk(struct xgenl *s, struct nlmsghdr *nlh,
-	       int (*cb)(const struct nlmsghdr *nlh, void *data), void *data);
+/*
+ * What redirect, attach and metadata read about one device: the snapshot's
+ * link part, the netdev genl features and the driver name.
+ */
+#define XDP_DEV_FLAGS	(XCTL_NL_DEV_FEATURES | XCTL_NL_DEV_DRIVER)
 
 /* The bpffs for xdp state: dir/no_mount, or the process default. */
 int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,

@@ -34,13 +34,13 @@
 
 /* What setup will do (or did) to one device. */
 struct plan {
-	struct xdp_dev dev;
+	struct xctl_nl_dev dev;
 	struct xctl_eth_channels ch;
 	bool have_ch;
 	struct xctl_eth_rings rg;
 	bool have_rg;
 	struct xctl_redirect_state st;	/* chan/ring fields describe the plan */
-	struct xdp_dev helper;		/* where xdp_pass goes, when st.helper_ifindex */
+	struct xctl_nl_dev helper;		/* where xdp_pass goes, when st.helper_ifindex */
 	struct xctl_bpffs fs;
 	char rel[64];			/* redirect/<ifname> below fs.base */
 	char dir[PATH_MAX];		/* <bpffs>/xctl/redirect/<ifname> */
@@ -50,7 +50,7 @@ struct plan {
 	int peer_ns;			/* fd of the veth peer's other netns, or -1 */
 };
 
-static const char *drv_name(const struct xdp_dev *d)
+static const char *drv_name(const struct xctl_nl_dev *d)
 {
 	if (d->driver[0])
 		return d->driver;
@@ -59,12 +59,12 @@ static const char *drv_name(const struct xdp_dev *d)
 	return "the driver";
 }
 
-static bool has_ndo_xmit(const struct xdp_dev *d)
+static bool has_ndo_xmit(const struct xctl_nl_dev *d)
 {
-	return d->features_known && (d->xdp_features & XDP_PRIV_ACT_NDO_XMIT);
+	return d->features_known && (d->xdp_features & XCTL_NL_XDP_ACT_NDO_XMIT);
 }
 
-static bool is_veth(const struct xdp_dev *d)
+static bool is_veth(const struct xctl_nl_dev *d)
 {
 	return !strcmp(d->kind, "veth");
 }
@@ -245,7 +245,7 @@ static int inspect_peer(struct plan *p, struct xctl_eth_channels *pch, struct xc
 		if (r)
 			return r;
 	}
-	r = xdp_dev_get(p->dev.link_ifindex, &p->helper, err);
+	r = xctl_nl_dev_get(p->dev.link_ifindex, XDP_DEV_FLAGS, &p->helper, err);
 	if (!r)
 		r = xctl_eth_channels_get(p->helper.ifindex, pch, err);
 	r2 = xdp_netns_leave(orig, r ? NULL : err);
@@ -270,11 +270,11 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 		return 0;
 	}
 	if (!is_veth(&p->dev)) {
-		if (p->dev.prog_id) {
+		if (p->dev.xdp_prog_id) {
 			r = xctl_errf(err, EBUSY, "helper: %s cannot be made a redirect target",
 				      p->dev.name);
 			xctl_err_why(err, "XDP program id %u is attached but ndo-xmit is not advertised",
-				     p->dev.prog_id);
+				     p->dev.xdp_prog_id);
 			return r;
 		}
 		p->helper = p->dev;
@@ -291,11 +291,11 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 	r = inspect_peer(p, &pch, err);
 	if (r)
 		return r;
-	if (p->helper.prog_id) {
+	if (p->helper.xdp_prog_id) {
 		r = xctl_errf(err, EBUSY, "helper: cannot give the veth peer %s of %s NAPI",
 			      p->helper.name, p->dev.name);
 		xctl_err_why(err, "it has XDP program id %u in a mode without NAPI",
-			     p->helper.prog_id);
+			     p->helper.xdp_prog_id);
 		xctl_err_hint(err, "attach that program in native mode");
 		return r;
 	}
@@ -394,7 +394,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 {
 	bool chan = false, ring = false, link = false;
 	struct xdp_pass *skel;
-	struct xdp_dev now;
+	struct xctl_nl_dev now;
 	uint32_t key = 0;
 	int r, fd, sfd, orig;
 
@@ -477,7 +477,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 		close(fd);
 		link = true;
 	}
-	r = xdp_dev_get(p->dev.ifindex, &now, err);
+	r = xctl_nl_dev_get(p->dev.ifindex, XDP_DEV_FLAGS, &now, err);
 	if (r)
 		goto fail;
 	if (!has_ndo_xmit(&now)) {
@@ -507,7 +507,7 @@ static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opt
 
 	memset(p, 0, sizeof(*p));
 	p->peer_ns = -1;
-	r = xdp_dev_get(ifindex, &p->dev, err);
+	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &p->dev, err);
 	if (r)
 		return r;
 	p->st.ifindex = (uint32_t)ifindex;
@@ -576,7 +576,7 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			   json_t **report, struct xctl_err *err)
 {
-	struct xdp_dev now;
+	struct xctl_nl_dev now;
 	struct plan p;
 	int r;
 
@@ -627,7 +627,7 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 	if (unlink(p.state_pin) && errno != ENOENT)
 		return xctl_errf(err, errno, "cannot remove %s", p.state_pin);
 	rmdir(p.dir);
-	r = xdp_dev_get(ifindex, &now, err);
+	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &now, err);
 	if (r)
 		return r;
 	*report = json_pack("{s:s, s:i, s:o, s:b}", "ifname", p.dev.name, "ifindex", ifindex,
@@ -666,7 +666,7 @@ static json_t *rings_json(int ifindex)
 }
 
 /* Why a device is or is not a redirect target, in words. */
-static const char *reason(const struct xdp_dev *d, struct xdp_dev *peer, char *buf, size_t len)
+static const char *reason(const struct xctl_nl_dev *d, struct xctl_nl_dev *peer, char *buf, size_t len)
 {
 	if (!d->features_known)
 		return "unknown: the kernel has no netdev generic netlink family";
@@ -719,7 +719,7 @@ out:
 static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 			struct xctl_err *err)
 {
-	struct xdp_dev peer = {};
+	struct xctl_nl_dev peer = {};
 	struct xctl_redirect_state st;
 	char buf[160], lpin[PATH_MAX];
 	uint32_t link_id = 0, prog_id = 0;
@@ -729,7 +729,7 @@ static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 	if (plan_init(&p, ifindex, opts, false, err))
 		return NULL;
 	if (is_veth(&p.dev) && p.dev.link_ifindex && !p.dev.link_other_netns)
-		xdp_dev_get(p.dev.link_ifindex, &peer, NULL);
+		xctl_nl_dev_get(p.dev.link_ifindex, XDP_DEV_FLAGS, &peer, NULL);
 	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
 	rec = read_state(p.state_pin, &st) ? NULL : record_json(p.state_pin);
 	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {

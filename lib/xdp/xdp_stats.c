@@ -20,7 +20,7 @@
 #include "xdp_priv.h"
 
 /* The program that runs first on the device: native, else generic, else offload. */
-static uint32_t main_prog(const struct xctl_ctl_dev *d)
+static uint32_t main_prog(const struct xctl_nl_dev *d)
 {
 	if (d->xdp_attached != XDP_ATTACHED_MULTI)
 		return d->xdp_prog_id;
@@ -33,7 +33,7 @@ static uint32_t main_prog(const struct xctl_ctl_dev *d)
  * program, so a device with programs in several modes reports the one that
  * runs first (`xdp show` lists them all).
  */
-static const char *main_mode(const struct xctl_ctl_dev *d)
+static const char *main_mode(const struct xctl_nl_dev *d)
 {
 	if (d->xdp_attached != XDP_ATTACHED_MULTI)
 		return xdp_mode_name(d->xdp_attached);
@@ -249,10 +249,10 @@ out:
  * Devices the query selects, in ifindex order: the named ones (all must
  * exist), every one (all), or those with an XDP program.
  */
-static int select_devs(struct xctl_ctl_devs *s, const struct xctl_xdp_query *q,
-		       struct xctl_ctl_dev ***out, size_t *cnt, struct xctl_err *err)
+static int select_devs(struct xctl_nl_devs *s, const struct xctl_xdp_query *q,
+		       struct xctl_nl_dev ***out, size_t *cnt, struct xctl_err *err)
 {
-	struct xctl_ctl_dev **sel;
+	struct xctl_nl_dev **sel;
 	size_t i, j, n = 0;
 
 	sel = calloc(s->cnt + q->dev_cnt + 1, sizeof(*sel));
@@ -284,15 +284,15 @@ static int select_devs(struct xctl_ctl_devs *s, const struct xctl_xdp_query *q,
 int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 		   struct xctl_err *err)
 {
-	struct xctl_ctl_devs devs = {};
+	struct xctl_nl_devs devs = {};
 	struct eth_stats_ctx eth = { .fd = -1 };
-	struct xctl_ctl_dev **sel = NULL;
+	struct xctl_nl_dev **sel = NULL;
 	bool stats = xctl_bpf_stats_enabled();
 	json_t *arr = NULL;
 	size_t i, n;
 	int r;
 
-	r = xctl_ctl_devs_get(&devs, err);
+	r = xctl_nl_devs_get(&devs, 0, err);
 	if (r)
 		return r;
 	r = select_devs(&devs, q, &sel, &n, err);
@@ -305,7 +305,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	}
 	arr = json_array();
 	for (i = 0; i < n; i++) {
-		struct xctl_ctl_dev *d = sel[i];
+		struct xctl_nl_dev *d = sel[i];
 		uint32_t prog = main_prog(d);
 		const char *mode = main_mode(d);
 		char driver[32];
@@ -330,7 +330,7 @@ out:
 	json_decref(arr);
 	eth_stats_close(&eth);
 	free(sel);
-	xctl_ctl_devs_free(&devs);
+	xctl_nl_devs_free(&devs);
 	return r;
 }
 
@@ -441,14 +441,14 @@ static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link 
 int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 		  json_t **out, struct xctl_err *err)
 {
-	struct xctl_ctl_devs devs = {};
-	struct xctl_ctl_dev **sel = NULL;
+	struct xctl_nl_devs devs = {};
+	struct xctl_nl_dev **sel = NULL;
 	struct xdp_link *links = NULL;
 	size_t i, n, nlinks = 0;
 	json_t *arr;
 	int r;
 
-	r = xctl_ctl_devs_get(&devs, err);
+	r = xctl_nl_devs_get(&devs, 0, err);
 	if (r)
 		return r;
 	r = select_devs(&devs, q, &sel, &n, err);
@@ -461,7 +461,7 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 	}
 	arr = json_array();
 	for (i = 0; i < n; i++) {
-		struct xctl_ctl_dev *d = sel[i];
+		struct xctl_nl_dev *d = sel[i];
 		json_t *progs = json_array();
 		const struct { uint32_t id; const char *mode; } m[] = {
 			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_drv_prog_id :
@@ -485,6 +485,6 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 out:
 	free(links);
 	free(sel);
-	xctl_ctl_devs_free(&devs);
+	xctl_nl_devs_free(&devs);
 	return r;
 }
