@@ -5,7 +5,7 @@ set -e
 PKGS="make gcc pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
 libjansson-dev libmnl-dev libssl-dev python3-docutils libcmocka-dev bats jq
 iproute2 ethtool iputils-ping libcap2-bin bash-completion procps python3 util-linux file
-libmicrohttpd-dev prometheus python3-prometheus-client curl"
+libmicrohttpd-dev prometheus python3-prometheus-client curl strace"
 
 missing=""
 for p in $PKGS; do

@@ -59,7 +59,7 @@ static int eth_open(struct xctl_ctl *c, struct xctl_err *err)
 		free(p);
 		return xctl_errf(err, r, "cannot open a socket for ethtool requests");
 	}
-	r = xctl_nl_devs_get(&p->devs, 0, err);
+	r = xctl_nl_devs_get(&p->devs, XCTL_NL_DEV_CHANNELS, err);
 	if (r)
 		goto fail;
 	p->has = calloc(p->devs.cnt ? p->devs.cnt : 1, sizeof(*p->has));
@@ -159,7 +159,7 @@ static int eth_read(struct xctl_ctl *c, struct xctl_nl_dev *d, struct xctl_ctl_v
 	uint32_t id = 0;
 	int r;
 
-	r = eth_stats_read(&p->eth, d->name, &el, &vals);
+	r = eth_stats_read(&p->eth, &p->devs, d, NULL, 0, &el, &vals);
 	if (r == -EOPNOTSUPP) {
 		xctl_errf(err, ENOENT, "cannot read the ethtool statistics of %s", d->name);
 		xctl_err_why(err, "its driver has no statistics");

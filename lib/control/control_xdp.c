@@ -20,6 +20,7 @@
 #include "xctl_priv.h"
 #include "control_type.h"
 #include "ethtool_priv.h"
+#include "xdp_priv.h"
 
 /* The value; its BTF is built by add_state_type() and must match. */
 struct xdp_state {
@@ -172,7 +173,7 @@ static int xdp_open(struct xctl_ctl *c, struct xctl_err *err)
 		return xctl_errf(err, r, "cannot build the BTF of control type 'xdp'");
 	}
 	p->update_id = r;
-	r = xctl_nl_devs_get(&p->devs, 0, err);
+	r = xctl_nl_devs_get(&p->devs, XCTL_NL_DEV_CHANNELS, err);
 	if (r) {
 		free(p);
 		return r;
@@ -232,7 +233,7 @@ static int xdp_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 		    (!s->drv_prog_id ? 1ULL << M_DRV_PROG_ID : 0) |
 		    (!s->skb_prog_id ? 1ULL << M_SKB_PROG_ID : 0) |
 		    (!s->hw_prog_id ? 1ULL << M_HW_PROG_ID : 0);
-	r = xdp_dev_counters(&p->eth, d->name, s->counters, &have);
+	r = xdp_dev_counters(&p->eth, &p->devs, d, s->counters, &have);
 	if (r) {
 		free(s);
 		return xctl_errf(err, r, "cannot read the XDP counters of %s", d->name);

@@ -29,18 +29,17 @@ void eth_stats_close(struct eth_stats_ctx *c);
 int eth_info(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t len,
 	     uint32_t *n_stats);
 /*
- * Read ifname's statistics: *lay is its layout (owned by c), *vals the
- * values (malloc'd, lay->n of them). -EOPNOTSUPP when the driver has none.
+ * Read the statistics of d, a device of snapshot s (NULL: a device alone):
+ * *lay is its layout (owned by c), *vals the values (malloc'd, lay->n of
+ * them), driver (when not NULL) the driver name, "" when unknown.
+ * -EOPNOTSUPP when the driver has no statistics. Two ioctls (ETHTOOL_GDRVINFO,
+ * ETHTOOL_GSTATS), ETHTOOL_GSTRINGS for a layout not seen before, and
+ * ETHTOOL_GCHANNELS only when s holds no ethtool channels dump.
  */
-int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
+struct xctl_nl_dev;
+struct xctl_nl_devs;
+int eth_stats_read(struct eth_stats_ctx *c, const struct xctl_nl_devs *s,
+		   const struct xctl_nl_dev *d, char *driver, size_t dlen,
 		   const struct eth_layout **lay, uint64_t **vals);
-
-/*
- * ifname's normalised XDP counters (lib/xdp_stats.c): total[XCTL_XC_MAX],
- * *have a bit per counter the driver provides (0 for a device without
- * driver statistics).
- */
-int xdp_dev_counters(struct eth_stats_ctx *eth, const char *ifname,
-		     uint64_t *total, uint32_t *have);
 
 #endif /* XCTL_ETHTOOL_PRIV_H */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * ethtool statistics (ethtool -S) of many devices: three ioctls per device
- * (driver info, channels, values); the string set is fetched only for a
- * layout (driver, stat count, channel counts) not seen before.
+ * ethtool statistics (ethtool -S) of many devices: two ioctls per device
+ * (driver info, values); the string set is fetched only for a layout
+ * (driver, stat count, channel counts) not seen before. The channel counts
+ * come from the device snapshot's ethtool CHANNELS_GET dump, one for all
+ * devices; only without that dump (a kernel without ethtool netlink) does a
+ * device cost a third ioctl (ETHTOOL_GCHANNELS).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <sys/socket.h>
 #include <linux/sockios.h>
 #include "xctl_priv.h"
+#include "nl_dev.h"
 #include "ethtool_priv.h"
 
 #define ETH_MAX_STATS	(1U << 16)
@@ -69,15 +73,40 @@ int eth_info(struct eth_stats_ctx *c, const char *ifname, char *driver, size_t l
 	return r;
 }
 
-static struct eth_layout *layout_get(struct eth_stats_ctx *c, const char *ifname,
+/*
+ * The channel counts of d that key its layout: from the snapshot when it
+ * holds the ethtool channels dump (a device missing there has none), else
+ * from the driver.
+ */
+static void layout_channels(struct eth_stats_ctx *c, const struct xctl_nl_devs *s,
+			    const struct xctl_nl_dev *d, struct ethtool_channels *ch)
+{
+	memset(ch, 0, sizeof(*ch));
+	if (s && !s->channels_err) {
+		if (d->channels_known) {
+			ch->rx_count = d->channels.rx == XCTL_ETH_ABSENT ? 0 : d->channels.rx;
+			ch->tx_count = d->channels.tx == XCTL_ETH_ABSENT ? 0 : d->channels.tx;
+			ch->combined_count = d->channels.combined == XCTL_ETH_ABSENT ?
+					     0 : d->channels.combined;
+		}
+		return;
+	}
+	/* Channel counts are optional (not every driver reports them). */
+	ch->cmd = ETHTOOL_GCHANNELS;
+	if (eth_ioctl(c, d->name, ch))
+		memset(ch, 0, sizeof(*ch));
+}
+
+static struct eth_layout *layout_get(struct eth_stats_ctx *c, const struct xctl_nl_devs *s,
+				     const struct xctl_nl_dev *d,
 				     const struct ethtool_drvinfo *info, int *err)
 {
-	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	const char *ifname = d->name;
+	struct ethtool_channels ch;
 	struct ethtool_gstrings *gs;
 	struct eth_layout *l;
 
-	/* Channel counts are optional (not every driver reports them). */
-	eth_ioctl(c, ifname, &ch);
+	layout_channels(c, s, d, &ch);
 	for (l = c->layouts; l; l = l->next)
 		if (l->n == info->n_stats && !strcmp(l->driver, info->driver) &&
 		    l->rx == ch.rx_count && l->tx == ch.tx_count &&
@@ -122,7 +151,8 @@ fail:
 	return NULL;
 }
 
-int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
+int eth_stats_read(struct eth_stats_ctx *c, const struct xctl_nl_devs *s,
+		   const struct xctl_nl_dev *d, char *driver, size_t dlen,
 		   const struct eth_layout **lay, uint64_t **vals)
 {
 	struct ethtool_drvinfo info;
@@ -131,14 +161,16 @@ int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
 	int r;
 
 	*vals = NULL;
-	r = drvinfo(c, ifname, &info);
+	r = drvinfo(c, d->name, &info);
+	if (driver)
+		snprintf(driver, dlen, "%s", r ? "" : info.driver);
 	if (r)
 		return r;
 	if (!info.n_stats)
 		return -EOPNOTSUPP;
 	if (info.n_stats > ETH_MAX_STATS)
 		return -E2BIG;
-	l = layout_get(c, ifname, &info, &r);
+	l = layout_get(c, s, d, &info, &r);
 	if (!l)
 		return r;
 	st = calloc(1, sizeof(*st) + (size_t)l->n * sizeof(uint64_t));
@@ -146,7 +178,7 @@ int eth_stats_read(struct eth_stats_ctx *c, const char *ifname,
 		return -ENOMEM;
 	st->cmd = ETHTOOL_GSTATS;
 	st->n_stats = l->n;
-	r = eth_ioctl(c, ifname, st);
+	r = eth_ioctl(c, d->name, st);
 	if (!r && st->n_stats != l->n)
 		r = -EAGAIN;
 	if (r) {

@@ -90,4 +90,13 @@ int xdp_netns_enter(int fd, int *orig, struct xctl_err *err);
 /* Return to orig (from xdp_netns_enter) and close it; orig < 0: nothing. */
 int xdp_netns_leave(int orig, struct xctl_err *err);
 
+/*
+ * The normalised XDP counters of d, a device of snapshot devs (lib/xdp/
+ * xdp_stats.c): total[XCTL_XC_MAX], *have a bit per counter the driver
+ * provides (0 for a device without driver statistics).
+ */
+struct eth_stats_ctx;
+int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
+		     const struct xctl_nl_dev *d, uint64_t *total, uint32_t *have);
+
 #endif /* XCTL_XDP_PRIV_H */

@@ -15,7 +15,6 @@
 #include <bpf/bpf.h>
 #include "xctl_priv.h"
 #include "compat.h"
-#include "control_type.h"
 #include "ethtool_priv.h"
 #include "xdp_priv.h"
 
@@ -138,7 +137,8 @@ static json_t *counters_json(const uint64_t *val, uint32_t have)
  * Read ifname's ethtool statistics and accumulate its XDP counters into a
  * (and its XDP-related raw strings into raw, when given).
  */
-static int norm_read(struct eth_stats_ctx *eth, const char *ifname,
+static int norm_read(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
+		     const struct xctl_nl_dev *d, char *driver, size_t dlen,
 		     struct norm_acc *a, json_t *raw)
 {
 	const struct eth_layout *lay;
@@ -146,7 +146,7 @@ static int norm_read(struct eth_stats_ctx *eth, const char *ifname,
 	uint32_t i;
 	int r;
 
-	r = eth_stats_read(eth, ifname, &lay, &vals);
+	r = eth_stats_read(eth, devs, d, driver, dlen, &lay, &vals);
 	if (r)
 		return r;
 	for (i = 0; i < lay->n; i++) {
@@ -182,13 +182,13 @@ static uint32_t norm_totals(const struct norm_acc *a, uint64_t *total)
 	return a->q_have | a->dev_have;
 }
 
-int xdp_dev_counters(struct eth_stats_ctx *eth, const char *ifname,
-		     uint64_t *total, uint32_t *have)
+int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
+		     const struct xctl_nl_dev *d, uint64_t *total, uint32_t *have)
 {
 	struct norm_acc a = {};
 	int r;
 
-	r = norm_read(eth, ifname, &a, NULL);
+	r = norm_read(eth, devs, d, NULL, 0, &a, NULL);
 	free(a.queues);
 	if (r == -EOPNOTSUPP) {
 		memset(total, 0, XCTL_XC_MAX * sizeof(*total));
@@ -201,18 +201,30 @@ int xdp_dev_counters(struct eth_stats_ctx *eth, const char *ifname,
 	return 0;
 }
 
-/* Fill counters (and queues/raw) of one device from its ethtool statistics. */
-static int add_driver_stats(json_t *dev, struct eth_stats_ctx *eth, const char *ifname,
-			    const struct xctl_xdp_query *q)
+/*
+ * One device's object: its state, and its counters (and queues/raw) from its
+ * ethtool statistics. *out is set also on failure (what could be read).
+ */
+static int dev_json(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
+		    const struct xctl_nl_dev *d, const struct xctl_xdp_query *q, bool stats,
+		    json_t **out)
 {
 	struct norm_acc a = {};
 	uint64_t total[XCTL_XC_MAX];
-	json_t *raw = q->raw ? json_object() : NULL, *queues;
-	uint32_t have;
+	json_t *raw = q->raw ? json_object() : NULL, *queues, *dev;
+	uint32_t prog = main_prog(d), have;
+	const char *mode = main_mode(d);
+	char driver[32];
 	size_t i;
 	int r;
 
-	r = norm_read(eth, ifname, &a, raw);
+	r = norm_read(eth, devs, d, driver, sizeof(driver), &a, raw);
+	dev = json_pack("{s:s, s:I, s:o, s:{s:o, s:o}}",
+			"ifname", d->name, "ifindex", (json_int_t)d->ifindex,
+			"driver", driver[0] ? json_string(driver) : json_null(),
+			"xdp", "mode", mode ? json_string(mode) : json_null(),
+			"prog", prog ? prog_json(prog, stats) : json_null());
+	*out = dev;
 	if (r == -EOPNOTSUPP || r == -ENODEV) {
 		/* No driver statistics: nothing to normalise, nothing made up. */
 		r = 0;
@@ -292,7 +304,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	size_t i, n;
 	int r;
 
-	r = xctl_nl_devs_get(&devs, 0, err);
+	r = xctl_nl_devs_get(&devs, XCTL_NL_DEV_CHANNELS, err);
 	if (r)
 		return r;
 	r = select_devs(&devs, q, &sel, &n, err);
@@ -306,18 +318,9 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	arr = json_array();
 	for (i = 0; i < n; i++) {
 		struct xctl_nl_dev *d = sel[i];
-		uint32_t prog = main_prog(d);
-		const char *mode = main_mode(d);
-		char driver[32];
 		json_t *dev;
 
-		eth_info(&eth, d->name, driver, sizeof(driver), NULL);
-		dev = json_pack("{s:s, s:I, s:o, s:{s:o, s:o}}",
-				"ifname", d->name, "ifindex", (json_int_t)d->ifindex,
-				"driver", driver[0] ? json_string(driver) : json_null(),
-				"xdp", "mode", mode ? json_string(mode) : json_null(),
-				"prog", prog ? prog_json(prog, stats) : json_null());
-		r = add_driver_stats(dev, &eth, d->name, q);
+		r = dev_json(&eth, &devs, d, q, stats, &dev);
 		json_array_append_new(arr, dev);
 		if (r) {
 			xctl_errf(err, r, "cannot read the statistics of %s", d->name);

@@ -64,3 +64,27 @@ printf '  xctl / ip                 %8.3f  (target <= 2)\n' "$r_ip"
 printf '  xctl / ethtool loop       %8.3f  (target <= 0.05)\n' "$r_eth"
 r_exp=$(awk -v a="$t_exp" -v b="$t_xctl" 'BEGIN { print a / b }')
 printf '  exporter / xdp stats      %8.3f  (target <= 1.2)\n' "$r_exp"
+
+# cost LABEL CMD...: the requests CMD makes, from strace (not from xctl)
+cost() {
+	local label=$1 f
+	shift
+	f=$(mktemp)
+	strace -f -qq -e trace=ioctl,sendto,sendmsg,recvfrom,recvmsg -o "$f" "$@" >/dev/null 2>&1
+	awk -v label="$label" -v ndev="$ndev" '
+		/SIOCETHTOOL/ { ioctl++ }
+		/send(to|msg)\(/ { req++; if (/NLM_F_DUMP|nlmsg_flags=[^,]*0x300/) dump++ }
+		/recv(from|msg)\(/ && / = [0-9]+$/ { bytes += $NF }
+		END {
+			printf "  %-26s %6d ethtool ioctls (%.2f per device), %d netlink requests (%d dumps), %d KiB received\n",
+				label, ioctl, ioctl / ndev, req, dump, bytes / 1024
+		}' "$f"
+	rm -f "$f"
+}
+
+if command -v strace >/dev/null; then
+	echo "requests (strace):"
+	cost "xctl -j xdp stats --all" "$XCTL" -N "$NS" -j xdp stats --all
+	cost "xdp redirect show (all)" "$XCTL" -N "$NS" -j xdp redirect show
+	cost "ip -s -j link show" ip -n "$NS" -s -j link show
+fi
