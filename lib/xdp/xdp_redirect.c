@@ -500,19 +500,28 @@ out:
 	return r;
 }
 
+/* The plan of device d (a copy is kept) and the paths of its record. */
+static int plan_dev(struct plan *p, const struct xctl_nl_dev *d,
+		    const struct xctl_redirect_opts *opts, bool create, struct xctl_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->peer_ns = -1;
+	p->dev = *d;
+	p->st.ifindex = d->ifindex;
+	snprintf(p->st.ifname, sizeof(p->st.ifname), "%s", p->dev.name);
+	return open_paths(p, opts, create, err);
+}
+
 static int plan_init(struct plan *p, int ifindex, const struct xctl_redirect_opts *opts,
 		     bool create, struct xctl_err *err)
 {
+	struct xctl_nl_dev d;
 	int r;
 
-	memset(p, 0, sizeof(*p));
-	p->peer_ns = -1;
-	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &p->dev, err);
+	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &d, err);
 	if (r)
 		return r;
-	p->st.ifindex = (uint32_t)ifindex;
-	snprintf(p->st.ifname, sizeof(p->st.ifname), "%s", p->dev.name);
-	return open_paths(p, opts, create, err);
+	return plan_dev(p, &d, opts, create, err);
 }
 
 static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
@@ -640,33 +649,34 @@ static json_t *u32_or_null(uint32_t v)
 	return v == XCTL_ETH_ABSENT ? json_null() : json_integer(v);
 }
 
-static json_t *channels_json(int ifindex)
+static json_t *channels_json(const struct xctl_nl_dev *d)
 {
-	struct xctl_eth_channels c;
+	const struct xctl_eth_channels *c = &d->channels;
 
-	if (xctl_eth_channels_get(ifindex, &c, NULL))
+	if (!d->channels_known)
 		return json_null();
 	return json_pack("{s:{s:o, s:o, s:o, s:o}, s:{s:o, s:o, s:o, s:o}}",
-			 "current", "rx", u32_or_null(c.rx), "tx", u32_or_null(c.tx),
-			 "combined", u32_or_null(c.combined), "other", u32_or_null(c.other),
-			 "max", "rx", u32_or_null(c.rx_max), "tx", u32_or_null(c.tx_max),
-			 "combined", u32_or_null(c.combined_max),
-			 "other", u32_or_null(c.other_max));
+			 "current", "rx", u32_or_null(c->rx), "tx", u32_or_null(c->tx),
+			 "combined", u32_or_null(c->combined), "other", u32_or_null(c->other),
+			 "max", "rx", u32_or_null(c->rx_max), "tx", u32_or_null(c->tx_max),
+			 "combined", u32_or_null(c->combined_max),
+			 "other", u32_or_null(c->other_max));
 }
 
-static json_t *rings_json(int ifindex)
+static json_t *rings_json(const struct xctl_nl_dev *d)
 {
-	struct xctl_eth_rings rg;
+	const struct xctl_eth_rings *rg = &d->rings;
 
-	if (xctl_eth_rings_get(ifindex, &rg, NULL))
+	if (!d->rings_known)
 		return json_null();
 	return json_pack("{s:{s:o, s:o}, s:{s:o, s:o}}",
-			 "current", "rx", u32_or_null(rg.rx), "tx", u32_or_null(rg.tx),
-			 "max", "rx", u32_or_null(rg.rx_max), "tx", u32_or_null(rg.tx_max));
+			 "current", "rx", u32_or_null(rg->rx), "tx", u32_or_null(rg->tx),
+			 "max", "rx", u32_or_null(rg->rx_max), "tx", u32_or_null(rg->tx_max));
 }
 
 /* Why a device is or is not a redirect target, in words. */
-static const char *reason(const struct xctl_nl_dev *d, struct xctl_nl_dev *peer, char *buf, size_t len)
+static const char *reason(const struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
+			  char *buf, size_t len)
 {
 	if (!d->features_known)
 		return "unknown: the kernel has no netdev generic netlink family";
@@ -716,20 +726,24 @@ out:
 	return out;
 }
 
-static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
-			struct xctl_err *err)
+/*
+ * What show reports about a device: the snapshot's link, features, channels
+ * and rings, and the driver name.
+ */
+#define SHOW_FLAGS (XDP_DEV_FLAGS | XCTL_NL_DEV_CHANNELS | XCTL_NL_DEV_RINGS)
+
+/* d with its veth peer (when in this namespace), from the snapshot or asked. */
+static json_t *show_one(const struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
+			const struct xctl_redirect_opts *opts, struct xctl_err *err)
 {
-	struct xctl_nl_dev peer = {};
 	struct xctl_redirect_state st;
 	char buf[160], lpin[PATH_MAX];
 	uint32_t link_id = 0, prog_id = 0;
-	json_t *o, *helper = json_null(), *rec;
+	json_t *helper = json_null(), *rec;
 	struct plan p;
 
-	if (plan_init(&p, ifindex, opts, false, err))
+	if (plan_dev(&p, d, opts, false, err))
 		return NULL;
-	if (is_veth(&p.dev) && p.dev.link_ifindex && !p.dev.link_other_netns)
-		xctl_nl_dev_get(p.dev.link_ifindex, XDP_DEV_FLAGS, &peer, NULL);
 	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
 	rec = read_state(p.state_pin, &st) ? NULL : record_json(p.state_pin);
 	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {
@@ -739,42 +753,72 @@ static json_t *show_one(int ifindex, const struct xctl_redirect_opts *opts,
 		if (helper && st.helper_netns)
 			json_object_set_new(helper, "netnsid", json_integer(st.helper_nsid));
 	}
-	o = json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
-		      "ifname", p.dev.name, "ifindex", ifindex,
-		      "kind", p.dev.kind[0] ? p.dev.kind : (p.dev.driver[0] ? p.dev.driver : "-"),
-		      "ready", p.dev.features_known ? json_boolean(has_ndo_xmit(&p.dev)) : json_null(),
-		      "reason", reason(&p.dev, &peer, buf, sizeof(buf)),
-		      "channels", channels_json(ifindex), "rings", rings_json(ifindex),
-		      "helper", helper,
-		      "changes", rec ? changes_json(&st, false) : json_null(),
-		      "record", rec ? rec : json_null());
-	return o;
+	return json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+			 "ifname", d->name, "ifindex", (int)d->ifindex,
+			 "kind", d->kind[0] ? d->kind : (d->driver[0] ? d->driver : "-"),
+			 "ready", d->features_known ? json_boolean(has_ndo_xmit(d)) : json_null(),
+			 "reason", reason(d, peer, buf, sizeof(buf)),
+			 "channels", channels_json(d), "rings", rings_json(d),
+			 "helper", helper,
+			 "changes", rec ? changes_json(&st, false) : json_null(),
+			 "record", rec ? rec : json_null());
 }
 
+static bool peer_here(const struct xctl_nl_dev *d)
+{
+	return is_veth(d) && d->link_ifindex && !d->link_other_netns;
+}
+
+/* One device: its requests by ifindex. */
+static int show_ifindex(int ifindex, const struct xctl_redirect_opts *opts,
+			json_t **report, struct xctl_err *err)
+{
+	struct xctl_nl_dev d, peer = {};
+	json_t *o;
+	int r;
+
+	r = xctl_nl_dev_get(ifindex, SHOW_FLAGS, &d, err);
+	if (r)
+		return r;
+	if (peer_here(&d))
+		xctl_nl_dev_get((int)d.link_ifindex, XDP_DEV_FLAGS, &peer, NULL);
+	o = show_one(&d, &peer, opts, err);
+	if (!o)
+		return -(err && err->errnum ? err->errnum : EINVAL);
+	*report = o;
+	return 0;
+}
+
+/*
+ * Every device from one snapshot: a constant number of dumps whatever the
+ * number of devices (and per device, its record's pins and driver name).
+ */
 int xctl_redirect_show(int ifindex, const struct xctl_redirect_opts *opts,
 		       json_t **report, struct xctl_err *err)
 {
-	struct if_nameindex *ifs, *i;
+	struct xctl_nl_devs devs;
 	json_t *arr, *o;
+	size_t i;
+	int r;
 
 	*report = NULL;
-	if (ifindex) {
-		o = show_one(ifindex, opts, err);
-		if (!o)
-			return -(err && err->errnum ? err->errnum : EINVAL);
-		*report = o;
-		return 0;
-	}
-	ifs = if_nameindex();
-	if (!ifs)
-		return xctl_errf(err, errno, "cannot list network devices");
+	if (ifindex)
+		return show_ifindex(ifindex, opts, report, err);
+	r = xctl_nl_devs_get(&devs, SHOW_FLAGS, err);
+	if (r)
+		return r;
 	arr = json_array();
-	for (i = ifs; i->if_index; i++) {
-		o = show_one((int)i->if_index, opts, NULL);
+	for (i = 0; i < devs.cnt; i++) {
+		const struct xctl_nl_dev *d = &devs.dev[i];
+		const struct xctl_nl_dev *peer = NULL;
+
+		if (peer_here(d))
+			peer = xctl_nl_devs_find(&devs, d->link_ifindex);
+		o = show_one(d, peer, opts, NULL);
 		if (o)
 			json_array_append_new(arr, o);
 	}
-	if_freenameindex(ifs);
+	xctl_nl_devs_free(&devs);
 	*report = arr;
 	return 0;
 }
