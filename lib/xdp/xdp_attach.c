@@ -139,6 +139,29 @@ const char *xdp_mode_name(uint32_t attach_mode)
 	}
 }
 
+/* The XDP state of ifindex from the device snapshot (one RTM_GETLINK). */
+static int xdp_state(int ifindex, const char *name, struct xctl_nl_dev *q,
+		     struct xctl_err *err)
+{
+	int r = xctl_nl_dev_get(ifindex, 0, q, NULL);
+
+	return r ? xctl_errf(err, r, "cannot query XDP state of %s", name) : 0;
+}
+
+/* Whether the device runs program id (0: never) in any mode. */
+static bool runs_prog(const struct xctl_nl_dev *q, uint32_t id)
+{
+	return id && (id == q->xdp_drv_prog_id || id == q->xdp_skb_prog_id ||
+		      id == q->xdp_hw_prog_id);
+}
+
+/* The attached program, as the kernel reports it: native first. */
+static uint32_t first_prog(const struct xctl_nl_dev *q)
+{
+	return q->xdp_prog_id ? q->xdp_prog_id : q->xdp_skb_prog_id ? q->xdp_skb_prog_id
+								   : q->xdp_hw_prog_id;
+}
+
 static json_t *prog_json(uint32_t id)
 {
 	struct bpf_prog_info info = {};
@@ -176,7 +199,7 @@ static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
  */
 static int own_link(const char *path, int ifindex, struct xctl_err *err)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xctl_nl_dev q;
 	uint32_t prog_id = 0;
 	int r, fd;
 
@@ -199,8 +222,7 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 	 * An ifindex is unique only within a network namespace: the link is
 	 * this device's only if the device here runs the link's program.
 	 */
-	if (bpf_xdp_query(ifindex, 0, &q) ||
-	    (prog_id != q.drv_prog_id && prog_id != q.skb_prog_id && prog_id != q.hw_prog_id)) {
+	if (xctl_nl_dev_get(ifindex, 0, &q, NULL) || !runs_prog(&q, prog_id)) {
 		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
 		xctl_err_why(err, "it holds the XDP link of a device with this name in another network namespace");
 		xctl_err_hint(err, "give each network namespace its own bpffs (--bpffs DIR)");
@@ -219,14 +241,14 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 	static const uint32_t modes[] = {
 		XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE, XDP_FLAGS_HW_MODE,
 	};
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xctl_nl_dev q;
 	uint32_t id = 0, ids[3];
 	unsigned int i;
 	int fd, r;
 
-	r = bpf_xdp_query(ifindex, 0, &q);
+	r = xdp_state(ifindex, name, &q, err);
 	if (r)
-		return xctl_errf(err, r, "cannot query XDP state of %s", name);
+		return r;
 	/*
 	 * A link's info names only an ifindex, which is per network
 	 * namespace: the link is this device's only if it also runs the
@@ -241,9 +263,7 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
 		    info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex &&
-		    info.prog_id && (info.prog_id == q.drv_prog_id ||
-				     info.prog_id == q.skb_prog_id ||
-				     info.prog_id == q.hw_prog_id)) {
+		    runs_prog(&q, info.prog_id)) {
 			r = bpf_link_detach(fd) ? -errno : 0;
 			close(fd);
 			if (r)
@@ -252,9 +272,9 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 		}
 		close(fd);
 	}
-	ids[0] = q.drv_prog_id;
-	ids[1] = q.skb_prog_id;
-	ids[2] = q.hw_prog_id;
+	ids[0] = q.xdp_drv_prog_id;
+	ids[1] = q.xdp_skb_prog_id;
+	ids[2] = q.xdp_hw_prog_id;
 	for (i = 0; i < 3; i++) {
 		if (!ids[i])
 			continue;
@@ -321,7 +341,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	const char *want = XCTL_OPT(opts, prog_name, NULL);
 	enum xctl_xdp_mode mode = XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT);
 	bool replace = XCTL_OPT(opts, replace, false);
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
 	struct bpf_object *obj = NULL;
 	struct bpf_program *prog;
@@ -368,12 +388,10 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		goto out;
 	}
 
-	r = bpf_xdp_query(ifindex, 0, &q);
-	if (r) {
-		r = xctl_errf(err, r, "cannot query XDP state of %s", name);
+	r = xdp_state(ifindex, name, &q, err);
+	if (r)
 		goto out;
-	}
-	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+	old_id = first_prog(&q);
 	link_fd = own_link(path, ifindex, err);
 	if (link_fd < 0 && link_fd != -ENOENT) {
 		r = link_fd;
@@ -416,16 +434,15 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		}
 	}
 	xdp_link_pin_ids(path, &link_id, &prog_id);
-	memset(&q, 0, sizeof(q));
-	q.sz = sizeof(q);
-	bpf_xdp_query(ifindex, 0, &q);
+	if (xctl_nl_dev_get(ifindex, 0, &q, NULL))
+		memset(&q, 0, sizeof(q));
 	*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o, s:o, s:b}",
 			    "ifname", name, "ifindex", ifindex,
 			    "prog", prog_json(prog_id),
 			    "link_id", (json_int_t)link_id,
 			    "pinned", path,
-			    "mode", xdp_mode_name(q.attach_mode) ? json_string(xdp_mode_name(q.attach_mode))
-							     : json_null(),
+			    "mode", xdp_mode_name(q.xdp_attached) ? json_string(xdp_mode_name(q.xdp_attached))
+							      : json_null(),
 			    "replaced", old,
 			    "updated_link", updated);
 	old = NULL;	/* the report owns it now */
@@ -442,7 +459,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		    json_t **report, struct xctl_err *err)
 {
 	bool force = XCTL_OPT(opts, force, false);
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
 	uint32_t link_id = 0, prog_id = 0, old_id;
 	struct xctl_bpffs fs;
@@ -459,15 +476,14 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		if (r)
 			return r;
 	}
-	r = bpf_xdp_query(ifindex, 0, &q);
+	r = xdp_state(ifindex, name, &q, err);
 	if (r)
-		return xctl_errf(err, r, "cannot query XDP state of %s", name);
-	old_id = q.prog_id ? q.prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+		return r;
+	old_id = first_prog(&q);
 
 	r = xdp_link_pin_ids(path, &link_id, &prog_id);
 	/* ours only if this namespace's device runs it (ifindex is per netns) */
-	if (r == ifindex && prog_id &&
-	    (prog_id == q.drv_prog_id || prog_id == q.skb_prog_id || prog_id == q.hw_prog_id)) {
+	if (r == ifindex && runs_prog(&q, prog_id)) {
 		prog = prog_json(prog_id);
 		r = xdp_link_unpin(path, err);
 		if (r) {
