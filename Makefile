@@ -50,7 +50,7 @@ LINK		= $(CC) $(XCTL_CFLAGS) $(CFLAGS) $(XCTL_LDFLAGS) $(LDFLAGS)
 # lib/ is one folder per layer (see docs/design/3-architecture.md); the
 # installed headers live in lib/include/xctl/, the private interface shared by
 # lib/ folders and the CLI in lib/include/priv/.
-LIB_DIRS	:= core nl btf struct_ops module xdp control
+LIB_DIRS	:= core nl btf struct_ops module xdp control apply
 LIB_INCS	:= -Ilib/include/xctl -Ilib/include/priv $(addprefix -Ilib/,$(LIB_DIRS))
 LIB_SRCS	:= $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 CLI_SRCS	:= $(sort $(wildcard cli/*.c))

@@ -91,7 +91,7 @@ static int run_line(const char *where, unsigned int lineno, const char *text,
 	}
 	out_set_where(NULL);
 	if (results) {
-		out_capture_end();
+		out_capture_end(&c);
 		if (r >= 0)
 			json_array_append_new(results, line_result(lineno, argc, argv, r, &c));
 		out_capture_free(&c);

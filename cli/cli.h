@@ -78,6 +78,8 @@ int emit(json_t *doc, const struct out_view *view);
 int emit_help(const char *text);
 /* Report a failure described by err (and free its log). Returns EXIT_FAIL. */
 int fail(struct xctl_err *err);
+/* The failure err describes as {"message", "errno"[, "hint"]} (resets err). */
+json_t *error_json(struct xctl_err *err);
 /* Report a usage error. Returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning on stderr (suppressed by -q); never part of the JSON document. */
@@ -88,14 +90,16 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and out_capture_end(), emit() appends each document to c->docs instead of
  * printing it, and the first failure (fail(), usage_error()) is kept in
  * c->error as {"message", "errno"[, "hint"]} instead of being printed.
- * Captures do not nest. out_capture_free() drops what was captured.
+ * Captures nest (apply inside batch -j): out_capture_end() restores the
+ * enclosing one. out_capture_free() drops what was captured.
  */
 struct out_capture {
 	json_t *docs;			/* array of the documents emitted */
 	json_t *error;			/* the failure, or NULL */
+	struct out_capture *prev;	/* the enclosing capture */
 };
 void out_capture_begin(struct out_capture *c);
-void out_capture_end(void);
+void out_capture_end(struct out_capture *c);
 void out_capture_free(struct out_capture *c);
 /* Prefix text-mode error messages with where ("FILE:LINE"); NULL: none. */
 void out_set_where(const char *where);
@@ -115,6 +119,7 @@ int do_module(int argc, char **argv);
 int do_xdp(int argc, char **argv);
 int do_batch(int argc, char **argv);
 int do_exporter(int argc, char **argv);
+int do_apply(int argc, char **argv);
 
 
 /*

@@ -64,9 +64,10 @@ static const char *const objects_help =
 	"       xctl version\n"
 	"\n"
 	
+	"       xctl apply [--config DIR] [--dry-run] [--prune]\n"
 	"       xctl batch file FILE [--keep-going]\n"
 	"\n"
-	"OBJECT := { xdp | control | struct_ops | module | batch | exporter |\n"
+	"OBJECT := { xdp | control | struct_ops | module | apply | batch | exporter |\n"
 	"            version | help }\n"
 	"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -q|--quiet |\n"
 	"             -N|--netns NAME | --bpffs DIR | --no-mount |\n"
@@ -111,6 +112,7 @@ static const struct cmd objects[] = {
 	{ "control", do_control },
 	{ "struct_ops", do_struct_ops },
 	{ "module", do_module },
+	{ "apply", do_apply },
 	{ "batch", do_batch },
 	{ "exporter", do_exporter },
 	{ 0 }

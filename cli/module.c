@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "verb_args.h"
 
 static const char *const module_help =
 	"Usage: xctl module { list | help }\n"
@@ -55,27 +56,13 @@ static int check_name(const char *name)
 	return r;
 }
 
-#define MAX_RENAMES	16
-
-/* What follows OBJ in load and reload. */
-struct load_args {
-	struct xctl_sops_rename renames[MAX_RENAMES];
-	size_t rename_cnt;
-	char **params;			/* PARAM=VALUE arguments, in order */
-	size_t param_cnt;
-	char **max_entries;		/* 'max_entries MAP=N' arguments */
-	size_t max_entries_cnt;
-	const char *pin_root;		/* 'pin_root DIR' */
-	const char *name;		/* load: 'name NAME' */
-};
-
 /*
  * [name NAME] [ops_name [MAP=]NAME]... [PARAM=VALUE]... in any order (name
  * only when allow_name). Returns 0 or the usage exit status. a->params
  * points into a malloc'd array the caller frees.
  */
 static int parse_load_args(int argc, char **argv, bool allow_name,
-			   struct load_args *a)
+			   struct module_load_args *a)
 {
 	char *eq;
 
@@ -92,7 +79,7 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 		} else if (!strcmp(argv[0], "ops_name")) {
 			NEXT_ARG();
 			REQ_ARGS(1);
-			if (a->rename_cnt == MAX_RENAMES)
+			if (a->rename_cnt == MODULE_MAX_RENAMES)
 				return usage_error("too many 'ops_name' arguments");
 			eq = strchr(argv[0], '=');
 			if (!argv[0][0] || eq == argv[0] || (eq && !eq[1]))
@@ -126,7 +113,7 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 	return 0;
 }
 
-static void free_load_args(struct load_args *a)
+void module_load_args_free(struct module_load_args *a)
 {
 	size_t i;
 
@@ -136,9 +123,9 @@ static void free_load_args(struct load_args *a)
 	free(a->max_entries);
 }
 
-/* The object options of load and reload into the library's opts. */
-static void set_load_opts(struct xctl_module_load_opts *o, const struct load_args *a)
+void module_load_opts_set(const struct module_load_args *a, struct xctl_module_load_opts *o)
 {
+	o->name = a->name;
 	o->params = a->params;
 	o->param_cnt = a->param_cnt;
 	o->renames = a->renames;
@@ -174,41 +161,49 @@ static int emit_module(struct xctl_bpffs *fs, const char *name)
 	return emit(doc, NULL);
 }
 
+int module_load_parse(int argc, char **argv, struct module_load_args *a)
+{
+	struct xctl_err err = {};
+	int r;
+
+	if (argc < 1) {
+		memset(a, 0, sizeof(*a));
+		return usage_error("missing OBJ (a BPF object file)");
+	}
+	r = parse_load_args(argc - 1, argv + 1, true, a);
+	a->obj = argv[0];
+	if (r)
+		return r;
+	if (a->name)
+		return check_name(a->name);
+	if (xctl_module_default_name(a->obj, a->defname, sizeof(a->defname), &err)) {
+		r = usage_error("%s: %s (give one with 'name NAME')", err.what,
+				xctl_err_reason(&err));
+		xctl_err_reset(&err);
+		return r;
+	}
+	a->name = a->defname;
+	return 0;
+}
+
 static int do_load(int argc, char **argv)
 {
 	XCTL_OPTS(xctl_module_load_opts, o);
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
-	struct load_args a;
-	char defname[64];
-	const char *obj;
+	struct module_load_args a;
 	int r;
 
-	if (argc < 1)
-		return usage_error("missing OBJ (a BPF object file)");
-	obj = argv[0];
-	r = parse_load_args(argc - 1, argv + 1, true, &a);
+	r = module_load_parse(argc, argv, &a);
 	if (r)
 		goto out;
-	o.name = a.name;
-	if (o.name) {
-		r = check_name(o.name);
-	} else if (xctl_module_default_name(obj, defname, sizeof(defname), &err)) {
-		r = usage_error("%s: %s (give one with 'name NAME')", err.what,
-				xctl_err_reason(&err));
-		xctl_err_reset(&err);
-	} else {
-		o.name = defname;
-	}
-	if (r)
-		goto out;
-	set_load_opts(&o, &a);
-	if (open_bpffs(&fs, &err) || xctl_module_load(&fs, obj, &o, &err))
+	module_load_opts_set(&a, &o);
+	if (open_bpffs(&fs, &err) || xctl_module_load(&fs, a.obj, &o, &err))
 		r = fail(&err);
 	else
 		r = emit_module(&fs, o.name);
 out:
-	free_load_args(&a);
+	module_load_args_free(&a);
 	return r;
 }
 
@@ -378,7 +373,7 @@ static int do_reload(int argc, char **argv)
 	XCTL_OPTS(xctl_module_load_opts, o);
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
-	struct load_args a;
+	struct module_load_args a;
 	const char *name;
 	int r;
 
@@ -391,7 +386,8 @@ static int do_reload(int argc, char **argv)
 	r = parse_load_args(argc - 2, argv + 2, false, &a);
 	if (r)
 		goto out;
-	set_load_opts(&o, &a);
+	module_load_opts_set(&a, &o);
+	o.name = NULL;	/* reload: the module's own */
 	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
 		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
 		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
@@ -402,7 +398,7 @@ static int do_reload(int argc, char **argv)
 		r = emit_module(&fs, name);
 	}
 out:
-	free_load_args(&a);
+	module_load_args_free(&a);
 	return r;
 }
 

@@ -19,12 +19,13 @@ void out_capture_begin(struct out_capture *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->docs = json_array();
+	c->prev = capture;
 	capture = c;
 }
 
-void out_capture_end(void)
+void out_capture_end(struct out_capture *c)
 {
-	capture = NULL;
+	capture = c->prev;
 }
 
 void out_capture_free(struct out_capture *c)
@@ -208,6 +209,19 @@ int fail(struct xctl_err *err)
 	print_error(msg, err->errnum, hint);
 	xctl_err_reset(err);
 	return EXIT_FAIL;
+}
+
+json_t *error_json(struct xctl_err *err)
+{
+	struct out_capture c;
+	json_t *e;
+
+	out_capture_begin(&c);
+	fail(err);
+	out_capture_end(&c);
+	e = json_incref(c.error);
+	out_capture_free(&c);
+	return e;
 }
 
 int usage_error(const char *fmt, ...)

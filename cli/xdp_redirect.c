@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include "cli.h"
 #include "xdp_cmds.h"
+#include "verb_args.h"
 
 static const char *const redirect_help_text =
 	"Usage: xctl xdp redirect setup DEV [--rings N] [--size N] [--dry-run]\n"
@@ -83,23 +84,21 @@ static int opt_u32(const char *opt, int *argc, char ***argv, uint32_t *out)
 	return 0;
 }
 
-static int do_setup(int argc, char **argv)
+int redirect_setup_parse(int argc, char **argv, int *ifindex,
+			 struct xctl_redirect_opts *o)
 {
-	XCTL_OPTS(xctl_redirect_opts, o, .bpffs_dir = bpffs_dir, .no_mount = no_mount);
-	struct xctl_err err = {};
-	json_t *doc;
-	int ifindex, r;
+	int r;
 
-	r = xdp_dev_arg(&argc, &argv, &ifindex, "redirect setup");
+	r = xdp_dev_arg(&argc, &argv, ifindex, "redirect setup");
 	if (r)
 		return r;
 	while (argc) {
 		if (!strcmp(argv[0], "--rings") || !strcmp(argv[0], "rings")) {
-			r = opt_u32("--rings", &argc, &argv, &o.rings);
+			r = opt_u32("--rings", &argc, &argv, &o->rings);
 		} else if (!strcmp(argv[0], "--size") || !strcmp(argv[0], "size")) {
-			r = opt_u32("--size", &argc, &argv, &o.ring_size);
+			r = opt_u32("--size", &argc, &argv, &o->ring_size);
 		} else if (!strcmp(argv[0], "--dry-run")) {
-			o.dry_run = true;
+			o->dry_run = true;
 			NEXT_ARG();
 		} else {
 			return usage_error("unknown argument '%s' for 'redirect setup'", argv[0]);
@@ -107,6 +106,19 @@ static int do_setup(int argc, char **argv)
 		if (r)
 			return r;
 	}
+	return 0;
+}
+
+static int do_setup(int argc, char **argv)
+{
+	XCTL_OPTS(xctl_redirect_opts, o, .bpffs_dir = bpffs_dir, .no_mount = no_mount);
+	struct xctl_err err = {};
+	json_t *doc;
+	int ifindex, r;
+
+	r = redirect_setup_parse(argc, argv, &ifindex, &o);
+	if (r)
+		return r;
 	if (xctl_redirect_setup(ifindex, &o, &doc, &err))
 		return fail(&err);
 	return emit(doc, NULL);

@@ -112,6 +112,18 @@ static int prepare_obj(struct bpf_object *obj, void *ctx, struct xctl_err *err)
 	       objm_prepare(&pc->maps, obj, pc->path, &pc->mo, err);
 }
 
+const char *mod_rename_of(const struct xctl_sops_rename *renames, size_t cnt,
+			  const char *map)
+{
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < cnt; i++)
+		if (!renames[i].map || !strcmp(renames[i].map, map))
+			name = renames[i].ops_name;
+	return name;
+}
+
 /* rename callback: an explicit ops_name wins, then (reload) the current one. */
 static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
 {
@@ -123,10 +135,7 @@ static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
 	for (i = 0; i < pc->keep_cnt; i++)
 		if (!strcmp(pc->keep[i].map, map) && pc->keep[i].ops_name[0])
 			name = pc->keep[i].ops_name;
-	for (i = 0; i < pc->rename_cnt; i++)
-		if (!pc->renames[i].map || !strcmp(pc->renames[i].map, map))
-			name = pc->renames[i].ops_name;
-	return name;
+	return mod_rename_of(pc->renames, pc->rename_cnt, map) ?: name;
 }
 
 /* Every "ops_name MAP=NAME" must name a struct_ops map of the object. */

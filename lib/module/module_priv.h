@@ -181,6 +181,13 @@ int mod_dir(const struct xctl_bpffs *fs, const char *name, char *out,
 /* out = dir/name; false if it does not fit (paths below bpffs are short). */
 bool mod_path(char *out, size_t len, const char *dir, const char *name);
 
+/*
+ * The ops name the "ops_name [MAP=]NAME" arguments give map (the last one
+ * naming it or every map), or NULL: the object's own.
+ */
+const char *mod_rename_of(const struct xctl_sops_rename *renames, size_t cnt,
+			  const char *map);
+
 /* Stop at a named step when XCTL_TEST_PAUSE_AT says so (tests only). */
 void mod_test_pause(const char *step, const char *arg);
 

@@ -243,5 +243,6 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 
 #include "xctl_netdev.h"
 #include "xctl_xdp.h"
+#include "xctl_apply.h"
 
 #endif /* XCTL_PRIV_H */

@@ -118,6 +118,27 @@ XCTL_API int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 				const struct xctl_module_unload_opts *opts,
 				struct xctl_err *err);
 
+/*
+ * Compare loaded module opts->name (default: OBJ's) with what loading
+ * obj_path with opts would give (apply's question): *match is
+ * XCTL_MATCH_ABSENT when it is not loaded; SAME when its object sha256,
+ * parameters (as given), struct_ops maps and their ops names are the
+ * declared ones; CHANGED when only the object or parameters differ
+ * (xctl_module_reload() replaces it in place); REPLACE when its maps or ops
+ * names differ or its load is incomplete (unload, then load). why (len
+ * bytes) says what differs. Fails when obj_path cannot be read.
+ */
+enum xctl_match {
+	XCTL_MATCH_ABSENT,		/* nothing of xctl's there: load, attach, set up */
+	XCTL_MATCH_SAME,		/* as declared: leave it alone */
+	XCTL_MATCH_CHANGED,		/* differs; can be replaced in place */
+	XCTL_MATCH_REPLACE,		/* differs; must be removed and redone */
+};
+XCTL_API int xctl_module_compare(const struct xctl_bpffs *fs, const char *obj_path,
+				 const struct xctl_module_load_opts *opts,
+				 enum xctl_match *match, char *why, size_t len,
+				 struct xctl_err *err);
+
 /* True if <bpffs>/xctl/modules/NAME exists (complete or not). */
 XCTL_API bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name);
 
