@@ -65,7 +65,7 @@ static uint32_t edge(const struct btf_type *t, uint32_t i)
  * made of variables, functions with a prototype.
  */
 static int check_shape(const struct btf *btf, uint32_t id, const struct btf_type *t,
-		       struct xctl_err *err)
+		       bool whole, struct xctl_err *err)
 {
 	const struct btf_type *mt;
 	uint32_t nbits, mid;
@@ -90,12 +90,19 @@ static int check_shape(const struct btf *btf, uint32_t id, const struct btf_type
 	case BTF_KIND_ARRAY:
 		return xbtf_size(btf, id, &size, err);
 	case BTF_KIND_VAR:
+		/* An object's typeless externs (__ksym) are void variables. */
+		if (whole && btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN)
+			return 0;
 		return xbtf_size(btf, t->type, &size, err);
 	case BTF_KIND_DATASEC:
-		for (i = 0; i < btf_vlen(t); i++)
-			if (!btf_is_var(btf__type_by_id(btf, btf_var_secinfos(t)[i].type)))
-				return xbtf_malformed(err, "%s lists a non-variable",
-						      xbtf_desc(btf, id, d, sizeof(d)));
+		for (i = 0; i < btf_vlen(t); i++) {
+			mt = btf__type_by_id(btf, btf_var_secinfos(t)[i].type);
+			/* An object's .ksyms section lists kfuncs (FUNC). */
+			if (btf_is_var(mt) || (whole && btf_is_func(mt)))
+				continue;
+			return xbtf_malformed(err, "%s lists a non-variable",
+					      xbtf_desc(btf, id, d, sizeof(d)));
+		}
 		return 0;
 	case BTF_KIND_FUNC:
 		if (!btf_is_func_proto(btf__type_by_id(btf, t->type)))
@@ -123,7 +130,8 @@ static int check_shape(const struct btf *btf, uint32_t id, const struct btf_type
  * no outgoing edges. The reachable types are checked with check_shape()
  * on the way. Ids must already be known to be in range.
  */
-static int check_for_dump(const struct btf *btf, uint32_t root, struct xctl_err *err)
+static int check_for_dump(const struct btf *btf, uint32_t root, bool whole,
+			  struct xctl_err *err)
 {
 	uint32_t n = btf__type_cnt(btf), sp = 0, i, id, e;
 	uint32_t *stack = calloc(n, sizeof(*stack));
@@ -137,13 +145,15 @@ static int check_for_dump(const struct btf *btf, uint32_t root, struct xctl_err 
 		r = xctl_errf(err, ENOMEM, "cannot check BTF for loops");
 		goto out;
 	}
-	/* Everything reachable from root, following all references. */
-	color[root] = 1;
-	stack[sp++] = root;
+	/* Everything reachable from root (whole: every type), following all references. */
+	for (i = whole ? 1 : root; i < (whole ? n : root + 1); i++) {
+		color[i] = 1;
+		stack[sp++] = i;
+	}
 	while (sp) {
 		id = stack[--sp];
 		t = btf__type_by_id(btf, id);
-		r = check_shape(btf, id, t, err);
+		r = check_shape(btf, id, t, whole, err);
 		if (r)
 			goto out;
 		for (e = 0; e < n_edges(t); e++) {
@@ -190,9 +200,170 @@ out:
 	return r;
 }
 
+int xbtf_check_all(const struct btf *btf, struct xctl_err *err)
+{
+	return xbtf_check_refs(btf, err) ?: check_for_dump(btf, 0, true, err);
+}
+
+/*
+ * btf_dump prints anonymous structs, unions and enums inline wherever they
+ * are used (members, pointers to them, arrays of them), so BTF where an
+ * anonymous type holds several members of another anonymous type, which
+ * holds several of a third... declares in exponential size: a few KiB of
+ * BTF give hundreds of MiB of C. Count the lines the declaration would
+ * have, anonymous types expanded where used and named ones once, and refuse
+ * past XBTF_MAX_DECL_LINES or XBTF_MAX_DEPTH levels of inline nesting.
+ */
+#define XBTF_MAX_DECL_LINES	(1U << 16)
+
+struct expand {
+	const struct btf *btf;
+	uint64_t *memo;		/* inline lines of an anonymous type, +1; 0 unknown */
+	uint8_t *named_done;
+	uint64_t total;
+	struct xctl_err *err;
+};
+
+static bool inline_kind(const struct btf_type *t)
+{
+	return !t->name_off && (btf_is_composite(t) || btf_is_any_enum(t));
+}
+
+static int expand_type(struct expand *x, uint32_t id, int depth, uint64_t *lines);
+
+/* Lines that a use of type id adds where it is used. */
+static int expand_use(struct expand *x, uint32_t id, int depth, uint64_t *lines)
+{
+	const struct btf_type *t;
+	uint64_t sub;
+	int hops, r;
+
+	*lines = 0;
+	for (hops = 0; id && hops <= XBTF_MAX_CHAIN * 4; hops++) {
+		t = btf__type_by_id(x->btf, id);
+		if (inline_kind(t) || btf_is_func_proto(t)) {
+			r = expand_type(x, id, depth + 1, &sub);
+			*lines += sub;
+			return r;
+		}
+		if (!btf_is_ptr(t) && !btf_is_array(t) && !btf_is_mod(t)) {
+			/* Named: declared once on its own (counted by the caller). */
+			return 0;
+		}
+		id = btf_is_array(t) ? btf_array(t)->type : t->type;
+	}
+	return 0;
+}
+
+static int expand_type(struct expand *x, uint32_t id, int depth, uint64_t *lines)
+{
+	const struct btf_type *t = btf__type_by_id(x->btf, id);
+	uint64_t sum = 2, sub;	/* opening and closing line */
+	char d[160];
+	uint32_t i;
+	int r;
+
+	if (depth > XBTF_MAX_DEPTH)
+		return xbtf_malformed(x->err, "%s nests anonymous types deeper than %d levels",
+				      xbtf_desc(x->btf, id, d, sizeof(d)), XBTF_MAX_DEPTH);
+	if (x->memo[id]) {
+		*lines = x->memo[id] - 1;
+		return 0;
+	}
+	if (btf_is_composite(t) || btf_is_func_proto(t)) {
+		for (i = 0; i < btf_vlen(t) && sum <= XBTF_MAX_DECL_LINES; i++) {
+			r = expand_use(x, btf_is_composite(t) ? btf_members(t)[i].type
+							      : btf_params(t)[i].type,
+				       depth, &sub);
+			if (r)
+				return r;
+			sum += 1 + sub;
+		}
+		if (btf_is_func_proto(t)) {
+			r = expand_use(x, t->type, depth, &sub);
+			if (r)
+				return r;
+			sum += sub;
+		}
+	} else {
+		sum += btf_vlen(t);
+	}
+	if (sum > XBTF_MAX_DECL_LINES)
+		return xbtf_malformed(x->err, "the C declaration of %s would have more than %u lines",
+				      xbtf_desc(x->btf, id, d, sizeof(d)), XBTF_MAX_DECL_LINES);
+	x->memo[id] = sum + 1;
+	*lines = sum;
+	return 0;
+}
+
+/* Every named type root needs is declared once; sum their expansions. */
+static int check_expansion(const struct btf *btf, uint32_t root, struct xctl_err *err)
+{
+	uint32_t n = btf__type_cnt(btf), sp = 0, id, e;
+	struct expand x = { .btf = btf, .err = err };
+	uint32_t *stack = calloc(n, sizeof(*stack));
+	const struct btf_type *t;
+	uint64_t lines;
+	char d[160];
+	int r = 0;
+
+	x.memo = calloc(n, sizeof(*x.memo));
+	x.named_done = calloc(n, 1);
+	if (!stack || !x.memo || !x.named_done) {
+		r = xctl_errf(err, ENOMEM, "cannot check BTF for its declaration size");
+		goto out;
+	}
+	x.named_done[root] = 1;
+	stack[sp++] = root;
+	while (sp) {
+		id = stack[--sp];
+		t = btf__type_by_id(btf, id);
+		r = btf_is_composite(t) || btf_is_any_enum(t) ? expand_type(&x, id, 0, &lines)
+							       : expand_use(&x, id, 0, &lines);
+		if (r)
+			goto out;
+		x.total += lines;
+		if (x.total > XBTF_MAX_DECL_LINES) {
+			r = xbtf_malformed(err, "the C declaration of %s would have more than %u lines",
+					   xbtf_desc(btf, root, d, sizeof(d)), XBTF_MAX_DECL_LINES);
+			goto out;
+		}
+		for (e = 0; e < n_edges(t); e++) {
+			id = edge(t, e);
+			if (id && !x.named_done[id]) {
+				x.named_done[id] = 1;
+				stack[sp++] = id;
+			}
+		}
+	}
+out:
+	free(stack);
+	free(x.memo);
+	free(x.named_done);
+	return r;
+}
+
+/* Output past this is refused, whatever the BTF (belt and braces). */
+#define XBTF_MAX_DECL_BYTES	(16U << 20)
+
+struct cdecl_out {
+	FILE *f;
+	size_t bytes;
+	bool overflow;
+};
+
 static void cdecl_printf(void *ctx, const char *fmt, va_list args)
 {
-	vfprintf(ctx, fmt, args);
+	struct cdecl_out *o = ctx;
+	int n;
+
+	if (o->overflow)
+		return;
+	n = vfprintf(o->f, fmt, args);
+	if (n > 0)
+		o->bytes += n;
+	if (o->bytes > XBTF_MAX_DECL_BYTES)
+		o->overflow = true;
 }
 
 /* Kinds btf_dump__dump_type() prints a definition for. */
@@ -253,6 +424,7 @@ static int emit(const struct btf *btf, struct btf_dump *d, FILE *f, uint32_t id,
 int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		    struct xctl_err *err)
 {
+	struct cdecl_out out_ctx = {};
 	const struct btf_type *t;
 	struct btf_dump *d;
 	char *buf = NULL;
@@ -270,13 +442,14 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 	t = xbtf_type(btf, type_id, err);
 	if (!t)
 		return -EINVAL;
-	r = check_for_dump(btf, type_id, err);
+	r = check_for_dump(btf, type_id, false, err) ?: check_expansion(btf, type_id, err);
 	if (r)
 		return r;
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return xctl_errf(err, errno, "cannot declare type %u", type_id);
-	d = btf_dump__new(btf, cdecl_printf, f, NULL);
+	out_ctx.f = f;
+	d = btf_dump__new(btf, cdecl_printf, &out_ctx, NULL);
 	if (!d) {
 		r = xctl_errf(err, errno, "cannot declare %s",
 			      xbtf_desc(btf, type_id, desc, sizeof(desc)));
@@ -287,6 +460,12 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 	r = emit(btf, d, f, type_id, t);
 	btf_dump__free(d);
 	fclose(f);
+	if (!r && out_ctx.overflow) {
+		free(buf);
+		return xbtf_malformed(err, "the C declaration of %s is larger than %u MiB",
+				      xbtf_desc(btf, type_id, desc, sizeof(desc)),
+				      XBTF_MAX_DECL_BYTES >> 20);
+	}
 	if (r) {
 		free(buf);
 		return xctl_errf(err, r, "cannot declare %s in C",

@@ -86,4 +86,22 @@ bool xbtf_is_char(const struct btf *btf, const struct btf_type *t);
 /* Check every type id and string offset of the whole BTF (for libbpf's dumper). */
 int xbtf_check_refs(const struct btf *btf, struct xctl_err *err);
 
+/*
+ * Check a whole BTF the way an object's BTF must be before libbpf parses it:
+ * ids and names in range, no typedef/modifier/pointer/array/prototype loops
+ * (libbpf follows them without a bound), sane scalar sizes, members inside
+ * their structs.
+ */
+int xbtf_check_all(const struct btf *btf, struct xctl_err *err);
+
+/*
+ * Check a BPF ELF object image before libbpf parses it: ELF64 of this host's
+ * byte order, machine BPF, section data inside the image, symbols and
+ * relocations inside their tables and sections, .BTF with
+ * xbtf_check_all(), .BTF.ext records naming types and strings that exist.
+ * 0, or -ENOEXEC with "cannot open object PATH" and what is wrong.
+ */
+int xbtf_check_object(const void *image, size_t size, const char *path,
+		      struct xctl_err *err);
+
 #endif /* XCTL_BTF_PRIV_H */

@@ -138,23 +138,17 @@ static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
 	return mod_rename_of(pc->renames, pc->rename_cnt, map) ?: name;
 }
 
-/* Every "ops_name MAP=NAME" must name a struct_ops map of the object. */
-static int check_renames(const char *path, const struct param_ctx *pc,
-			 struct xctl_err *err)
+/*
+ * Every "ops_name MAP=NAME" must name a struct_ops map of the object (checked
+ * on the object as opened: it is read once).
+ */
+static int check_renames(const char *path, const struct xctl_sops_obj *o,
+			 const struct param_ctx *pc, struct xctl_err *err)
 {
-	struct xctl_sops_obj *o;
-	size_t i, j, cnt;
+	size_t i, j, cnt = xctl_sops_obj_map_cnt(o);
 	int r;
 
-	for (i = 0; i < pc->rename_cnt && !pc->renames[i].map; i++)
-		;
-	if (i == pc->rename_cnt)
-		return 0;	/* none names a map */
-	r = xctl_sops_obj_open(path, NULL, &o, err);
-	if (r)
-		return r;
-	cnt = xctl_sops_obj_map_cnt(o);
-	for (i = 0; i < pc->rename_cnt && !r; i++) {
+	for (i = 0; i < pc->rename_cnt; i++) {
 		if (!pc->renames[i].map)
 			continue;
 		for (j = 0; j < cnt; j++)
@@ -164,10 +158,10 @@ static int check_renames(const char *path, const struct param_ctx *pc,
 			r = xctl_errf(err, ENOENT, "cannot rename the ops of map %s",
 				      pc->renames[i].map);
 			xctl_err_why(err, "%s has no struct_ops map of that name", path);
+			return r;
 		}
 	}
-	xctl_sops_obj_close(o);
-	return r;
+	return 0;
 }
 
 /*
@@ -199,9 +193,15 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	if (!mod_path(pc->own_dir, sizeof(pc->own_dir), dir, XCTL_MODULE_MAPS))
 		return xctl_errf(err, ENAMETOOLONG, "module directory %s", dir);
 	pc->mo.own_dir = pc->own_dir;
-	r = check_renames(path, pc, err) ?: xctl_sops_obj_open(path, &oo, o, err);
+	r = xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
+	r = check_renames(path, *o, pc, err);
+	if (r) {
+		xctl_sops_obj_close(*o);
+		*o = NULL;
+		return r;
+	}
 	for (i = 0; i < xctl_sops_obj_map_cnt(*o); i++) {
 		map = bpf_map__name(xctl_sops_obj_map(*o, i));
 		if (strcmp(map, XCTL_MODULE_META) && strcmp(map, XCTL_MODULE_MAPS))
@@ -274,7 +274,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		     struct xctl_err *err)
 {
 	const char *name = XCTL_OPT(opts, name, NULL);
-	char dir[PATH_MAX], path[PATH_MAX], defname[64], sha[65];
+	char dir[PATH_MAX], path[PATH_MAX], defname[64];
 	struct xctl_sops_obj *o = NULL;
 	struct param_ctx pc;
 	struct mod_meta meta;
@@ -300,11 +300,10 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		name = defname;
 	}
 	r = mod_dir(fs, name, dir, sizeof(dir), err) ?:
-	    mod_sha256_file(obj_path, sha, err) ?:
 	    open_obj(obj_path, opts, fs, dir, XCTL_OPT(opts, pin_root, NULL), &pc, &o, err);
 	if (r)
 		goto out;
-	r = fill_meta(&meta, name, obj_path, sha, &pc, err);
+	r = fill_meta(&meta, name, obj_path, xctl_sops_obj_sha256(o), &pc, err);
 	if (r)
 		goto out;
 	cnt = xctl_sops_obj_map_cnt(o);
@@ -555,7 +554,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		       const struct xctl_module_load_opts *opts,
 		       struct xctl_err *err)
 {
-	char dir[PATH_MAX], meta[PATH_MAX], sha[65], kept_root[PATH_MAX];
+	char dir[PATH_MAX], meta[PATH_MAX], kept_root[PATH_MAX];
 	struct xctl_sops_obj *o = NULL;
 	const char *pin_root;
 	struct old_link *l = NULL;
@@ -587,8 +586,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		return r;
 	}
 	memset(&pc, 0, sizeof(pc));
-	r = mod_sha256_file(obj_path, sha, err) ?:
-	    open_links(dir, name, &l, &n, err) ?:
+	r = open_links(dir, name, &l, &n, err) ?:
 	    keep_ops_names(l, n, err);
 	if (r)
 		goto out;
@@ -598,7 +596,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	if (!pin_root && meta_pin_root(meta, kept_root, sizeof(kept_root)))
 		pin_root = kept_root;
 	r = open_obj(obj_path, opts, fs, dir, pin_root, &pc, &o, err) ?:
-	    fill_meta(&m, name, obj_path, sha, &pc, err) ?:
+	    fill_meta(&m, name, obj_path, xctl_sops_obj_sha256(o), &pc, err) ?:
 	    match_maps(name, l, n, o, err);
 	if (r)
 		goto out;

@@ -15,26 +15,28 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
-/* The object's "license" section as a string, or JSON null. */
-static json_t *elf_license(const char *path)
+/*
+ * The object's "license" section as a string, or JSON null: from the image
+ * that was opened (checked already), not from the file again.
+ */
+static json_t *elf_license(const struct xctl_sops_obj *o)
 {
 	json_t *lic = NULL;
 	Elf_Scn *scn = NULL;
+	const void *image;
 	Elf_Data *d;
-	size_t shstrndx;
+	size_t shstrndx, size;
 	GElf_Shdr sh;
 	const char *n;
 	Elf *e;
-	int fd;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return json_null();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return json_null();
-	e = elf_begin(fd, ELF_C_READ, NULL);
+	image = xctl_sops_obj_image(o, &size);
+	e = elf_memory((char *)image, size);
 	if (e && !elf_getshdrstrndx(e, &shstrndx)) {
 		while (!lic && (scn = elf_nextscn(e, scn))) {
 			if (!gelf_getshdr(scn, &sh))
@@ -44,12 +46,10 @@ static json_t *elf_license(const char *path)
 				continue;
 			d = elf_getdata(scn, NULL);
 			if (d && d->d_buf && d->d_size)
-				lic = json_stringn_nocheck(d->d_buf,
-							   strnlen(d->d_buf, d->d_size));
+				lic = xctl_json_text(d->d_buf, strnlen(d->d_buf, d->d_size));
 		}
 	}
 	elf_end(e);
-	close(fd);
 	return lic ?: json_null();
 }
 
@@ -101,12 +101,11 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 	struct xctl_sops_obj *o = NULL;
 	json_t *params, *progs, *doc;
 	struct bpf_program *p;
-	char sha[65], real[PATH_MAX];
+	char real[PATH_MAX];
 	int r;
 
 	*out = NULL;
-	r = mod_sha256_file(obj_path, sha, err) ?:
-	    xctl_sops_obj_open(obj_path, NULL, &o, err);
+	r = xctl_sops_obj_open(obj_path, NULL, &o, err);
 	if (r)
 		return r;
 	if (!realpath(obj_path, real))
@@ -124,7 +123,7 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 			"name", bpf_program__name(p),
 			"section", bpf_program__section_name(p)));
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "object", real,
-			"sha256", sha, "license", elf_license(obj_path),
+			"sha256", xctl_sops_obj_sha256(o), "license", elf_license(o),
 			"struct_ops", obj_sops_json(o), "parameters", params,
 			"programs", progs);
 	xctl_sops_obj_close(o);
@@ -138,12 +137,15 @@ static struct xctl_sops_obj *module_obj(const struct mod_state *s, const char **
 	const char *want = s->meta ? json_string_value(json_object_get(s->meta, "sha256")) : NULL;
 	struct xctl_sops_obj *o = NULL;
 	struct xctl_err ign = {};
-	char sha[65];
 
+	/* Opened without blocking (a FIFO there is refused), read once, compared. */
 	*path = s->meta ? json_string_value(json_object_get(s->meta, "object")) : NULL;
-	if (!*path || !want || mod_sha256_file(*path, sha, &ign) || strcmp(sha, want) ||
-	    xctl_sops_obj_open(*path, NULL, &o, &ign))
+	if (!*path || !want || xctl_sops_obj_open(*path, NULL, &o, &ign))
 		o = NULL;
+	if (o && strcmp(xctl_sops_obj_sha256(o), want)) {
+		xctl_sops_obj_close(o);
+		o = NULL;
+	}
 	xctl_err_reset(&ign);
 	return o;
 }
@@ -210,7 +212,7 @@ int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 			"loaded_at", mod_meta_field(&s, "loaded_at_rfc3339"),
 			"loaded_by_uid", mod_meta_field(&s, "uid"),
 			"xctl_version", mod_meta_field(&s, "xctl_version"),
-			"license", o ? elf_license(path) : json_null());
+			"license", o ? elf_license(o) : json_null());
 	if (doc) {
 		json_object_set_new(doc, "struct_ops", mod_state_sops_json(&s, &inv, &users));
 		json_object_set_new(doc, "users", json_integer(users));

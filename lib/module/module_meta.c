@@ -14,47 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include <openssl/evp.h>
 #include "module_priv.h"
-
-int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err)
-{
-	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned int mdlen = 0, i;
-	EVP_MD_CTX *ctx;
-	ssize_t n;
-	int fd, r = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open object %s", path);
-	ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		r = xctl_errf(err, ENOMEM, "cannot hash %s", path);
-		goto out;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (!EVP_DigestUpdate(ctx, buf, n)) {
-			r = xctl_errf(err, EIO, "cannot hash %s", path);
-			goto out;
-		}
-	}
-	if (n < 0) {
-		r = xctl_errf(err, errno, "cannot read object %s", path);
-		goto out;
-	}
-	if (!EVP_DigestFinal_ex(ctx, md, &mdlen)) {
-		r = xctl_errf(err, EIO, "cannot hash %s", path);
-		goto out;
-	}
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[64] = '\0';
-out:
-	EVP_MD_CTX_free(ctx);
-	close(fd);
-	return r;
-}
 
 /* Copy src into a fixed char array; -ENAMETOOLONG if it does not fit. */
 static int put_str(char *dst, size_t len, const char *src, const char *what,
@@ -243,6 +203,21 @@ int mod_meta_update(const char *pin, const struct mod_meta *m,
 	return r;
 }
 
+int mod_meta_decode(const struct btf *btf, uint32_t type_id, const void *val,
+		    size_t size, const char *pin, json_t **out, struct xctl_err *err)
+{
+	int r;
+
+	*out = NULL;
+	r = xctl_btf_to_json(btf, type_id, val, size, NULL, out, err);
+	if (!r && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		r = xctl_errf(err, EINVAL, "module meta %s is not a struct", pin);
+	}
+	return r;
+}
+
 int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err)
 {
 	struct bpf_map_info info;
@@ -269,13 +244,7 @@ int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err)
 		r = xctl_errf(err, errno, "cannot load the BTF of module meta %s", pin);
 		goto out;
 	}
-	r = xctl_btf_to_json(btf, info.btf_value_type_id, val, info.value_size,
-			     NULL, out, err);
-	if (!r && !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		r = xctl_errf(err, EINVAL, "module meta %s is not a struct", pin);
-	}
+	r = mod_meta_decode(btf, info.btf_value_type_id, val, info.value_size, pin, out, err);
 out:
 	btf__free(btf);
 	free(val);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_priv.h"
 #include "module_priv.h"
 
 struct bpf_map *mod_rodata_map(struct bpf_object *obj)
@@ -29,7 +30,7 @@ struct bpf_map *mod_rodata_map(struct bpf_object *obj)
 			continue;
 		t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
 		if (t && btf_is_datasec(t) &&
-		    !strcmp(btf__name_by_offset(btf, t->name_off), ".rodata"))
+		    !strcmp(btf__name_by_offset(btf, t->name_off) ?: "", ".rodata"))
 			return map;
 	}
 	return NULL;
@@ -79,7 +80,7 @@ void mod_param_names(const struct btf *btf, uint32_t sec_id, char *buf,
 		if (!mod_param_is(btf, vi[i].type))
 			continue;
 		used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-				 btf__name_by_offset(btf, v->name_off));
+				 btf__name_by_offset(btf, v->name_off) ?: "?");
 	}
 }
 
@@ -95,7 +96,7 @@ static const struct btf_var_secinfo *find_param(const struct btf *btf,
 		const struct btf_type *v = btf__type_by_id(btf, vi[i].type);
 
 		if (mod_param_is(btf, vi[i].type) &&
-		    !strcmp(btf__name_by_offset(btf, v->name_off), name))
+		    !strcmp(btf__name_by_offset(btf, v->name_off) ?: "", name))
 			return &vi[i];
 	}
 	return NULL;
@@ -119,6 +120,10 @@ int mod_params_set(const struct btf *btf, uint32_t sec_id, void *image,
 	size_t i;
 	int r;
 
+	/* Object BTF is checked when the object is opened; a caller's need not be. */
+	r = btf ? xbtf_check_all(btf, err) : 0;
+	if (r)
+		return r;
 	for (i = 0; i < n; i++) {
 		eq = strchr(kv[i], '=');
 		if (!eq || eq == kv[i] || (size_t)(eq - kv[i]) >= sizeof(name)) {
@@ -203,6 +208,10 @@ int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 
 	if (!sec)
 		return xctl_errf(err, EINVAL, "BTF type %u is not a data section", sec_id);
+	/* libbpf's btf_dump (type_text) trusts ids, names and chains: check first. */
+	r = xbtf_check_all(btf, err);
+	if (r)
+		return r;
 	vi = btf_var_secinfos(sec);
 	for (i = 0; i < btf_vlen(sec); i++) {
 		if (!mod_param_is(btf, vi[i].type))

@@ -100,9 +100,6 @@ struct mod_meta {
 	char shared[512];	/* comma-separated names of the maps shared there */
 };
 
-/* Hex sha256 of a file. */
-int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err);
-
 /* Fill m: name, realpath of obj, its sha256, params, now, uid, version. */
 int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 		  const char *sha256, const json_t *params, struct xctl_err *err);
@@ -126,6 +123,13 @@ int mod_meta_update(const char *pin, const struct mod_meta *m,
 		    struct xctl_err *err);
 
 /* The pinned meta map's value rendered through the BTF walker. */
+/*
+ * Decode a meta record's value (type_id of btf) into a JSON object; the
+ * record may come from anyone who can write the bpffs: malformed BTF or
+ * values fail with -EINVAL, never crash.
+ */
+int mod_meta_decode(const struct btf *btf, uint32_t type_id, const void *val,
+		    size_t size, const char *pin, json_t **out, struct xctl_err *err);
 int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err);
 
 /* ---- a module's directory (module_list.c) ----------------------------- */

@@ -28,11 +28,12 @@
 
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
+#include "btf_priv.h"
 #include "sops_priv.h"
 
 #define SOPS_SEC	".struct_ops"
 #define SOPS_LINK_SEC	".struct_ops.link"
-#define SOPS_MAX_OBJ	(256U << 20)	/* refuse to slurp anything larger */
 
 struct sops_obj_map {
 	struct bpf_map *map;
@@ -46,54 +47,32 @@ struct xctl_sops_obj {
 	struct bpf_object *obj;
 	void *image;		/* the file; libbpf 1.1 parses it in place */
 	size_t size;
+	char sha256[65];	/* of exactly these bytes */
 	struct sops_obj_map *maps;
 	size_t cnt;
 	bool legacy;
 	bool loaded;
 };
 
+/*
+ * The file, read once from one fd (regular files only), then checked as a
+ * whole (ELF, symbols, relocations, BTF) before anything parses it.
+ */
 static int read_image(const char *path, struct xctl_sops_obj *o, struct xctl_err *err)
 {
-	struct stat st;
-	size_t done = 0;
-	int fd, r = 0;
+	struct xctl_file f;
+	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open object %s", path);
-	if (fstat(fd, &st)) {
-		r = xctl_errf(err, errno, "cannot open object %s", path);
-		goto out;
+	r = xctl_file_read(path, XCTL_OBJ_MAX, &f, err);
+	if (r) {
+		if (err)
+			snprintf(err->what, sizeof(err->what), "cannot open object %s", path);
+		return r;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		r = xctl_errf(err, EINVAL, "cannot open object %s", path);
-		xctl_err_why(err, "not a regular file");
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > SOPS_MAX_OBJ) {
-		r = xctl_errf(err, EFBIG, "cannot open object %s", path);
-		goto out;
-	}
-	o->size = st.st_size;
-	o->image = malloc(o->size ? o->size : 1);
-	if (!o->image) {
-		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
-		goto out;
-	}
-	while (done < o->size) {
-		ssize_t n = read(fd, (char *)o->image + done, o->size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = xctl_errf(err, n < 0 ? errno : EIO, "cannot read object %s", path);
-			goto out;
-		}
-		done += n;
-	}
-out:
-	close(fd);
-	return r;
+	o->image = f.data;
+	o->size = f.size;
+	memcpy(o->sha256, f.sha256, sizeof(o->sha256));
+	return xbtf_check_object(o->image, o->size, path, err);
 }
 
 static int bad_elf(struct xctl_err *err, const char *path, const char *why)
@@ -208,7 +187,7 @@ static bool sym_offset(const struct xctl_sops_obj *o, const struct elf_secs *s,
 		if (sym.st_shndx != s->sops_idx || !sym.st_name)
 			continue;
 		sn = elf_strptr(s->elf, s->symtab.sh_link, sym.st_name);
-		if (sn && !strcmp(sn, name)) {
+		if (sn && !strcmp(sn, name) && sym.st_value <= UINT32_MAX) {
 			*off = sym.st_value;
 			return true;
 		}
@@ -216,35 +195,46 @@ static bool sym_offset(const struct xctl_sops_obj *o, const struct elf_secs *s,
 	return false;
 }
 
-/* Member `name` of struct type id as a char array: offset and size. */
-static bool find_name_member(const struct btf *btf, uint32_t id, uint32_t *off,
-			     uint32_t *size)
+/*
+ * Member `name` of struct type id as a char array: offset and size, both
+ * inside the struct (and the struct, checked by the caller, inside the
+ * section). Malformed members are not a name: -EINVAL with err set.
+ */
+static int find_name_member(const struct btf *btf, uint32_t id, uint32_t *off,
+			    uint32_t *size, struct xctl_err *err)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m;
-	int i;
+	const struct btf_type *t = btf__type_by_id(btf, id), *mt;
+	uint32_t nbits, mid;
+	uint64_t boff, msz;
+	int i, r;
 
-	if (!t || !btf_is_struct(t))
-		return false;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const struct btf_type *mt;
+	for (i = 0; i < btf_vlen(t); i++) {
 		const struct btf_array *a;
+		const char *name;
 
-		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+		r = xbtf_member_loc(btf, id, t, i, &boff, &nbits, &mid, &mt, err);
+		if (r)
+			return r;
+		name = btf__name_by_offset(btf, btf_members(t)[i].name_off);
+		if (strcmp(name, "name"))
 			continue;
-		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
-		if (!mt || !btf_is_array(mt) || btf_member_bitfield_size(t, i))
-			return false;
+		if (nbits || !btf_is_array(mt))
+			return 0;
 		a = btf_array(mt);
-		mt = btf__type_by_id(btf, btf__resolve_type(btf, a->type));
-		if (!mt || !btf_is_int(mt) || mt->size != 1 || !a->nelems)
-			return false;
-		*off = btf_member_bit_offset(t, i) / 8;
+		if (xbtf_skip(btf, a->type, &mt, err) < 0)
+			return -EINVAL;
+		if (!btf_is_int(mt) || mt->size != 1 || !a->nelems)
+			return 0;
+		r = xbtf_size(btf, mid, &msz, err);
+		if (r)
+			return r;
+		if (boff / 8 + msz > t->size)	/* xbtf_member_loc checked; kept explicit */
+			return -EINVAL;
+		*off = boff / 8;
 		*size = a->nelems;
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -268,6 +258,7 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 		return bad_elf(err, path, "the object has struct_ops but no BTF");
 	if (!data)
 		return bad_elf(err, path, "its " SOPS_SEC " section has no data");
+	/* xbtf_check_object() has checked this BTF as a whole already. */
 	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
 	if (!btf)
 		return bad_elf(err, path, "its BTF is corrupt");
@@ -287,25 +278,42 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o,
 		struct sops_obj_map *m = &o->maps[o->cnt];
 		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
 		const struct btf_type *st;
-		uint32_t sid, noff, nsize, voff;
-		const char *newname;
+		uint32_t noff = 0, nsize = 0, voff;
+		const char *newname, *vname, *kname;
+		int sid;
 		char *val;
 
 		if (!var || !btf_is_var(var))
 			continue;
-		sid = btf__resolve_type(btf, var->type);
-		st = btf__type_by_id(btf, sid);
-		if (!st || !btf_is_struct(st) ||
-		    !sym_offset(o, s, btf__name_by_offset(btf, var->name_off), &voff) ||
-		    voff > s->sops.sh_size || st->size > s->sops.sh_size - voff) {
-			r = bad_elf(err, path, "its struct_ops BTF does not match the section");
+		sid = xbtf_skip(btf, var->type, &st, err);
+		vname = btf__name_by_offset(btf, var->name_off);
+		if (sid < 0 || !btf_is_struct(st) || !vname || !*vname ||
+		    !(kname = btf__name_by_offset(btf, st->name_off)) || !*kname) {
+			r = bad_elf(err, path, "its " SOPS_SEC " variables are not named structs");
 			goto out;
 		}
-		snprintf(m->name, sizeof(m->name), "%s", btf__name_by_offset(btf, var->name_off));
-		snprintf(m->kind, sizeof(m->kind), "%s", btf__name_by_offset(btf, st->name_off));
+		if (!sym_offset(o, s, vname, &voff) ||
+		    voff > s->sops.sh_size || st->size > s->sops.sh_size - voff) {
+			r = bad_elf(err, path, "its struct_ops BTF does not match the section");
+			xctl_err_why(err, "variable %s (%u bytes) is not inside the "
+				     SOPS_SEC " section (%llu bytes)", vname, st->size,
+				     (unsigned long long)s->sops.sh_size);
+			goto out;
+		}
+		snprintf(m->name, sizeof(m->name), "%s", vname);
+		snprintf(m->kind, sizeof(m->kind), "%s", kname);
 		o->cnt++;
-		if (!find_name_member(btf, sid, &noff, &nsize))
+		r = find_name_member(btf, sid, &noff, &nsize, err);
+		if (r < 0) {
+			char why[sizeof(err->why)];
+
+			snprintf(why, sizeof(why), "%s", err ? err->why : "");
+			r = bad_elf(err, path, why);
+			goto out;
+		}
+		if (!r)
 			continue;
+		r = 0;
 		m->has_ops_name = true;
 		val = data + voff;
 		newname = rename ? rename(m->name, val + noff, rename_ctx) : NULL;
@@ -518,6 +526,17 @@ void xctl_sops_obj_close(struct xctl_sops_obj *o)
 	free(o->image);
 	free(o->maps);
 	free(o);
+}
+
+const char *xctl_sops_obj_sha256(const struct xctl_sops_obj *o)
+{
+	return o->sha256;
+}
+
+const void *xctl_sops_obj_image(const struct xctl_sops_obj *o, size_t *size)
+{
+	*size = o->size;
+	return o->image;
 }
 
 struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o)

@@ -16,6 +16,8 @@
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
+#include "btf_priv.h"
 #include "xdp_priv.h"
 
 static const char *default_bpffs;
@@ -286,6 +288,42 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 	return 0;
 }
 
+/*
+ * Read the object once (regular files only, never blocking), check it as a
+ * whole, and let libbpf parse that image; file keeps the bytes libbpf
+ * refers to until the object is closed.
+ */
+static int xdp_obj_open(const char *obj_path, struct xctl_file *file,
+			struct bpf_object **obj, struct xctl_err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	const char *base = strrchr(obj_path, '/');
+	int r;
+
+	r = xctl_file_read(obj_path, XCTL_OBJ_MAX, file, err);
+	if (r) {
+		if (err)
+			snprintf(err->what, sizeof(err->what), "cannot open BPF object %s", obj_path);
+		return r;
+	}
+	r = xbtf_check_object(file->data, file->size, obj_path, err);
+	if (r) {
+		xctl_file_free(file);
+		return r;
+	}
+	oo.object_name = base ? base + 1 : obj_path;
+	xctl_libbpf_log_clear();
+	*obj = bpf_object__open_mem(file->data, file->size, &oo);
+	if (!*obj) {
+		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open BPF object %s", obj_path);
+		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(-r));
+		xdp_err_libbpf_log(err);
+		xctl_file_free(file);
+		return r;
+	}
+	return 0;
+}
+
 static struct bpf_program *pick_prog(struct bpf_object *obj, const char *path,
 				     const char *want, struct xctl_err *err)
 {
@@ -346,6 +384,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	struct bpf_object *obj = NULL;
 	struct bpf_program *prog;
 	uint32_t old_id, link_id = 0, prog_id = 0;
+	struct xctl_file file = {};
 	struct xctl_bpffs fs;
 	json_t *old = NULL;
 	int r, link_fd = -1;
@@ -354,26 +393,16 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	*report = NULL;
 	if (!if_indextoname((unsigned int)ifindex, name))
 		return xctl_errf(err, ENODEV, "no device with ifindex %d", ifindex);
+	/* The object first: nothing is mounted or created for a bad one. */
+	r = xdp_obj_open(obj_path, &file, &obj, err);
+	if (r)
+		return r;
 	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
-			   &fs, err);
+			   &fs, err) ?:
+	    pin_path(&fs, name, path, sizeof(path), err) ?:
+	    xctl_bpffs_mkdir(&fs, "xdp", err);
 	if (r)
-		return r;
-	r = pin_path(&fs, name, path, sizeof(path), err);
-	if (r)
-		return r;
-	r = xctl_bpffs_mkdir(&fs, "xdp", err);
-	if (r)
-		return r;
-
-	if (access(obj_path, R_OK))
-		return xctl_errf(err, errno, "cannot read %s", obj_path);
-	obj = bpf_object__open_file(obj_path, NULL);
-	if (!obj) {
-		r = xctl_errf(err, errno, "cannot open BPF object %s", obj_path);
-		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(-r));
-		xdp_err_libbpf_log(err);
-		return r;
-	}
+		goto out;
 	prog = pick_prog(obj, obj_path, want, err);
 	if (!prog) {
 		r = -(err && err->errnum ? err->errnum : EINVAL);
@@ -452,6 +481,7 @@ out:
 	if (link_fd >= 0)
 		close(link_fd);
 	bpf_object__close(obj);
+	xctl_file_free(&file);
 	return r;
 }
 

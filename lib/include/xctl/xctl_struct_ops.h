@@ -76,6 +76,12 @@ XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
 XCTL_API void xctl_sops_obj_close(struct xctl_sops_obj *o);
 
 XCTL_API struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
+/*
+ * The object file as read (once, from one fd) and checked: its bytes and
+ * their sha256 (lower-case hex), which is what was opened and is loaded.
+ */
+XCTL_API const char *xctl_sops_obj_sha256(const struct xctl_sops_obj *o);
+XCTL_API const void *xctl_sops_obj_image(const struct xctl_sops_obj *o, size_t *size);
 XCTL_API size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
 /* i-th struct_ops map, in object order. */
 XCTL_API struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Internal helpers of lib/core used by the layers above it. */
+#ifndef XCTL_CORE_PRIV_H
+#define XCTL_CORE_PRIV_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct xctl_err;
+
+/* Largest BPF object xctl reads (the biggest real ones are a few MiB). */
+#define XCTL_OBJ_MAX	(64U << 20)
+
+/* A file read once, from one fd, and the sha256 of exactly those bytes. */
+struct xctl_file {
+	void *data;
+	size_t size;
+	char sha256[65];
+};
+
+/*
+ * Read the regular file at path (at most max bytes) without blocking on
+ * FIFOs or devices: 0, or -errno with err saying what it is instead.
+ */
+int xctl_file_read(const char *path, size_t max, struct xctl_file *f,
+		   struct xctl_err *err);
+void xctl_file_free(struct xctl_file *f);
+
+/* Lower-case hex sha256 of a buffer. */
+int xctl_sha256_hex(const void *data, size_t size, char hex[65], struct xctl_err *err);
+
+/*
+ * A JSON string of n bytes that may not be UTF-8 (names and text the kernel
+ * or a file supplies): valid UTF-8 is kept, each invalid byte becomes
+ * U+FFFD, and NUL bytes become U+FFFD too, so the document is never lost.
+ */
+json_t *xctl_json_text(const char *s, size_t n);
+
+#endif
