@@ -81,10 +81,27 @@ BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ibuild -Ilib/bpf \
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Fuzzing (tests/fuzz/): one libFuzzer harness per parser of untrusted
+# input. `make fuzz` builds them with clang into build-fuzz/ and runs each
+# for FUZZ_SECONDS, one at a time; `make check` replays every file of
+# tests/fuzz/regressions/<harness>/ through the same harness code built
+# without libFuzzer (build/fuzz/replay_<harness>).
+FUZZ_SRCS	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES	:= $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_BUILD	:= build-fuzz
+FUZZ_BINS	:= $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS	:= -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_OBJS	:= $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_SECONDS	?= 60
+FUZZ_MAX_LEN	?= 65536
+REPLAY_BINS	:= $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SEED_OBJS	:= $(BPF_EX_OBJS) $(BPF_TEST_OBJS)
+
 MAN_SRCS	:= $(sort $(wildcard man/*.rst))
 MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 
-.PHONY: all deps check unit cli-test demo bench install uninstall clean
+.PHONY: all deps check unit cli-test demo bench install uninstall clean fuzz fuzz-build
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
@@ -137,13 +154,59 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL)
 	@mkdir -p $(@D)
 	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIBXCTL)
+	@mkdir -p $(@D)
+	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
+		$(LIBXCTL) $(LDLIBS)
+
+$(FUZZ_BUILD)/%.o: %.c | $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(XCTL_CPPFLAGS) -I$(BUILD) -std=gnu11 $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/libxctl.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libxctl.a
+	$(CLANG) $(XCTL_CPPFLAGS) -Itests/fuzz -std=gnu11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_BUILD)/libxctl.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness in turn (never in parallel: -j1 here whatever MAKEFLAGS
+# says), seeded from the project's objects, the regression corpus and the
+# corpus earlier runs grew. A crash leaves its input in
+# $(FUZZ_BUILD)/crashes/<harness>/ and fails; copy it to
+# tests/fuzz/regressions/<harness>/ with the fix. The last stats line of
+# each run is collected in $(FUZZ_BUILD)/summary.
+fuzz: deps
+	$(MAKE) all
+	$(MAKE) fuzz-build
+	@rm -rf $(FUZZ_BUILD)/seeds && tests/fuzz/seeds.py $(FUZZ_BUILD)/seeds $(FUZZ_SEED_OBJS)
+	@: > $(FUZZ_BUILD)/summary; for h in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/crashes/$$h tests/fuzz/regressions/$$h; \
+		echo "== fuzz $$h ($(FUZZ_SECONDS) s)"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		$(FUZZ_BUILD)/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+			-timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$h/ \
+			$(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/seeds/$$h \
+			tests/fuzz/regressions/$$h > $(FUZZ_BUILD)/$$h.log 2>&1; rc=$$?; \
+		grep -E '^#[0-9]+ *(DONE|pulse|NEW|REDUCE|INITED)' $(FUZZ_BUILD)/$$h.log | tail -1 | \
+			sed "s/^/$$h: /" | tee -a $(FUZZ_BUILD)/summary; \
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_BUILD)/$$h.log | \
+			sed "s/^/$$h: /" | tee -a $(FUZZ_BUILD)/summary; \
+		if [ $$rc -ne 0 ]; then tail -n 60 $(FUZZ_BUILD)/$$h.log; \
+			echo "fuzz $$h: failed, input in $(FUZZ_BUILD)/crashes/$$h/"; exit 1; fi; \
+	done
+
 man/%.8: man/%.8.rst
 	$(RST2MAN) --strict $< > $@.tmp && mv $@.tmp $@
 
 deps:
 	@tools/deps.sh
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(REPLAY_BINS)
 
 # Under SANITIZE, every report goes to a file in a fresh directory (and
 # aborts the process, so the command's exit status changes too); leaks are
@@ -155,10 +218,10 @@ SAN_OPTS	= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:log_path
 check: deps
 	$(MAKE) all unit
 ifeq ($(SANITIZE),)
-	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS)
+	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
 else
 	@d=$$(mktemp -d /tmp/xctl-san.XXXXXX); rc=0; \
-	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) || rc=$$?; \
+	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS) || rc=$$?; \
 	if [ -n "$$(ls -A $$d)" ]; then cat $$d/*; \
 		echo "sanitizer reports: $$(ls $$d | wc -l) (above)"; rc=1; fi; \
 	rm -rf $$d; exit $$rc
@@ -193,6 +256,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/xctl
 
 clean:
-	rm -rf build build-san xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+	rm -rf build build-san $(FUZZ_BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d)
