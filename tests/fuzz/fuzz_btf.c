@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "fuzz.h"
 
 static struct btf *builtin(uint32_t *id)

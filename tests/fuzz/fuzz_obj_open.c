@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <bpf/libbpf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "btf_priv.h"
 #include "fuzz.h"
 

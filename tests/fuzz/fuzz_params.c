@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <bpf/btf.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "module_priv.h"
 #include "fuzz.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "fuzz.h"
 
 static const char *rename_all(const char *map, const char *cur, void *ctx)

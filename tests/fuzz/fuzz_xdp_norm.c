@@ -4,7 +4,7 @@
  * stats string (up to ETH_GSTRING_LEN as the kernel gives them, or longer).
  */
 #include <stdlib.h>
-#include "xctl.h"
+#include "xctl_priv.h"
 #include "xctl_xdp.h"
 #include "fuzz.h"
 
