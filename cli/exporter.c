@@ -130,18 +130,21 @@ static int parse_args(int argc, char **argv, struct exporter_args *a)
 
 static int run_once(struct exporter *e, const struct exporter_args *a)
 {
+	enum metrics_format fmt = json_output ? METRICS_JSON :
+				  a->openmetrics ? METRICS_OPENMETRICS : METRICS_TEXT;
 	struct xctl_err err = {};
+	struct metrics m;
 	json_t *doc;
 	size_t len;
 	char *buf;
 
-	doc = exporter_scrape(e);
-	if (!doc)
+	if (metrics_open(&m, fmt) || exporter_scrape(e, &m)) {
+		metrics_discard(&m);
 		return fail((xctl_errf(&err, ENOMEM, "cannot collect the metrics"), &err));
-	if (json_output)
+	}
+	buf = metrics_finish(&m, &len, &doc);
+	if (fmt == METRICS_JSON && doc)
 		return emit(doc, NULL);
-	buf = metrics_render(doc, a->openmetrics ? METRICS_OPENMETRICS : METRICS_TEXT, &len);
-	json_decref(doc);
 	if (!buf)
 		return fail((xctl_errf(&err, ENOMEM, "cannot render the metrics"), &err));
 	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
@@ -239,16 +242,19 @@ static enum MHD_Result serve_metrics(struct exporter *e, struct MHD_Connection *
 	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
 	bool om = accept && want_openmetrics(accept);
+	struct metrics m;
 	char *buf = NULL;
 	json_t *doc;
 	size_t len = 0;
 
 	pthread_mutex_lock(&e->lock);
-	doc = exporter_scrape(e);
-	if (doc)
-		buf = metrics_render(doc, om ? METRICS_OPENMETRICS : METRICS_TEXT, &len);
+	if (!metrics_open(&m, om ? METRICS_OPENMETRICS : METRICS_TEXT)) {
+		if (!exporter_scrape(e, &m))
+			buf = metrics_finish(&m, &len, &doc);
+		else
+			metrics_discard(&m);
+	}
 	pthread_mutex_unlock(&e->lock);
-	json_decref(doc);
 	if (!buf)
 		return STATIC_BODY(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
 				   "cannot collect the metrics: out of memory\n");

@@ -33,13 +33,15 @@ struct exporter {
 	uint64_t errors[COL_MAX];
 };
 
+struct metrics;
+
 /*
- * One scrape with the lock held by the caller: the document (an array of
- * metric families, cli/metrics.h) of every selected collector that succeeded,
- * then the scrape health families of all selected collectors. A collector
- * that fails leaves its families out, counts an error and warns on stderr.
- * Returns NULL only when out of memory.
+ * One scrape, with the lock held by the caller, written to out (opened in
+ * the format wanted): the families of every selected collector that
+ * succeeded, then the scrape health families of all selected collectors. A
+ * collector that fails leaves its families out, counts an error and warns on
+ * stderr. Returns 0, or -ENOMEM.
  */
-json_t *exporter_scrape(struct exporter *e);
+int exporter_scrape(struct exporter *e, struct metrics *out);
 
 #endif /* XCTL_CLI_EXPORTER_H */

@@ -31,6 +31,10 @@ struct scrape {
 	int stats_r;
 	struct xctl_err stats_err;
 	bool stats_done;
+	struct xctl_sops_list inv;	/* xctl_sops_list_get() */
+	int inv_r;
+	struct xctl_err inv_err;
+	bool inv_done;
 	struct xctl_bpffs fs;
 	bool have_fs;			/* a bpffs is mounted there */
 };
@@ -70,7 +74,9 @@ static double now_s(void)
 
 static int fetch_stats(struct scrape *s, struct xctl_err *err)
 {
-	XCTL_OPTS(xctl_xdp_query, q, .all = true);
+	/* features: for redirect readiness, from the same link dump */
+	XCTL_OPTS(xctl_xdp_query, q, .all = true,
+		  .features = !!(s->e->collect & (1U << COL_XDP)));
 
 	if (!s->stats_done) {
 		s->stats_done = true;
@@ -79,6 +85,19 @@ static int fetch_stats(struct scrape *s, struct xctl_err *err)
 	if (s->stats_r)
 		*err = s->stats_err;	/* err's log (if any) stays owned by s */
 	return s->stats_r;
+}
+
+/* The struct_ops inventory, taken once per scrape for modules and struct_ops. */
+static int fetch_inv(struct scrape *s, struct xctl_err *err)
+{
+	if (!s->inv_done) {
+		s->inv_done = true;
+		s->inv_r = xctl_sops_list_get(&s->inv, s->have_fs ? &s->fs : NULL,
+					      &s->inv_err);
+	}
+	if (s->inv_r)
+		*err = s->inv_err;	/* err's log (if any) stays owned by s */
+	return s->inv_r;
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -109,53 +128,30 @@ static bool has_feature(const json_t *arr, const char *name)
 }
 
 /*
- * Redirect target readiness from the netdev features dump: the core refuses
- * a redirect to a device that does not advertise ndo-xmit. Devices whose
- * features the kernel does not report get no sample; a kernel without the
- * netdev family (before 6.3) gets no family.
+ * Redirect target readiness, from the netdev features dump of the same
+ * `xdp stats` call: the core refuses a redirect to a device that does not
+ * advertise ndo-xmit. No sample where the kernel reports no features (no
+ * netdev family before 6.3, or a device it does not describe).
  */
-static int xdp_ready(json_t *doc, const json_t *stats, struct xctl_err *err)
+static void xdp_ready(struct metrics *m, const json_t *stats)
 {
-	XCTL_OPTS(xctl_xdp_query, q, .all = true);
-	json_t *feats, *fam, *d, *dev, *drivers;
-	char key[24];
+	json_t *dev;
 	size_t i;
-	int r;
 
-	r = xctl_xdp_features(&q, &feats, err);
-	if (r == -ENOENT || r == -EOPNOTSUPP) {
-		xctl_err_reset(err);
-		return 0;
-	}
-	if (r)
-		return r;
-	/* ifindex -> driver, from the stats of the same scrape */
-	drivers = json_object();
+	metric_family(m, "xctl_xdp_redirect_target_ready", "gauge", NULL,
+		      "1 when the device accepts XDP_REDIRECT frames (advertises ndo-xmit), else 0.");
 	json_array_foreach(stats, i, dev) {
-		snprintf(key, sizeof(key), "%lld",
-			 (long long)json_integer_value(json_object_get(dev, "ifindex")));
-		json_object_set(drivers, key, json_object_get(dev, "driver"));
-	}
-	fam = metric_family(doc, "xctl_xdp_redirect_target_ready", "gauge", NULL,
-			    "1 when the device accepts XDP_REDIRECT frames (advertises ndo-xmit), else 0.");
-	json_array_foreach(feats, i, d) {
-		const json_t *xf = json_object_get(d, "xdp_features");
+		const json_t *xf = json_object_get(dev, "xdp_features");
 
-		if (!json_is_array(xf))
-			continue;
-		snprintf(key, sizeof(key), "%lld",
-			 (long long)json_integer_value(json_object_get(d, "ifindex")));
-		metric_add(fam, json_integer(has_feature(xf, "ndo-xmit")),
-			   "device", str(d, "ifname"), "driver", str(drivers, key), NULL);
+		if (json_is_array(xf))
+			metric_int(m, has_feature(xf, "ndo-xmit"), "device", str(dev, "ifname"),
+				   "driver", str(dev, "driver"), NULL);
 	}
-	json_decref(drivers);
-	json_decref(feats);
-	return 0;
 }
 
-static int collect_xdp(struct scrape *s, json_t *doc, struct xctl_err *err)
+static int collect_xdp(struct scrape *s, struct metrics *m, struct xctl_err *err)
 {
-	json_t *fam, *dev;
+	json_t *dev;
 	size_t c, i;
 	int r;
 
@@ -163,19 +159,19 @@ static int collect_xdp(struct scrape *s, json_t *doc, struct xctl_err *err)
 	if (r)
 		return r;
 	for (c = 0; c < sizeof(xdp_counters) / sizeof(xdp_counters[0]); c++) {
-		fam = metric_family(doc, xdp_counters[c].name, "counter", xdp_counters[c].unit,
-				    xdp_counters[c].help);
+		metric_family(m, xdp_counters[c].name, "counter", xdp_counters[c].unit,
+			      xdp_counters[c].help);
 		json_array_foreach(s->stats, i, dev) {
 			json_t *v = json_object_get(json_object_get(dev, "counters"),
 						    xdp_counters[c].key);
 
 			if (json_is_integer(v))
-				metric_add(fam, json_incref(v), "device", str(dev, "ifname"),
+				metric_int(m, json_integer_value(v), "device", str(dev, "ifname"),
 					   "driver", str(dev, "driver"), NULL);
 		}
 	}
-	fam = metric_family(doc, "xctl_xdp", "info", NULL,
-			    "The XDP program of a device: mode, program id, name and tag (value 1).");
+	metric_family(m, "xctl_xdp", "info", NULL,
+		      "The XDP program of a device: mode, program id, name and tag (value 1).");
 	json_array_foreach(s->stats, i, dev) {
 		const json_t *x = json_object_get(dev, "xdp");
 		const json_t *p = json_object_get(x, "prog");
@@ -183,12 +179,12 @@ static int collect_xdp(struct scrape *s, json_t *doc, struct xctl_err *err)
 
 		if (!json_is_object(p))
 			continue;
-		metric_add(fam, json_integer(1), "device", str(dev, "ifname"),
-			   "driver", str(dev, "driver"), "mode", str(x, "mode"),
-			   "prog_id", num(p, "id", id, sizeof(id)), "prog_name", str(p, "name"),
-			   "prog_tag", str(p, "tag"), NULL);
+		metric_int(m, 1, "device", str(dev, "ifname"), "driver", str(dev, "driver"),
+			   "mode", str(x, "mode"), "prog_id", num(p, "id", id, sizeof(id)),
+			   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
 	}
-	return xdp_ready(doc, s->stats, err);
+	xdp_ready(m, s->stats);
+	return 0;
 }
 
 /*
@@ -197,43 +193,51 @@ static int collect_xdp(struct scrape *s, json_t *doc, struct xctl_err *err)
  * kernel.bpf_stats_enabled is 1: xctl_bpf_stats_enabled says so, and the
  * counter families stay empty meanwhile.
  */
-static int collect_prog(struct scrape *s, json_t *doc, struct xctl_err *err)
+static int collect_prog(struct scrape *s, struct metrics *m, struct xctl_err *err)
 {
-	json_t *runs, *time, *seen, *dev, *p;
+	json_t *seen, *dev, *p;
 	bool on = false;
 	size_t i;
-	int r;
+	int r, pass;
 
 	r = fetch_stats(s, err);
 	if (r)
 		return r;
-	runs = metric_family(doc, "xctl_prog_runs", "counter", NULL,
-			     "Runs of the XDP program (bpf_prog_info run_cnt; counted while BPF stats are enabled).");
-	time = metric_family(doc, "xctl_prog_run_time_seconds", "counter", "seconds",
-			     "Time the XDP program ran (bpf_prog_info run_time_ns; counted while BPF stats are enabled).");
-	seen = json_object();
-	json_array_foreach(s->stats, i, dev) {
-		const json_t *cnt, *ns;
-		char id[24];
+	/* pass 0: run counts, pass 1: run times; each program once */
+	for (pass = 0; pass < 2; pass++) {
+		if (!pass)
+			metric_family(m, "xctl_prog_runs", "counter", NULL,
+				      "Runs of the XDP program (bpf_prog_info run_cnt; counted while BPF stats are enabled).");
+		else
+			metric_family(m, "xctl_prog_run_time_seconds", "counter", "seconds",
+				      "Time the XDP program ran (bpf_prog_info run_time_ns; counted while BPF stats are enabled).");
+		seen = json_object();
+		json_array_foreach(s->stats, i, dev) {
+			const json_t *cnt, *ns;
+			char id[24];
 
-		p = json_object_get(json_object_get(dev, "xdp"), "prog");
-		cnt = json_object_get(p, "run_cnt");
-		ns = json_object_get(p, "run_time_ns");
-		if (!num(p, "id", id, sizeof(id)) || !json_is_integer(cnt) || !json_is_integer(ns))
-			continue;
-		on = true;
-		if (json_object_get(seen, id))
-			continue;
-		json_object_set_new(seen, id, json_true());
-		metric_add(runs, json_incref((json_t *)cnt), "prog_id", id,
-			   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
-		metric_add(time, json_real((double)json_integer_value(ns) / 1e9), "prog_id", id,
-			   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
+			p = json_object_get(json_object_get(dev, "xdp"), "prog");
+			cnt = json_object_get(p, "run_cnt");
+			ns = json_object_get(p, "run_time_ns");
+			if (!num(p, "id", id, sizeof(id)) || !json_is_integer(cnt) ||
+			    !json_is_integer(ns))
+				continue;
+			on = true;
+			if (json_object_get(seen, id))
+				continue;
+			json_object_set_new(seen, id, json_true());
+			if (!pass)
+				metric_int(m, json_integer_value(cnt), "prog_id", id,
+					   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
+			else
+				metric_real(m, (double)json_integer_value(ns) / 1e9, "prog_id", id,
+					    "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
+		}
+		json_decref(seen);
 	}
-	json_decref(seen);
-	metric_add(metric_family(doc, "xctl_bpf_stats_enabled", "gauge", NULL,
-				 "1 when the kernel counts BPF program runs and run time (sysctl kernel.bpf_stats_enabled), else 0."),
-		   json_integer(on || xctl_bpf_stats_enabled()), NULL);
+	metric_family(m, "xctl_bpf_stats_enabled", "gauge", NULL,
+		      "1 when the kernel counts BPF program runs and run time (sysctl kernel.bpf_stats_enabled), else 0.");
+	metric_int(m, on || xctl_bpf_stats_enabled(), NULL);
 	return 0;
 }
 
@@ -242,105 +246,116 @@ static int collect_prog(struct scrape *s, json_t *doc, struct xctl_err *err)
  * modules: they are in the struct_ops families, keyed by map id, since
  * their map names need not be unique.
  */
-static int collect_module(struct scrape *s, json_t *doc, struct xctl_err *err)
+static int collect_module(struct scrape *s, struct metrics *m, struct xctl_err *err)
 {
-	json_t *list, *info, *users, *m;
+	json_t *list, *mod;
 	size_t i;
-	int r;
+	int r, pass;
 
-	r = xctl_module_list(s->have_fs ? &s->fs : NULL, &list, err);
+	r = fetch_inv(s, err);
 	if (r)
 		return r;
-	info = metric_family(doc, "xctl_module", "info", NULL,
-			     "An xctl module: object file, its sha256 and the load state (value 1).");
-	users = metric_family(doc, "xctl_module_users", "gauge", NULL,
-			      "References to the module's struct_ops beyond its own links (e.g. sockets using a TCP congestion control).");
-	json_array_foreach(list, i, m) {
-		const char *state = str(m, "state");
+	r = xctl_module_list_from(s->have_fs ? &s->fs : NULL, &s->inv, &list, err);
+	if (r)
+		return r;
+	for (pass = 0; pass < 2; pass++) {
+		if (!pass)
+			metric_family(m, "xctl_module", "info", NULL,
+				      "An xctl module: object file, its sha256 and the load state (value 1).");
+		else
+			metric_family(m, "xctl_module_users", "gauge", NULL,
+				      "References to the module's struct_ops beyond its own links (e.g. sockets using a TCP congestion control).");
+		json_array_foreach(list, i, mod) {
+			const char *state = str(mod, "state");
+			const json_t *users = json_object_get(mod, "users");
 
-		if (!state || !strcmp(state, "unmanaged"))
-			continue;
-		metric_add(info, json_integer(1), "name", str(m, "name"), "object", str(m, "object"),
-			   "sha256", str(m, "sha256"), "state", state, NULL);
-		if (json_is_integer(json_object_get(m, "users")))
-			metric_add(users, json_incref(json_object_get(m, "users")),
-				   "name", str(m, "name"), NULL);
+			if (!state || !strcmp(state, "unmanaged"))
+				continue;
+			if (!pass)
+				metric_int(m, 1, "name", str(mod, "name"), "object", str(mod, "object"),
+					   "sha256", str(mod, "sha256"), "state", state, NULL);
+			else if (json_is_integer(users))
+				metric_int(m, json_integer_value(users), "name", str(mod, "name"), NULL);
+		}
 	}
 	json_decref(list);
 	return 0;
 }
 
-static int collect_struct_ops(struct scrape *s, json_t *doc, struct xctl_err *err)
+static int collect_struct_ops(struct scrape *s, struct metrics *m, struct xctl_err *err)
 {
-	struct xctl_sops_list inv = {};
-	json_t *reg, *users;
+	const struct xctl_sops_list *inv = &s->inv;
 	size_t i;
-	int r;
+	int r, pass;
 
-	r = xctl_sops_list_get(&inv, s->have_fs ? &s->fs : NULL, err);
+	r = fetch_inv(s, err);
 	if (r)
 		return r;
-	reg = metric_family(doc, "xctl_struct_ops_registered", "gauge", NULL,
-			    "1 when the struct_ops map is registered with its subsystem, else 0.");
-	users = metric_family(doc, "xctl_struct_ops_users", "gauge", NULL,
-			      "References to the struct_ops map beyond its links.");
-	for (i = 0; i < inv.cnt; i++) {
-		const struct xctl_sops_map *m = &inv.maps[i];
-		char id[16];
+	for (pass = 0; pass < 2; pass++) {
+		if (!pass)
+			metric_family(m, "xctl_struct_ops_registered", "gauge", NULL,
+				      "1 when the struct_ops map is registered with its subsystem, else 0.");
+		else
+			metric_family(m, "xctl_struct_ops_users", "gauge", NULL,
+				      "References to the struct_ops map beyond its links.");
+		for (i = 0; i < inv->cnt; i++) {
+			const struct xctl_sops_map *sm = &inv->maps[i];
+			char id[16];
 
-		snprintf(id, sizeof(id), "%u", m->id);
-		metric_add(reg, json_integer(m->registered), "kind", m->kind[0] ? m->kind : NULL,
-			   "ops_name", m->has_ops_name ? m->ops_name : NULL, "map_id", id,
-			   "map_name", m->name, "module", m->module, NULL);
-		metric_add(users, json_integer(m->users), "kind", m->kind[0] ? m->kind : NULL,
-			   "ops_name", m->has_ops_name ? m->ops_name : NULL, "map_id", id,
-			   "map_name", m->name, "module", m->module, NULL);
+			snprintf(id, sizeof(id), "%u", sm->id);
+			metric_int(m, pass ? (long long)sm->users : sm->registered,
+				   "kind", sm->kind[0] ? sm->kind : NULL,
+				   "ops_name", sm->has_ops_name ? sm->ops_name : NULL,
+				   "map_id", id, "map_name", sm->name, "module", sm->module, NULL);
+		}
 	}
-	xctl_sops_list_free(&inv);
 	return 0;
 }
 
-static int (*const collectors[COL_MAX])(struct scrape *, json_t *, struct xctl_err *) = {
+static int (*const collectors[COL_MAX])(struct scrape *, struct metrics *, struct xctl_err *) = {
 	[COL_XDP] = collect_xdp,
 	[COL_PROG] = collect_prog,
 	[COL_MODULE] = collect_module,
 	[COL_STRUCT_OPS] = collect_struct_ops,
 };
 
-static void add_health(json_t *doc, const struct exporter *e, const double *dur,
+static void add_health(struct metrics *m, const struct exporter *e, const double *dur,
 		       const bool *ok)
 {
-	json_t *d, *n, *up;
-	int c;
+	int c, fam;
 
-	d = metric_family(doc, "xctl_scrape_duration_seconds", "gauge", "seconds",
-			  "Time the collector took in this scrape.");
-	up = metric_family(doc, "xctl_scrape_collector_success", "gauge", NULL,
-			   "1 when the collector succeeded in this scrape, else 0.");
-	n = metric_family(doc, "xctl_scrape_errors", "counter", NULL,
-			  "Scrapes in which the collector failed, since the exporter started.");
-	for (c = 0; c < COL_MAX; c++) {
-		if (!(e->collect & (1U << c)))
-			continue;
-		/* nanoseconds: the clock's resolution, not the subtraction's noise */
-		metric_add(d, json_real((double)(int64_t)(dur[c] * 1e9 + 0.5) / 1e9), "collector",
-			   collector_names[c], NULL);
-		metric_add(up, json_integer(ok[c]), "collector", collector_names[c], NULL);
-		metric_add(n, json_integer((json_int_t)e->errors[c]), "collector",
-			   collector_names[c], NULL);
+	for (fam = 0; fam < 3; fam++) {
+		if (fam == 0)
+			metric_family(m, "xctl_scrape_duration_seconds", "gauge", "seconds",
+				      "Time the collector took in this scrape.");
+		else if (fam == 1)
+			metric_family(m, "xctl_scrape_collector_success", "gauge", NULL,
+				      "1 when the collector succeeded in this scrape, else 0.");
+		else
+			metric_family(m, "xctl_scrape_errors", "counter", NULL,
+				      "Scrapes in which the collector failed, since the exporter started.");
+		for (c = 0; c < COL_MAX; c++) {
+			if (!(e->collect & (1U << c)))
+				continue;
+			/* nanoseconds: the clock's resolution, not the subtraction's noise */
+			if (fam == 0)
+				metric_real(m, (double)(int64_t)(dur[c] * 1e9 + 0.5) / 1e9,
+					    "collector", collector_names[c], NULL);
+			else
+				metric_int(m, fam == 1 ? ok[c] : (long long)e->errors[c],
+					   "collector", collector_names[c], NULL);
+		}
 	}
 }
 
-json_t *exporter_scrape(struct exporter *e)
+int exporter_scrape(struct exporter *e, struct metrics *out)
 {
 	struct scrape s = { .e = e };
 	double dur[COL_MAX] = {}, t;
 	bool ok[COL_MAX] = {};
-	json_t *doc = json_array(), *part;
+	struct metrics part;
 	int c, r;
 
-	if (!doc)
-		return NULL;
 	/* Read-only: look for the bpffs where it is, never mount one. */
 	s.have_fs = !xctl_bpffs_probe(&s.fs, e->bpffs);
 	for (c = 0; c < COL_MAX; c++) {
@@ -348,24 +363,29 @@ json_t *exporter_scrape(struct exporter *e)
 
 		if (!(e->collect & (1U << c)))
 			continue;
-		part = json_array();
 		t = now_s();
-		r = collectors[c](&s, part, &err);
+		r = metrics_open(&part, out->fmt);
+		if (!r)
+			r = collectors[c](&s, &part, &err);
+		if (r == -ENOMEM && !err.what[0])
+			xctl_errf(&err, ENOMEM, "cannot build the metrics");
 		dur[c] = now_s() - t;
 		ok[c] = !r;
 		if (r) {
 			e->errors[c]++;
 			warn("collector %s: %s: %s", collector_names[c], err.what,
 			     xctl_err_reason(&err));
+			metrics_discard(&part);
 		} else {
-			json_array_extend(doc, part);
+			metrics_append(out, &part);
 		}
-		json_decref(part);
-		if (err.log != s.stats_err.log)
+		if (err.log != s.stats_err.log && err.log != s.inv_err.log)
 			free(err.log);
 	}
-	add_health(doc, e, dur, ok);
+	add_health(out, e, dur, ok);
 	json_decref(s.stats);
 	free(s.stats_err.log);
-	return doc;
+	xctl_sops_list_free(&s.inv);
+	free(s.inv_err.log);
+	return out->failed ? -ENOMEM : 0;
 }

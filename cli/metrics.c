@@ -1,147 +1,228 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rendering of exporter documents (cli/metrics.h) as the Prometheus text
- * format 0.0.4 and OpenMetrics 1.0.0. Both escape label values the same way
+ * Prometheus expositions (cli/metrics.h): the text format 0.0.4 and
+ * OpenMetrics 1.0.0 written straight into a memory stream, or the same
+ * families as JSON. Both text formats escape label values the same way
  * (backslash, double quote, line feed); HELP text escapes backslash and line
  * feed, and OpenMetrics also the double quote.
+ *
+ * The memory stream belongs to one struct metrics, used by one thread at a
+ * time: the unlocked stdio calls skip a lock per character.
  */
+#include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "metrics.h"
 
-json_t *metric_family(json_t *doc, const char *name, const char *type,
-		      const char *unit, const char *help)
+int metrics_open(struct metrics *m, enum metrics_format fmt)
 {
-	json_t *fam = json_pack("{s:s, s:s, s:s, s:[]}", "name", name, "type", type,
-				"help", help, "samples");
-
-	if (fam && unit)
-		json_object_set_new(fam, "unit", json_string(unit));
-	json_array_append_new(doc, fam);
-	return fam;
+	memset(m, 0, sizeof(*m));
+	m->fmt = fmt;
+	if (fmt == METRICS_JSON) {
+		m->doc = json_array();
+		return m->doc ? 0 : -ENOMEM;
+	}
+	m->f = open_memstream(&m->buf, &m->len);
+	return m->f ? 0 : -ENOMEM;
 }
 
-void metric_add(json_t *fam, json_t *value, ...)
+void metrics_discard(struct metrics *m)
 {
-	json_t *labels = json_object();
-	const char *k, *v;
-	va_list ap;
+	if (m->f)
+		fclose(m->f);
+	free(m->buf);
+	json_decref(m->doc);
+	memset(m, 0, sizeof(*m));
+}
 
-	va_start(ap, value);
-	while ((k = va_arg(ap, const char *))) {
-		v = va_arg(ap, const char *);
-		if (v)
-			json_object_set_new(labels, k, json_string(v));
+void metrics_append(struct metrics *dst, struct metrics *src)
+{
+	if (src->failed || (src->f && fflush(src->f)))
+		dst->failed = true;
+	else if (dst->fmt == METRICS_JSON)
+		json_array_extend(dst->doc, src->doc);
+	else if (src->len && fwrite_unlocked(src->buf, 1, src->len, dst->f) != src->len)
+		dst->failed = true;
+	metrics_discard(src);
+	dst->name = NULL;	/* a family never continues across collectors */
+}
+
+char *metrics_finish(struct metrics *m, size_t *len, json_t **doc)
+{
+	char *buf = NULL;
+
+	*doc = NULL;
+	if (m->fmt == METRICS_OPENMETRICS)
+		fputs_unlocked("# EOF\n", m->f);
+	if (m->failed || (m->f && fflush(m->f))) {
+		metrics_discard(m);
+		return NULL;
 	}
-	va_end(ap);
-	json_array_append_new(json_object_get(fam, "samples"),
-			      json_pack("{s:o, s:o}", "labels", labels, "value", value));
+	if (m->fmt == METRICS_JSON) {
+		*doc = m->doc;
+		m->doc = NULL;
+	} else {
+		fclose(m->f);
+		m->f = NULL;
+		buf = m->buf;
+		*len = m->len;
+		m->buf = NULL;
+	}
+	metrics_discard(m);
+	return buf;
+}
+
+void metric_family(struct metrics *m, const char *name, const char *type,
+		   const char *unit, const char *help)
+{
+	m->name = name;
+	m->type = type;
+	m->unit = unit;
+	m->help = help;
+	m->started = false;
+	m->fam = NULL;
+}
+
+static const char *sample_suffix(const char *type)
+{
+	return !strcmp(type, "counter") ? "_total" : !strcmp(type, "info") ? "_info" : "";
 }
 
 static void put_escaped(FILE *f, const char *s, bool quote)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
-			fputs("\\\\", f);
+			fputs_unlocked("\\\\", f);
 		else if (*s == '\n')
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 		else if (*s == '"' && quote)
-			fputs("\\\"", f);
+			fputs_unlocked("\\\"", f);
 		else
-			fputc(*s, f);
+			fputc_unlocked(*s, f);
 	}
+}
+
+/* The HELP and TYPE (and UNIT) lines of the current family. */
+static void put_header(struct metrics *m)
+{
+	const char *suffix = sample_suffix(m->type);
+	FILE *f = m->f;
+
+	if (m->fmt == METRICS_OPENMETRICS) {
+		fprintf(f, "# TYPE %s %s\n", m->name, m->type);
+		if (m->unit)
+			fprintf(f, "# UNIT %s %s\n", m->name, m->unit);
+		fprintf(f, "# HELP %s ", m->name);
+		put_escaped(f, m->help, true);
+		fputc_unlocked('\n', f);
+		return;
+	}
+	fprintf(f, "# HELP %s%s ", m->name, suffix);
+	put_escaped(f, m->help, false);
+	fprintf(f, "\n# TYPE %s%s %s\n", m->name, suffix,
+		!strcmp(m->type, "info") ? "gauge" : m->type);
+}
+
+static json_t *json_family(struct metrics *m)
+{
+	json_t *fam = json_pack("{s:s, s:s, s:s, s:[]}", "name", m->name, "type", m->type,
+				"help", m->help, "samples");
+
+	if (fam && m->unit)
+		json_object_set_new(fam, "unit", json_string(m->unit));
+	if (!fam || json_array_append_new(m->doc, fam))
+		m->failed = true;
+	return fam;
+}
+
+static void json_sample(struct metrics *m, json_t *value, va_list ap)
+{
+	json_t *labels = json_object(), *s;
+	const char *k, *v;
+
+	while ((k = va_arg(ap, const char *))) {
+		v = va_arg(ap, const char *);
+		if (v)
+			json_object_set_new(labels, k, json_string(v));
+	}
+	s = json_pack("{s:o, s:o}", "labels", labels, "value", value);
+	if (!s || json_array_append_new(json_object_get(m->fam, "samples"), s))
+		m->failed = true;
+}
+
+static void put_labels(FILE *f, va_list ap)
+{
+	const char *k, *v;
+	bool any = false;
+
+	while ((k = va_arg(ap, const char *))) {
+		v = va_arg(ap, const char *);
+		if (!v)
+			continue;
+		fputc_unlocked(any ? ',' : '{', f);
+		fputs_unlocked(k, f);
+		fputs_unlocked("=\"", f);
+		put_escaped(f, v, true);
+		fputc_unlocked('"', f);
+		any = true;
+	}
+	if (any)
+		fputc_unlocked('}', f);
+}
+
+/* Start a sample of the current family; false when there is nothing to write to. */
+static bool sample_begin(struct metrics *m)
+{
+	if (!m->name || m->failed)
+		return false;
+	if (!m->started) {
+		m->started = true;
+		if (m->fmt == METRICS_JSON)
+			m->fam = json_family(m);
+		else
+			put_header(m);
+	}
+	if (m->fmt == METRICS_JSON)
+		return m->fam != NULL;
+	fputs_unlocked(m->name, m->f);
+	fputs_unlocked(sample_suffix(m->type), m->f);
+	return true;
+}
+
+void metric_int(struct metrics *m, long long value, ...)
+{
+	va_list ap;
+
+	if (!sample_begin(m))
+		return;
+	va_start(ap, value);
+	if (m->fmt == METRICS_JSON) {
+		json_sample(m, json_integer(value), ap);
+	} else {
+		put_labels(m->f, ap);
+		fprintf(m->f, " %lld\n", value);
+	}
+	va_end(ap);
 }
 
 /*
- * Integers print exactly; reals with 15 significant digits, which keep a
- * nanosecond count below 10^6 s exact and avoid binary noise (0.1, not
- * 0.10000000000000001).
+ * Reals print with 15 significant digits: a nanosecond count below 10^6 s
+ * stays exact, and binary noise stays out (0.1, not 0.10000000000000001).
  */
-static void put_value(FILE *f, const json_t *v)
+void metric_real(struct metrics *m, double value, ...)
 {
-	if (json_is_integer(v))
-		fprintf(f, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		fprintf(f, "%.15g", json_real_value(v));
-	else
-		fputs("NaN", f);
-}
+	va_list ap;
 
-static void put_sample(FILE *f, const char *name, const char *suffix, const json_t *s)
-{
-	const json_t *labels = json_object_get(s, "labels");
-	const char *k;
-	json_t *v;
-	bool first = true;
-
-	fprintf(f, "%s%s", name, suffix);
-	if (json_object_size(labels)) {
-		fputc('{', f);
-		json_object_foreach((json_t *)labels, k, v) {
-			fprintf(f, "%s%s=\"", first ? "" : ",", k);
-			put_escaped(f, json_string_value(v), true);
-			fputc('"', f);
-			first = false;
-		}
-		fputc('}', f);
-	}
-	fputc(' ', f);
-	put_value(f, json_object_get(s, "value"));
-	fputc('\n', f);
-}
-
-static void put_family(FILE *f, const json_t *fam, enum metrics_format fmt)
-{
-	const char *name = json_string_value(json_object_get(fam, "name"));
-	const char *type = json_string_value(json_object_get(fam, "type"));
-	const char *unit = json_string_value(json_object_get(fam, "unit"));
-	const char *help = json_string_value(json_object_get(fam, "help"));
-	const char *suffix = !strcmp(type, "counter") ? "_total" :
-			     !strcmp(type, "info") ? "_info" : "";
-	bool om = fmt == METRICS_OPENMETRICS;
-	const json_t *s;
-	size_t i;
-
-	/* A family without samples says nothing: leave it out. */
-	if (!json_array_size(json_object_get(fam, "samples")))
+	if (!sample_begin(m))
 		return;
-	if (om) {
-		fprintf(f, "# TYPE %s %s\n", name, type);
-		if (unit)
-			fprintf(f, "# UNIT %s %s\n", name, unit);
-		fprintf(f, "# HELP %s ", name);
+	va_start(ap, value);
+	if (m->fmt == METRICS_JSON) {
+		json_sample(m, json_real(value), ap);
 	} else {
-		fprintf(f, "# HELP %s%s ", name, suffix);
+		put_labels(m->f, ap);
+		fprintf(m->f, " %.15g\n", value);
 	}
-	put_escaped(f, help, om);
-	fputc('\n', f);
-	if (!om)
-		fprintf(f, "# TYPE %s%s %s\n", name, suffix,
-			!strcmp(type, "info") ? "gauge" : type);
-	json_array_foreach(json_object_get(fam, "samples"), i, s)
-		put_sample(f, name, suffix, s);
-}
-
-char *metrics_render(const json_t *doc, enum metrics_format fmt, size_t *len)
-{
-	char *buf = NULL;
-	const json_t *fam;
-	size_t i;
-	FILE *f;
-
-	f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	json_array_foreach(doc, i, fam)
-		put_family(f, fam, fmt);
-	if (fmt == METRICS_OPENMETRICS)
-		fputs("# EOF\n", f);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	va_end(ap);
 }

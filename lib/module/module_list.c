@@ -272,22 +272,17 @@ static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
 			 "struct_ops", sops, "users", (json_int_t)m->users);
 }
 
-int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
-		     struct xctl_err *err)
+int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_list *inv,
+			  json_t **out, struct xctl_err *err)
 {
-	struct xctl_sops_list inv = {};
 	char dir[PATH_MAX], rel[64], ca[64];
 	struct dirent **ents = NULL;
 	uint32_t *owned = NULL, *tmp;
 	size_t nowned = 0, i, j;
 	struct mod_state s;
 	json_t *doc;
-	int ne = 0, r, k;
+	int ne = 0, k;
 
-	*out = NULL;
-	r = mod_sops_list(&inv, fs, err);
-	if (r)
-		return r;
 	doc = json_array();
 	default_ca(ca, sizeof(ca));
 	snprintf(rel, sizeof(rel), "%s", XCTL_MODULE_SUBDIR);
@@ -304,7 +299,7 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 			xctl_err_reset(err);
 			continue;
 		}
-		json_array_append_new(doc, module_json(&s, &inv));
+		json_array_append_new(doc, module_json(&s, inv));
 		tmp = realloc(owned, (nowned + s.cnt + 1) * sizeof(*owned));
 		if (tmp) {
 			owned = tmp;
@@ -313,8 +308,8 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 		}
 		mod_state_free(&s);
 	}
-	for (i = 0; i < inv.cnt; i++) {
-		const struct xctl_sops_map *m = &inv.maps[i];
+	for (i = 0; i < inv->cnt; i++) {
+		const struct xctl_sops_map *m = &inv->maps[i];
 
 		for (j = 0; j < nowned && owned[j] != m->id; j++)
 			;
@@ -325,9 +320,23 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 		free(ents[k]);
 	free(ents);
 	free(owned);
-	xctl_sops_list_free(&inv);
 	*out = doc;
 	return 0;
+}
+
+int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
+		     struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	int r;
+
+	*out = NULL;
+	r = mod_sops_list(&inv, fs, err);
+	if (r)
+		return r;
+	r = xctl_module_list_from(fs, &inv, out, err);
+	xctl_sops_list_free(&inv);
+	return r;
 }
 
 /* Append "; "-separated text to buf (len bytes), truncating if full. */

@@ -64,6 +64,11 @@ static json_t *flags_json(uint64_t v, const struct bitname *names)
 	return a;
 }
 
+json_t *xdp_features_json(const struct xctl_nl_dev *d)
+{
+	return d->features_known ? flags_json(d->xdp_features, xdp_act) : json_null();
+}
+
 int xctl_xdp_features(const struct xctl_xdp_query *q, json_t **out,
 		      struct xctl_err *err)
 {

@@ -99,4 +99,11 @@ struct eth_stats_ctx;
 int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 		     const struct xctl_nl_dev *d, uint64_t *total, uint32_t *have);
 
+/*
+ * d's xdp-features as `xdp features` names them ("basic", "ndo-xmit", ...),
+ * JSON null when the snapshot has none (taken without XCTL_NL_DEV_FEATURES,
+ * or a kernel before 6.3).
+ */
+json_t *xdp_features_json(const struct xctl_nl_dev *d);
+
 #endif /* XCTL_XDP_PRIV_H */

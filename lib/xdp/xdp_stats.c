@@ -304,7 +304,8 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	size_t i, n;
 	int r;
 
-	r = xctl_nl_devs_get(&devs, XCTL_NL_DEV_CHANNELS, err);
+	r = xctl_nl_devs_get(&devs, XCTL_NL_DEV_CHANNELS |
+			     (XCTL_OPT(q, features, false) ? XCTL_NL_DEV_FEATURES : 0), err);
 	if (r)
 		return r;
 	r = select_devs(&devs, q, &sel, &n, err);
@@ -321,6 +322,8 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 		json_t *dev;
 
 		r = dev_json(&eth, &devs, d, q, stats, &dev);
+		if (XCTL_OPT(q, features, false))
+			json_object_set_new(dev, "xdp_features", xdp_features_json(d));
 		json_array_append_new(arr, dev);
 		if (r) {
 			xctl_errf(err, r, "cannot read the statistics of %s", d->name);

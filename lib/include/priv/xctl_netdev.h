@@ -61,6 +61,8 @@ struct xctl_xdp_query {
 	bool all;			/* every device; else those with XDP */
 	bool queues;			/* per-queue counters */
 	bool raw;			/* the driver's XDP-related raw strings */
+	bool features;			/* each device's xdp_features (one netdev
+					 * genl dump; null where not reported) */
 };
 
 /*

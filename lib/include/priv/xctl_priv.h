@@ -231,6 +231,13 @@ int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **
  */
 int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 		     struct xctl_err *err);
+/*
+ * The same from a struct_ops inventory the caller took with
+ * xctl_sops_list_get() (the exporter shares one between modules and
+ * struct_ops).
+ */
+int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_list *inv,
+			  json_t **out, struct xctl_err *err);
 
 
 /* modinfo of a loaded module (parameter values read back from the kernel). */
