@@ -7,6 +7,10 @@ DESTDIR		?=
 BINDIR		:= $(PREFIX)/sbin
 MANDIR		:= $(PREFIX)/share/man/man8
 MAN3DIR		:= $(PREFIX)/share/man/man3
+MAN5DIR		:= $(PREFIX)/share/man/man5
+# The unit that runs `xctl apply` at boot; the example objects.
+SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
+DATADIR		?= $(PREFIX)/share/xctl
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
@@ -200,7 +204,8 @@ fuzz: deps
 			echo "fuzz $$h: failed, input in $(FUZZ_BUILD)/crashes/$$h/"; exit 1; fi; \
 	done
 
-man/%.8: man/%.8.rst
+# man/NAME.SECTION from man/NAME.SECTION.rst (sections 3, 5 and 8).
+man/%: man/%.rst
 	$(RST2MAN) --strict $< > $@.tmp && mv $@.tmp $@
 
 deps:
@@ -236,10 +241,17 @@ bench: deps
 	@tests/bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPLDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR) $(DESTDIR)$(COMPLDIR)
 	install -m 0755 xctl $(DESTDIR)$(BINDIR)/xctl
-	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/
+	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/
+	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MAN5DIR)/
+	$(if $(filter %.3,$(MAN_PAGES)),install -d $(DESTDIR)$(MAN3DIR) && \
+		install -m 0644 $(filter %.3,$(MAN_PAGES)) $(DESTDIR)$(MAN3DIR)/)
 	install -m 0644 completions/xctl $(DESTDIR)$(COMPLDIR)/xctl
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DATADIR)
+	sed 's|@SBINDIR@|$(BINDIR)|g' systemd/xctl.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
+	install -m 0644 $(BPF_EX_OBJS) $(DESTDIR)$(DATADIR)/
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/xctl $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(LIBXCTL_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -249,7 +261,12 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xctl $(DESTDIR)$(COMPLDIR)/xctl
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(MAN_PAGES)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,$(notdir $(filter %.8,$(MAN_PAGES))))
+	rm -f $(addprefix $(DESTDIR)$(MAN5DIR)/,$(notdir $(filter %.5,$(MAN_PAGES))))
+	rm -f $(addprefix $(DESTDIR)$(MAN3DIR)/,$(notdir $(filter %.3,$(MAN_PAGES))))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(BPF_EX_OBJS)))
+	-rmdir $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	rm -f $(DESTDIR)$(LIBDIR)/libxctl.so $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/xctl/,$(notdir $(LIB_HEADERS)))

@@ -580,13 +580,13 @@ int do_apply(int argc, char **argv)
 	if (argc && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help")))
 		return do_help(0, NULL);
 	for (; argc > 0; NEXT_ARG()) {
-		if (!strcmp(argv[0], "--config") || !strcmp(argv[0], "-c")) {
+		if (!strcmp(argv[0], "--config")) {
 			REQ_ARGS(2);
 			NEXT_ARG();
 			ap.config = argv[0];
 		} else if (!strncmp(argv[0], "--config=", 9)) {
 			ap.config = argv[0] + 9;
-		} else if (!strcmp(argv[0], "--dry-run") || !strcmp(argv[0], "-n")) {
+		} else if (!strcmp(argv[0], "--dry-run")) {
 			ap.dry_run = true;
 		} else if (!strcmp(argv[0], "--prune")) {
 			ap.prune = true;

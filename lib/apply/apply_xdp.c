@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
 #define APPLY_XDP_DIR	"apply/xdp"
@@ -111,7 +112,7 @@ int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 		snprintf(why, len, "the program was replaced since apply attached it");
 		goto out;
 	}
-	r = mod_sha256_file(obj_path, sha, err);
+	r = xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err);
 	if (r)
 		goto out;
 	if (!rsha || strcmp(rsha, sha))
@@ -159,7 +160,7 @@ int xctl_apply_xdp_record(const struct xctl_bpffs *fs, int ifindex,
 		return xctl_errf(err, ENOMEM, "cannot record the XDP attachment of %s", ifname);
 	r = record_path(fs, ifname, path, sizeof(path), err) ?:
 	    xctl_bpffs_mkdir(fs, APPLY_XDP_DIR, err) ?:
-	    mod_sha256_file(obj_path, sha, err) ?:
+	    xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err) ?:
 	    mod_meta_fill(&m, ifname, obj_path, sha, params, err);
 	json_decref(params);
 	if (r)

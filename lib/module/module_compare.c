@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
 /* Append "; "-separated text to why. */
@@ -110,7 +111,7 @@ static int compare_meta(const struct mod_state *s, const char *obj_path,
 	char sha[65];
 	int r;
 
-	r = mod_sha256_file(obj_path, sha, err);
+	r = xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err);
 	if (r)
 		return r;
 	have_sha = json_string_value(json_object_get(s->meta, "sha256"));

@@ -44,9 +44,12 @@ ca_registered() {
 	grep -qw -- "$1" "$AVAIL"
 }
 
+# Wait (bounded) until the CA is gone: the kernel unregisters as the last
+# link reference is dropped, after an RCU grace period that takes seconds on
+# a busy host.
 ca_gone() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 150); do
 		ca_registered "$1" || return 0
 		sleep 0.1
 	done
