@@ -14,7 +14,21 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "core_priv.h"
 #include "module_priv.h"
+
+int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err)
+{
+	struct xctl_file f;
+	int r;
+
+	r = xctl_file_read(path, XCTL_OBJ_MAX, &f, err);
+	if (r)
+		return r;
+	memcpy(hex, f.sha256, 65);
+	xctl_file_free(&f);
+	return 0;
+}
 
 /* Copy src into a fixed char array; -ENAMETOOLONG if it does not fit. */
 static int put_str(char *dst, size_t len, const char *src, const char *what,

@@ -100,6 +100,12 @@ struct mod_meta {
 	char shared[512];	/* comma-separated names of the maps shared there */
 };
 
+/*
+ * Hex sha256 of a file, read as objects are (xctl_file_read: regular files
+ * only, never blocking on a FIFO or device).
+ */
+int mod_sha256_file(const char *path, char hex[65], struct xctl_err *err);
+
 /* Fill m: name, realpath of obj, its sha256, params, now, uid, version. */
 int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 		  const char *sha256, const json_t *params, struct xctl_err *err);
