@@ -37,6 +37,7 @@ teardown() {
 		[ -n "$p" ] && wait "$p" 2>/dev/null
 	done
 	[ -n "${NAME:-}" ] && xctl module unload "$NAME" --force >/dev/null 2>&1
+	[ -n "${STATS_WAS:-}" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 	common_teardown
 }
 
@@ -98,6 +99,28 @@ get() {
 	[ "$(sample "$output" 'xctl_xdp_redirect_target_ready{device="lo"}')" = 0 ]
 }
 
+@test "exporter --once: program run statistics equal bpftool's while BPF stats are on" {
+	local id r0 r1 runs t
+	id=$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')
+	run --separate-stderr xctl -N "$NSB" exporter --once --collect prog
+	assert_status 0
+	[ "$(sample "$output" xctl_bpf_stats_enabled)" = "$(sysctl -n kernel.bpf_stats_enabled)" ]
+	# turned on for this test only (restored in teardown)
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	ip netns exec "$NSA" ping -c 3 -i 0.2 -q 10.78.0.2 >/dev/null
+	r0=$(bpftool -j prog show id "$id" | jq '.run_cnt // 0')
+	run --separate-stderr xctl -N "$NSB" exporter --once --collect prog
+	r1=$(bpftool -j prog show id "$id" | jq '.run_cnt // 0')
+	assert_status 0
+	promtool check metrics <<<"$output"
+	[ "$(sample "$output" xctl_bpf_stats_enabled)" = 1 ]
+	runs=$(sample "$output" "xctl_prog_runs_total{prog_id=\"$id\",prog_name=\"xdp_count\",prog_tag=\"$(bpftool -j prog show id "$id" | jq -r .tag)\"}")
+	[ "$r0" -ge 3 ] && [ "$runs" -ge "$r0" ] && [ "$runs" -le "$r1" ]
+	t=$(grep "^xctl_prog_run_time_seconds_total{prog_id=\"$id\"," <<<"$output" | awk '{ print $NF }')
+	awk -v t="$t" 'BEGIN { exit !(t > 0 && t < 10) }'
+}
+
 @test "exporter --once --openmetrics: the OpenMetrics parser accepts it; counters end in _total; # EOF" {
 	run --separate-stderr xctl -N "$NSB" exporter --once --openmetrics
 	assert_status 0
@@ -113,6 +136,24 @@ fams = {f.name: f for f in text_string_to_metric_families(sys.stdin.read())}
 assert fams["xctl_xdp_packets"].type == "counter", fams["xctl_xdp_packets"].type
 assert fams["xctl_xdp"].type == "info"
 assert any(s.labels.get("device") == "v1" for s in fams["xctl_xdp_packets"].samples)
+' <<<"$output"
+}
+
+@test "exporter --once: label values are escaped (a device named with a quote and a backslash)" {
+	local dev='e"s\c'
+	ip -n "$NSB" link add "$dev" type veth peer name esc1
+	run --separate-stderr xctl -N "$NSB" exporter --once --collect xdp
+	assert_status 0
+	promtool check metrics <<<"$output"
+	grep -qF 'xctl_xdp_packets_total{device="e\"s\\c",driver="veth"} 0' <<<"$output"
+	# the OpenMetrics parser reads the name back unchanged
+	run --separate-stderr xctl -N "$NSB" exporter --once --openmetrics --collect xdp
+	assert_status 0
+	/usr/bin/python3 -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(sys.stdin.read())}
+assert any(s.labels["device"] == "e\"s\\c" for s in fams["xctl_xdp_packets"].samples)
 ' <<<"$output"
 }
 
@@ -201,6 +242,25 @@ list(text_string_to_metric_families(sys.stdin.read()))' <"$TMPD/m"
 	# text/plain preferred over OpenMetrics: text
 	run get -D "$TMPD/h" -o /dev/null -H 'Accept: application/openmetrics-text;q=0.3,text/plain' "$URL"
 	grep -qi '^Content-Type: text/plain' "$TMPD/h"
+}
+
+@test "exporter -j --listen: the address served as one JSON object; SIGTERM stops it (exit 0)" {
+	local pid i line= rc=0
+	"$XCTL_BIN" -j --bpffs "$BPFFS" -N "$NSB" exporter --listen 127.0.0.1:0 >"$TMPD/out" &
+	pid=$!
+	PIDS+=("$pid")
+	for i in $(seq 100); do
+		line=$(head -n 1 "$TMPD/out")
+		[ -n "$line" ] && break
+		sleep 0.05
+	done
+	[ "$(jq -r .address <<<"$line")" = 127.0.0.1 ]
+	[ "$(jq -r .url <<<"$line")" = "http://127.0.0.1:$(jq .port <<<"$line")/metrics" ]
+	run get -o /dev/null -w '%{http_code}' "$(jq -r .url <<<"$line")"
+	[ "$output" = 200 ]
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
 }
 
 @test "exporter --listen: 8 concurrent scrapes all succeed while devices come and go" {
