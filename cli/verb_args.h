@@ -35,7 +35,11 @@ void module_load_opts_set(const struct module_load_args *a,
 			  struct xctl_module_load_opts *o);
 void module_load_args_free(struct module_load_args *a);
 
-/* DEV OBJ [prog NAME] [mode MODE] [--replace]; o keeps its bpffs fields. */
+/*
+ * DEV OBJ [prog NAME] [mode MODE] [max_entries MAP=N]... [pin_root DIR]
+ * [dev_bound] [--replace]; o keeps its bpffs fields. o->max_entries points
+ * into argv (rearranged), which must outlive o.
+ */
 int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 		     struct xctl_xdp_attach_opts *o);
 

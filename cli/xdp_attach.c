@@ -9,13 +9,15 @@
 static int do_attach_usage(void)
 {
 	return usage_error("usage: xctl xdp attach DEV OBJ [prog NAME] "
-			   "[mode {native | generic | offload}] [--replace]");
+			   "[mode {native | generic | offload}] [max_entries MAP=N]... "
+			   "[pin_root DIR] [dev_bound] [--replace]");
 }
 
 int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 		     struct xctl_xdp_attach_opts *o)
 {
 	static const char *const modes[] = { "native", "generic", "offload", NULL };
+	char **sizes, *eq;
 	int r, m;
 
 	r = xdp_dev_arg(&argc, &argv, ifindex, "attach");
@@ -23,6 +25,14 @@ int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 		return r;
 	if (argc < 1)
 		return do_attach_usage();
+	/*
+	 * The MAP=N arguments are gathered at the front of argv, in slots
+	 * already parsed: the k-th lands at index k-1, behind OBJ and the k
+	 * keywords before it. They live as long as argv.
+	 */
+	sizes = argv;
+	o->max_entries = sizes;
+	o->max_entries_cnt = 0;
 	*obj = argv[0];
 	NEXT_ARG();
 	while (argc) {
@@ -40,6 +50,25 @@ int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 			o->mode = XCTL_XDP_MODE_NATIVE + m;
 			argc -= 2;
 			argv += 2;
+		} else if (!strcmp(argv[0], "max_entries")) {
+			REQ_ARGS(2);
+			eq = strchr(argv[1], '=');
+			if (!eq || eq == argv[1] || !eq[1])
+				return usage_error("invalid 'max_entries %s' (expected MAP=N)",
+						   argv[1]);
+			sizes[o->max_entries_cnt++] = argv[1];
+			argc -= 2;
+			argv += 2;
+		} else if (!strcmp(argv[0], "pin_root")) {
+			REQ_ARGS(2);
+			if (o->pin_root)
+				return usage_error("'pin_root' given twice");
+			o->pin_root = argv[1];
+			argc -= 2;
+			argv += 2;
+		} else if (!strcmp(argv[0], "dev_bound")) {
+			o->dev_bound = true;
+			NEXT_ARG();
 		} else if (!strcmp(argv[0], "--replace") || !strcmp(argv[0], "replace")) {
 			o->replace = true;
 			NEXT_ARG();
@@ -60,10 +89,16 @@ int do_xdp_attach(int argc, char **argv)
 
 	if (argc && !strcmp(argv[0], "help"))
 		return emit_help("Usage: xctl xdp attach DEV OBJ [prog NAME] "
-				 "[mode {native | generic | offload}] [--replace]\n"
+				 "[mode {native | generic | offload}]\n"
+				 "               [max_entries MAP=N]... [pin_root DIR] [dev_bound] "
+				 "[--replace]\n"
 				 "       xctl xdp detach DEV [--force]\n"
 				 "\n"
-				 "DEV := { NAME | ifindex IFINDEX }\n");
+				 "DEV := { NAME | ifindex IFINDEX }\n"
+				 "The whole object is loaded as declared: programs its prog_arrays\n"
+				 "name, maps sized (max_entries MAP=N) and pinned (LIBBPF_PIN_BY_NAME\n"
+				 "maps in pin_root DIR or the attachment's directory), programs\n"
+				 "calling XDP metadata kfuncs bound to DEV (dev_bound forces it).\n");
 	r = xdp_attach_parse(argc, argv, &ifindex, &obj, &o);
 	if (r)
 		return r;

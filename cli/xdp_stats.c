@@ -315,6 +315,8 @@ static char *fmt_progs(const json_t *row, const json_t *v)
 			if (s)
 				fprintf(f, " pinned %s", s);
 		}
+		if (json_is_true(json_object_get(p, "dev_bound")))
+			fprintf(f, " dev_bound");
 	}
 	fclose(f);
 	return buf;

@@ -412,8 +412,7 @@ int objm_commit(struct objm *m, struct xctl_err *err)
 	}
 	if (d)
 		closedir(d);
-	if (!m->cnt)
-		rmdir(m->own_dir);	/* nothing of ours: no directory */
+	rmdir(m->own_dir);	/* if nothing of ours is left: no directory */
 	return r;
 }
 

@@ -114,15 +114,18 @@ struct objm_progs {
 	char **kfunc;		/* programs calling bpf_xdp_metadata_rx_* */
 	size_t kfunc_cnt;
 	bool kfunc_subprog;	/* a subprogram (.text) calls them */
-	bool declares_kfunc;	/* BTF declares an extern bpf_xdp_metadata_rx_* */
+	bool declares_kfunc;	/* its BTF declares an extern bpf_xdp_metadata_rx_*
+				 * (read from the file: libbpf rewrites externs) */
 };
 
 /*
- * Read the object's relocations: which programs static map initialisation
- * (`.values = { [0] = &prog }` of a prog_array) refers to, and which
- * programs call the XDP RX metadata kfuncs.
+ * Read the object's relocations (image: the object file's bytes, path for
+ * messages): which programs static map initialisation (`.values = { [0] =
+ * &prog }` of a prog_array) refers to, and which programs call the XDP RX
+ * metadata kfuncs.
  */
-int objm_progs_read(const char *path, struct objm_progs *p, struct xctl_err *err);
+int objm_progs_read(const void *image, size_t size, const char *path,
+		    struct objm_progs *p, struct xctl_err *err);
 void objm_progs_free(struct objm_progs *p);
 bool objm_progs_has(char *const *names, size_t cnt, const char *name);
 

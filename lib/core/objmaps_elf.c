@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "xctl_priv.h"
 #include "objmaps.h"
 
@@ -136,27 +137,55 @@ static int scan_rel(const struct elf_ctx *c, Elf_Scn *scn, const GElf_Shdr *sh,
 	return 0;
 }
 
-int objm_progs_read(const char *path, struct objm_progs *p, struct xctl_err *err)
+/* The .BTF section declares an extern FUNC bpf_xdp_metadata_rx_* (a FUNC's
+ * linkage is its vlen). */
+static bool btf_declares_kfunc(const struct elf_ctx *c, Elf_Scn *scn)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	const struct btf_type *t;
+	struct btf *btf;
+	uint32_t i, n;
+	bool found = false;
+
+	btf = d && d->d_buf ? btf__new(d->d_buf, d->d_size) : NULL;
+	n = btf ? btf__type_cnt(btf) : 0;
+	for (i = 1; i < n && !found; i++) {
+		t = btf__type_by_id(btf, i);
+		found = btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN &&
+			!strncmp(btf__name_by_offset(btf, t->name_off), KFUNC_PREFIX,
+				 strlen(KFUNC_PREFIX));
+	}
+	btf__free(btf);
+	(void)c;
+	return found;
+}
+
+int objm_progs_read(const void *image, size_t size, const char *path,
+		    struct objm_progs *p, struct xctl_err *err)
 {
 	struct elf_ctx c = {};
 	Elf_Scn *scn = NULL;
+	const char *name;
 	GElf_Shdr sh;
-	int fd, r = 0;
+	int r = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return xctl_errf(err, EINVAL, "cannot read %s: libelf is unusable", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open object %s", path);
-	c.elf = elf_begin(fd, ELF_C_READ, NULL);
+	/* libelf only reads an image opened with elf_memory() */
+	c.elf = elf_memory((char *)image, size);
 	if (!c.elf || elf_getshdrstrndx(c.elf, &c.shstrndx)) {
 		r = xctl_errf(err, ENOEXEC, "cannot read object %s", path);
 		xctl_err_why(err, "not a readable ELF file");
 		goto out;
 	}
 	while ((scn = elf_nextscn(c.elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(c.elf, c.shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".BTF"))
+			p->declares_kfunc = btf_declares_kfunc(&c, scn);
+		if (sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
 			continue;
 		c.syms = elf_getdata(scn, NULL);
 		c.nsyms = sh.sh_size / sh.sh_entsize;
@@ -171,7 +200,6 @@ int objm_progs_read(const char *path, struct objm_progs *p, struct xctl_err *err
 		r = xctl_errf(err, -r, "cannot read the relocations of %s", path);
 out:
 	elf_end(c.elf);
-	close(fd);
 	if (r)
 		objm_progs_free(p);
 	return r;

@@ -191,6 +191,16 @@ static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
 	return xctl_bpffs_path(fs, rel, out, outsz, err);
 }
 
+/* <bpffs>/xctl/xdp-maps/<ifname>: what the attachment keeps pinned. */
+static int obj_dir(const struct xctl_bpffs *fs, const char *ifname, char *out,
+		   size_t outsz, struct xctl_err *err)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), XDP_OBJ_SUBDIR "/%s", ifname);
+	return xctl_bpffs_path(fs, rel, out, outsz, err);
+}
+
 /*
  * The pinned link at path, if it is attached to ifindex: its fd. -ENOENT when
  * there is none; a stale pin (its device is gone, the link detached) is
@@ -288,76 +298,6 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 	return 0;
 }
 
-/*
- * Read the object once (regular files only, never blocking), check it as a
- * whole, and let libbpf parse that image; file keeps the bytes libbpf
- * refers to until the object is closed.
- */
-static int xdp_obj_open(const char *obj_path, struct xctl_file *file,
-			struct bpf_object **obj, struct xctl_err *err)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	const char *base = strrchr(obj_path, '/');
-	int r;
-
-	r = xctl_file_read(obj_path, XCTL_OBJ_MAX, file, err);
-	if (r) {
-		if (err)
-			snprintf(err->what, sizeof(err->what), "cannot open BPF object %s", obj_path);
-		return r;
-	}
-	r = xbtf_check_object(file->data, file->size, obj_path, err);
-	if (r) {
-		xctl_file_free(file);
-		return r;
-	}
-	oo.object_name = base ? base + 1 : obj_path;
-	xctl_libbpf_log_clear();
-	*obj = bpf_object__open_mem(file->data, file->size, &oo);
-	if (!*obj) {
-		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open BPF object %s", obj_path);
-		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(-r));
-		xdp_err_libbpf_log(err);
-		xctl_file_free(file);
-		return r;
-	}
-	return 0;
-}
-
-static struct bpf_program *pick_prog(struct bpf_object *obj, const char *path,
-				     const char *want, struct xctl_err *err)
-{
-	struct bpf_program *p, *found = NULL;
-
-	bpf_object__for_each_program(p, obj) {
-		bool xdp = bpf_program__type(p) == BPF_PROG_TYPE_XDP;
-
-		if (want && !strcmp(bpf_program__name(p), want)) {
-			if (!xdp) {
-				xctl_errf(err, EINVAL, "program '%s' of %s is not an XDP program",
-					  want, path);
-				xctl_err_hint(err, "XDP programs are in SEC(\"xdp\") sections");
-				return NULL;
-			}
-			found = p;
-		} else if (!want && xdp && !found) {
-			found = p;
-		}
-	}
-	if (!found) {
-		if (want) {
-			xctl_errf(err, ENOENT, "no program '%s' in %s", want, path);
-		} else {
-			xctl_errf(err, ENOENT, "no XDP program in %s", path);
-			xctl_err_hint(err, "attach needs an object with a SEC(\"xdp\") program");
-		}
-		return NULL;
-	}
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, p == found);
-	return found;
-}
-
 static uint32_t mode_flags(enum xctl_xdp_mode m)
 {
 	switch (m) {
@@ -376,15 +316,13 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		    const struct xctl_xdp_attach_opts *opts, json_t **report,
 		    struct xctl_err *err)
 {
-	const char *want = XCTL_OPT(opts, prog_name, NULL);
 	enum xctl_xdp_mode mode = XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT);
 	bool replace = XCTL_OPT(opts, replace, false);
 	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
-	struct bpf_object *obj = NULL;
+	struct xdp_obj x = {};
 	struct bpf_program *prog;
 	uint32_t old_id, link_id = 0, prog_id = 0;
-	struct xctl_file file = {};
 	struct xctl_bpffs fs;
 	json_t *old = NULL;
 	int r, link_fd = -1;
@@ -394,28 +332,19 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	if (!if_indextoname((unsigned int)ifindex, name))
 		return xctl_errf(err, ENODEV, "no device with ifindex %d", ifindex);
 	/* The object first: nothing is mounted or created for a bad one. */
-	r = xdp_obj_open(obj_path, &file, &obj, err);
+	r = xdp_obj_read(&x, obj_path, err);
 	if (r)
 		return r;
 	r = xdp_bpffs_open(XCTL_OPT(opts, bpffs_dir, NULL), XCTL_OPT(opts, no_mount, false),
 			   &fs, err) ?:
 	    pin_path(&fs, name, path, sizeof(path), err) ?:
-	    xctl_bpffs_mkdir(&fs, "xdp", err);
+	    obj_dir(&fs, name, x.dir, sizeof(x.dir), err) ?:
+	    xctl_bpffs_mkdir(&fs, "xdp", err) ?:
+	    xdp_obj_open(&x, obj_path, ifindex, &fs, opts, err) ?:
+	    xdp_obj_load(&x, &fs, obj_path, err);
 	if (r)
 		goto out;
-	prog = pick_prog(obj, obj_path, want, err);
-	if (!prog) {
-		r = -(err && err->errnum ? err->errnum : EINVAL);
-		goto out;
-	}
-	if (mode == XCTL_XDP_MODE_OFFLOAD)
-		bpf_program__set_ifindex(prog, (uint32_t)ifindex);
-	if (bpf_object__load(obj)) {
-		r = xctl_errf(err, errno, "cannot load %s from %s",
-			      bpf_program__name(prog), obj_path);
-		xdp_err_libbpf_log(err);
-		goto out;
-	}
+	prog = x.prog;
 
 	r = xdp_state(ifindex, name, &q, err);
 	if (r)
@@ -462,6 +391,9 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 			goto out;
 		}
 	}
+	r = xdp_obj_commit(&x, err);
+	if (r)
+		goto out;
 	xdp_link_pin_ids(path, &link_id, &prog_id);
 	if (xctl_nl_dev_get(ifindex, 0, &q, NULL))
 		memset(&q, 0, sizeof(q));
@@ -475,13 +407,17 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 			    "replaced", old,
 			    "updated_link", updated);
 	old = NULL;	/* the report owns it now */
+	if (*report) {
+		json_object_set_new(*report, "dev_bound", json_boolean(x.dev_bound));
+		json_object_set_new(*report, "programs_loaded", xdp_obj_loaded_json(&x));
+		json_object_set_new(*report, "maps_pinned", objm_json(&x.maps));
+	}
 	r = 0;
 out:
 	json_decref(old);
 	if (link_fd >= 0)
 		close(link_fd);
-	bpf_object__close(obj);
-	xctl_file_free(&file);
+	xdp_obj_close(&x, r != 0);
 	return r;
 }
 
@@ -492,8 +428,9 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
 	uint32_t link_id = 0, prog_id = 0, old_id;
+	json_t *prog, *removed;
+	char dir[PATH_MAX];
 	struct xctl_bpffs fs;
-	json_t *prog;
 	int r;
 
 	*report = NULL;
@@ -520,9 +457,19 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 			json_decref(prog);
 			return r;
 		}
-		*report = json_pack("{s:s, s:i, s:o, s:I, s:s}", "ifname", name,
+		/* then what the attachment kept: prog_arrays die with their pins */
+		removed = json_array();
+		r = obj_dir(&fs, name, dir, sizeof(dir), err) ?:
+		    objm_remove_dir(dir, removed, err);
+		if (r) {
+			json_decref(prog);
+			json_decref(removed);
+			return r;
+		}
+		*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o}", "ifname", name,
 				    "ifindex", ifindex, "detached", prog,
-				    "link_id", (json_int_t)link_id, "unpinned", path);
+				    "link_id", (json_int_t)link_id, "unpinned", path,
+				    "maps_removed", removed);
 		return 0;
 	}
 	if (r == 0)

@@ -8,6 +8,8 @@
 #include <net/if.h>
 #include "xctl_priv.h"
 #include "nl_dev.h"
+#include "objmaps.h"
+#include "core_priv.h"
 
 /* Which channel count redirect setup changed. */
 enum xctl_redirect_chan {
@@ -105,5 +107,40 @@ int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
  * or a kernel before 6.3).
  */
 json_t *xdp_features_json(const struct xctl_nl_dev *d);
+
+/* ---- the attached object (xdp_obj.c) ----------------------------------- */
+
+/* Below <bpffs>/xctl/: one directory per attachment, named by the device. */
+#define XDP_OBJ_SUBDIR		"xdp-maps"
+/* The attached program, pinned when it is device-bound ('-': no map name). */
+#define XDP_OBJ_DEV_BOUND_PIN	"dev-bound-prog"
+
+struct xdp_obj {
+	char dir[PATH_MAX];	/* <bpffs>/xctl/xdp-maps/<ifname>, set by caller */
+	struct xctl_file file;	/* the object's bytes, which libbpf parses */
+	struct bpf_object *obj;
+	struct bpf_program *prog;	/* the one attached */
+	struct objm maps;
+	bool dev_bound;		/* prog is loaded bound to the device */
+	bool begun;
+};
+
+/* Read and check the object file once, open it (x->obj). */
+int xdp_obj_read(struct xdp_obj *x, const char *path, struct xctl_err *err);
+/* Select the program, plan what else loads and what is pinned. */
+int xdp_obj_open(struct xdp_obj *x, const char *path, int ifindex,
+		 const struct xctl_bpffs *fs, const struct xctl_xdp_attach_opts *opts,
+		 struct xctl_err *err);
+/* Load the object and stage the pins it keeps. */
+int xdp_obj_load(struct xdp_obj *x, const struct xctl_bpffs *fs, const char *path,
+		 struct xctl_err *err);
+/* Once the program is attached: the pins in place, the old ones gone. */
+int xdp_obj_commit(struct xdp_obj *x, struct xctl_err *err);
+/* Close; failed: remove what this attempt pinned. */
+void xdp_obj_close(struct xdp_obj *x, bool failed);
+/* Names of the programs loaded. */
+json_t *xdp_obj_loaded_json(const struct xdp_obj *x);
+/* The attachment dir records prog_id as device-bound. */
+bool xdp_obj_is_dev_bound(const char *dir, uint32_t prog_id);
 
 #endif /* XCTL_XDP_PRIV_H */

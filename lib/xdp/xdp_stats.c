@@ -423,10 +423,33 @@ static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
 	return 0;
 }
 
+/*
+ * Whether prog is bound to its device: offloaded programs are; for one xctl
+ * attached, its attachment directory records it (bpf_prog_info does not
+ * say); otherwise unknown (null).
+ */
+static json_t *dev_bound_json(uint32_t prog, const char *mode, const struct xdp_link *l,
+			      const char *bpffs, const char *ifname)
+{
+	char dir[PATH_MAX], pin[PATH_MAX];
+
+	if (!strcmp(mode, "offload"))
+		return json_true();
+	if (!bpffs || !l || !l->pinned[0] ||
+	    snprintf(pin, sizeof(pin), "%s/xctl/xdp/%s", bpffs, ifname) >= (int)sizeof(pin) ||
+	    strcmp(pin, l->pinned) ||
+	    snprintf(dir, sizeof(dir), "%s/xctl/%s/%s", bpffs, XDP_OBJ_SUBDIR, ifname) >=
+	    (int)sizeof(dir))
+		return json_null();
+	return json_boolean(xdp_obj_is_dev_bound(dir, prog));
+}
+
 static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link *links,
-			 size_t nlinks, uint32_t ifindex)
+			 size_t nlinks, uint32_t ifindex, const char *bpffs,
+			 const char *ifname)
 {
 	json_t *p = prog_json(prog, false), *link = json_null();
+	const struct xdp_link *found = NULL;
 	size_t i;
 
 	json_object_del(p, "run_cnt");
@@ -438,9 +461,11 @@ static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link 
 			link = json_pack("{s:I, s:o}", "id", (json_int_t)links[i].id,
 					 "pinned", links[i].pinned[0] ?
 					 json_string(links[i].pinned) : json_null());
+			found = &links[i];
 			break;
 		}
 	json_object_set_new(p, "link", link);
+	json_object_set_new(p, "dev_bound", dev_bound_json(prog, mode, found, bpffs, ifname));
 	return p;
 }
 
@@ -482,7 +507,8 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 		for (k = 0; k < 3; k++)
 			if (m[k].id)
 				json_array_append_new(progs, show_prog(m[k].id, m[k].mode, links,
-								       nlinks, d->ifindex));
+								       nlinks, d->ifindex, bpffs,
+								       d->name));
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "ifname", d->name,
 						     "ifindex", (json_int_t)d->ifindex,
 						     "progs", progs));

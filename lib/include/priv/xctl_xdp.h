@@ -120,10 +120,24 @@ struct xctl_xdp_attach_opts {
 	bool replace;		/* replace a program already attached */
 	const char *bpffs_dir;
 	bool no_mount;
+	/* LIBBPF_PIN_BY_NAME maps go here (a directory of the bpffs) */
+	const char *pin_root;
+	/* "MAP=N": max_entries of maps (required for maps declared unsized) */
+	char *const *max_entries;
+	size_t max_entries_cnt;
+	/* load the program bound to the device even without metadata kfuncs */
+	bool dev_bound;
 };
-#define xctl_xdp_attach_opts__last_field no_mount
+#define xctl_xdp_attach_opts__last_field dev_bound
 
-/* Load obj, attach its XDP program through a bpf_link pinned at <bpffs>/xctl/xdp/<ifname>. */
+/*
+ * Load obj as its author declared it and attach its XDP program through a
+ * bpf_link pinned at <bpffs>/xctl/xdp/<ifname>: every program its maps'
+ * initialisers name is loaded too, maps are sized and pinned as declared,
+ * and what must outlive xctl (prog_arrays, LIBBPF_PIN_BY_NAME maps) is
+ * pinned in <bpffs>/xctl/xdp-maps/<ifname>/ (or pin_root); programs that
+ * call XDP RX metadata kfuncs are loaded bound to the device.
+ */
 int xctl_xdp_attach(int ifindex, const char *obj_path,
 		    const struct xctl_xdp_attach_opts *opts, json_t **report,
 		    struct xctl_err *err);
