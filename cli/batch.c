@@ -102,7 +102,7 @@ static int run_line(const char *where, unsigned int lineno, const char *text,
 
 static int do_file(int argc, char **argv)
 {
-	json_t *results = json_output ? json_array() : NULL;
+	json_t *results;
 	const char *path = NULL;
 	bool keep_going = false;
 	struct xctl_err err = {};
@@ -125,9 +125,9 @@ static int do_file(int argc, char **argv)
 	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	if (!f) {
 		xctl_errf(&err, errno, "cannot open batch file %s", path);
-		json_decref(results);
 		return fail(&err);
 	}
+	results = json_output ? json_array() : NULL;
 	in_batch = true;
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;

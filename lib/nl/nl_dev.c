@@ -267,6 +267,7 @@ struct collect {
 	struct xctl_nl_devs *s;		/* dump */
 	struct xctl_nl_dev *one;	/* doit */
 	bool sorted;			/* s is sorted: find, don't append */
+	bool stats;			/* keep IFLA_STATS64 (XCTL_NL_DEV_STATS) */
 };
 
 static struct xctl_nl_dev *target(struct collect *c, uint32_t ifindex)
@@ -303,6 +304,16 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		memset(d, 0, sizeof(*d));
 	}
 	r = xctl_nl_dev_parse_link(nlh, d);
+	if (!r && !c->stats) {
+		/*
+		 * RTEXT_FILTER_SKIP_STATS only skips VF statistics: the kernel
+		 * sends IFLA_STATS64 anyway. Callers that did not ask for it do
+		 * not free it, so it is not kept.
+		 */
+		free(d->stats64);
+		d->stats64 = NULL;
+		d->stats64_len = 0;
+	}
 	if (r) {
 		errno = r == -ENOMEM ? ENOMEM : EBADMSG;
 		return MNL_CB_ERROR;
@@ -377,6 +388,7 @@ static int rtnl_links(struct collect *c, int ifindex, unsigned int flags)
 	struct xctl_nl nl;
 	int r;
 
+	c->stats = flags & XCTL_NL_DEV_STATS;
 	r = xctl_nl_open(&nl, NETLINK_ROUTE);
 	if (r)
 		return r;
