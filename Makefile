@@ -22,16 +22,41 @@ BPFTOOL		?= bpftool
 RST2MAN		?= rst2man
 VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
 
-PKGS		:= libbpf jansson libmnl libelf zlib libcrypto libmicrohttpd
+# LIBBPF_DIR=DIR builds against a libbpf unpacked under DIR as `dpkg -x`
+# lays out libbpf1 and libbpf-dev (DIR/usr/include/bpf/,
+# DIR/usr/lib/<multiarch>/), with an rpath so ./xctl runs with that library
+# (tools/libbpf-backports.sh fetches bookworm-backports' one). Default: the
+# distribution's libbpf through pkg-config.
+LIBBPF_DIR	?=
+PKGS		:= jansson libmnl libelf zlib libcrypto libmicrohttpd
+ifeq ($(LIBBPF_DIR),)
+PKGS		+= libbpf
+LIBBPF_CFLAGS	:=
+LIBBPF_LIBS	:=
+else
+LIBBPF_ABS	:= $(abspath $(LIBBPF_DIR))
+MULTIARCH	:= $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBBPF_LIBDIR	:= $(firstword $(wildcard $(LIBBPF_ABS)/usr/lib/$(MULTIARCH) \
+		   $(LIBBPF_ABS)/usr/lib64 $(LIBBPF_ABS)/usr/lib))
+ifeq ($(wildcard $(LIBBPF_ABS)/usr/include/bpf/libbpf.h),)
+$(error LIBBPF_DIR=$(LIBBPF_DIR) has no usr/include/bpf/libbpf.h (unpack libbpf-dev there with dpkg -x))
+endif
+ifeq ($(wildcard $(LIBBPF_LIBDIR)/libbpf.so),)
+$(error LIBBPF_DIR=$(LIBBPF_DIR) has no usr/lib/$(MULTIARCH)/libbpf.so (unpack libbpf1 and libbpf-dev there with dpkg -x))
+endif
+LIBBPF_CFLAGS	:= -I$(LIBBPF_ABS)/usr/include
+LIBBPF_LIBS	:= -L$(LIBBPF_LIBDIR) -Wl,-rpath,$(LIBBPF_LIBDIR) -lbpf
+endif
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -ljansson -lmnl -lelf -lz -lcrypto -lmicrohttpd)
+PKG_LIBS	:= $(LIBBPF_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+		   echo $(if $(LIBBPF_DIR),,-lbpf) -ljansson -lmnl -lelf -lz -lcrypto -lmicrohttpd)
 
 # User flags (CFLAGS, CPPFLAGS, LDFLAGS, as dpkg-buildflags sets them) stay
 # the user's: the project's own flags live in XCTL_* and come first, so a
 # `make CFLAGS=...` or Debian's hardening flags add to them, never replace them.
 CFLAGS		?= -O2 -g
 XCTL_CPPFLAGS	= -D_GNU_SOURCE -DXCTL_VERSION='"$(VERSION)"' \
-		   $(LIB_INCS) -I$(BUILD) $(PKG_CFLAGS)
+		   $(LIB_INCS) -I$(BUILD) $(LIBBPF_CFLAGS) $(PKG_CFLAGS)
 XCTL_CFLAGS	:= -std=gnu11 -Wall -Wextra -Wno-missing-field-initializers -MMD -MP
 XCTL_LDFLAGS	:=
 LDLIBS		+= $(PKG_LIBS)
@@ -105,6 +130,12 @@ FUZZ_SEED_OBJS	:= $(BPF_EX_OBJS) $(BPF_TEST_OBJS)
 MAN_SRCS	:= $(sort $(wildcard man/*.rst))
 MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 
+# Objects linked against libbpf are rebuilt when LIBBPF_DIR changes; BPF
+# objects do not depend on it.
+LIBBPF_STAMP	:= $(BUILD)/libbpf.stamp
+$(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || \
+	echo '$(LIBBPF_DIR)' > $(LIBBPF_STAMP))
+
 .PHONY: all deps check unit cli-test demo bench install uninstall clean fuzz fuzz-build
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
@@ -131,7 +162,7 @@ tests/bpf/%.bpf.o: tests/bpf/%.bpf.c build/vmlinux.h
 
 # Header dependencies come from -MMD (the .d files included below); the
 # skeletons must exist before the first compile that includes them.
-$(BUILD)/%.o: %.c | $(BPF_SKELS)
+$(BUILD)/%.o: %.c $(LIBBPF_STAMP) | $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
 
@@ -151,10 +182,10 @@ $(BUILD)/libxctl.pc: lib/libxctl.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
-$(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL)
+$(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL) $(LIBBPF_STAMP)
 	@mkdir -p $(@D)
 	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
 

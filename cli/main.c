@@ -87,6 +87,7 @@ static int do_version(int argc, char **argv)
 {
 	const struct xctl_features *f = xctl_features();
 	struct xctl_bpffs fs;
+	const struct xctl_libbpf *lb = xctl_libbpf();
 	json_t *doc, *k;
 
 	(void)argv;
@@ -100,8 +101,12 @@ static int do_version(int argc, char **argv)
 		      "struct_ops_link_detach", f->sops_link_detach,
 		      "netdev_genl", f->netdev_genl,
 		      "bpffs_mounted", !xctl_bpffs_probe(&fs, bpffs_dir));
-	doc = json_pack("{s:s, s:s, s:o}", "xctl", XCTL_VERSION,
-			"libbpf", xctl_libbpf_version(), "kernel", k);
+	/* libbpf: the shared library it runs with; built_with: its headers */
+	doc = json_pack("{s:s, s:s, s:o, s:o}", "xctl", XCTL_VERSION,
+			"libbpf", xctl_libbpf_version(),
+			"libbpf_built_with", json_sprintf("%u.%u", lb->built_major,
+							  lb->built_minor),
+			"kernel", k);
 	return emit(doc, NULL);
 }
 

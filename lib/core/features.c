@@ -17,16 +17,6 @@ const char *xctl_version(void)
 	return XCTL_VERSION;
 }
 
-const char *xctl_libbpf_version(void)
-{
-	static char buf[32];
-
-	if (!buf[0])
-		snprintf(buf, sizeof(buf), "%u.%u", libbpf_major_version(),
-			 libbpf_minor_version());
-	return buf;
-}
-
 static struct btf *vmlinux_btf;
 static int vmlinux_err;
 

@@ -34,6 +34,7 @@
 
 #define SOPS_SEC	".struct_ops"
 #define SOPS_LINK_SEC	".struct_ops.link"
+#define SOPS_MAX_OBJ	(256U << 20)	/* refuse to slurp anything larger */
 
 struct sops_obj_map {
 	struct bpf_map *map;
@@ -41,13 +42,26 @@ struct sops_obj_map {
 	char kind[64];
 	char ops_name[64];
 	bool has_ops_name;
+	unsigned int sec;	/* index into sops_secs[] */
+	uint32_t type_id;	/* the value's struct in the object's BTF */
+	uint32_t voff;		/* offset of the value in its section */
+	uint32_t size;		/* size of the value (the struct) */
+	const char *data;	/* the value in the image */
+	struct sops_slot *slots;	/* function pointers set to programs */
+	size_t slot_cnt;
 };
+
+/* The sections libbpf makes struct_ops maps of; [1] is libbpf 1.2+'s. */
+static const char *const sops_secs[] = { SOPS_SEC, SOPS_LINK_SEC };
+#define SOPS_NSECS	2
 
 struct xctl_sops_obj {
 	struct bpf_object *obj;
-	void *image;		/* the file; libbpf 1.1 parses it in place */
+	char *path;		/* the file, as given: named in every message */
+	void *image;		/* the file; libbpf parses a copy of it */
 	size_t size;
-	char sha256[65];	/* of exactly these bytes */
+	char sha256[65];	/* of exactly the file's bytes */
+	struct btf *btf;	/* the object's BTF (for building values) */
 	struct sops_obj_map *maps;
 	size_t cnt;
 	bool legacy;
@@ -92,12 +106,38 @@ static void *sec_data(const struct xctl_sops_obj *o, const GElf_Shdr *sh)
 	return (char *)o->image + sh->sh_offset;
 }
 
+struct sops_sec {
+	GElf_Shdr sh;		/* the section of struct_ops values */
+	GElf_Shdr rel;		/* its relocations (function pointers) */
+	size_t idx;
+	bool present, has_rel;
+};
+
 struct elf_secs {
 	Elf *elf;
-	GElf_Shdr sops, btf, symtab;
-	size_t sops_idx;
-	bool has_sops, has_btf, has_link_sec, has_symtab;
+	GElf_Shdr btf, symtab;
+	struct sops_sec sec[SOPS_NSECS];
+	size_t rel_target[SOPS_NSECS];	/* sh_info of .rel<sec>, matched later */
+	GElf_Shdr rel[SOPS_NSECS];
+	bool has_rel[SOPS_NSECS];
+	bool has_btf, has_symtab;
 };
+
+static int sops_sec_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SOPS_NSECS; i++)
+		if (!strcmp(name, sops_secs[i]))
+			return i;
+	return -1;
+}
+
+/* ".rel.struct_ops" -> 0, ".rel.struct_ops.link" -> 1, else -1 */
+static int sops_rel_index(const char *name)
+{
+	return strncmp(name, ".rel", 4) ? -1 : sops_sec_index(name + 4);
+}
 
 static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *s,
 		    struct xctl_err *err)
@@ -106,7 +146,7 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 	GElf_Ehdr eh;
 	size_t shstrndx;
 	Elf *elf;
-	int r = 0;
+	int r = 0, i;
 
 	s->elf = NULL;
 
@@ -148,16 +188,29 @@ static int scan_elf(const char *path, struct xctl_sops_obj *o, struct elf_secs *
 		if (sh.sh_type == SHT_SYMTAB) {
 			s->symtab = sh;
 			s->has_symtab = true;
-		} else if (!strcmp(name, SOPS_SEC)) {
-			s->sops = sh;
-			s->sops_idx = elf_ndxscn(scn);
-			s->has_sops = true;
 		} else if (!strcmp(name, ".BTF")) {
 			s->btf = sh;
 			s->has_btf = true;
-		} else if (!strcmp(name, SOPS_LINK_SEC)) {
-			s->has_link_sec = true;
+		} else if ((i = sops_sec_index(name)) >= 0) {
+			s->sec[i].sh = sh;
+			s->sec[i].idx = elf_ndxscn(scn);
+			s->sec[i].present = true;
+		} else if (sh.sh_type == SHT_REL && (i = sops_rel_index(name)) >= 0) {
+			s->rel[i] = sh;
+			s->has_rel[i] = true;
 		}
+	}
+	for (i = 0; i < SOPS_NSECS; i++) {
+		if (!s->has_rel[i] || !s->sec[i].present)
+			continue;
+		if (s->rel[i].sh_info != s->sec[i].idx ||
+		    s->rel[i].sh_entsize != sizeof(Elf64_Rel) ||
+		    s->rel[i].sh_size % sizeof(Elf64_Rel)) {
+			r = bad_elf(err, path, "corrupt struct_ops relocations");
+			goto out;
+		}
+		s->sec[i].rel = s->rel[i];
+		s->sec[i].has_rel = true;
 	}
 	s->elf = elf;	/* the caller ends it */
 	return 0;
@@ -166,28 +219,43 @@ out:
 	return r;
 }
 
-/*
- * Offset of map `name` in the .struct_ops section: the ELF symbol's value.
- * (clang leaves the BTF DATASEC offsets 0; libbpf fixes them up the same way.)
- */
-static bool sym_offset(const struct xctl_sops_obj *o, const struct elf_secs *s,
-		       const char *name, uint32_t *off)
+/* Symbol i of the symbol table, checked against the image. */
+static bool get_sym(const struct xctl_sops_obj *o, const struct elf_secs *s, size_t i,
+		    Elf64_Sym *sym)
 {
 	const char *data = sec_data(o, &s->symtab);
-	size_t i, n;
 
-	if (!s->has_symtab || !data || s->symtab.sh_entsize != sizeof(Elf64_Sym))
+	if (!s->has_symtab || !data || s->symtab.sh_entsize != sizeof(Elf64_Sym) ||
+	    i >= s->symtab.sh_size / sizeof(Elf64_Sym))
 		return false;
-	n = s->symtab.sh_size / sizeof(Elf64_Sym);
-	for (i = 0; i < n; i++) {
-		Elf64_Sym sym;
-		const char *sn;
+	memcpy(sym, data + i * sizeof(*sym), sizeof(*sym));
+	return true;
+}
 
-		memcpy(&sym, data + i * sizeof(sym), sizeof(sym));
-		if (sym.st_shndx != s->sops_idx || !sym.st_name)
+static const char *sym_name(const struct elf_secs *s, const Elf64_Sym *sym)
+{
+	return sym->st_name ? elf_strptr(s->elf, s->symtab.sh_link, sym->st_name) : NULL;
+}
+
+/*
+ * Offset of variable `name` in struct_ops section `sec`: its ELF symbol's
+ * value (clang leaves the BTF DATASEC offsets 0; libbpf fixes them up the
+ * same way).
+ */
+static bool sym_offset(const struct xctl_sops_obj *o, const struct elf_secs *s,
+		       size_t sec_idx, const char *name, uint32_t *off)
+{
+	Elf64_Sym sym;
+	const char *sn;
+	size_t i;
+
+	for (i = 0; get_sym(o, s, i, &sym); i++) {
+		if (sym.st_shndx != sec_idx)
 			continue;
-		sn = elf_strptr(s->elf, s->symtab.sh_link, sym.st_name);
-		if (sn && !strcmp(sn, name) && sym.st_value <= UINT32_MAX) {
+		sn = sym_name(s, &sym);
+		if (sn && !strcmp(sn, name)) {
+			if (sym.st_value > UINT32_MAX)
+				return false;
 			*off = sym.st_value;
 			return true;
 		}
@@ -237,113 +305,226 @@ static int find_name_member(const struct btf *btf, uint32_t id, uint32_t *off,
 	return 0;
 }
 
-/*
- * Describe each variable of the .struct_ops DATASEC (one per map): kind from
- * its struct type, ops name from the data, renamed in the image on request.
- */
-static int describe_maps(const char *path, struct xctl_sops_obj *o,
-			 const struct elf_secs *s,
-			 const struct xctl_sops_open_opts *opts, struct xctl_err *err)
+/* The value of map m in the image (checked in describe_sec). */
+static char *map_data(const struct xctl_sops_obj *o, const struct elf_secs *s,
+		      const struct sops_obj_map *m)
+{
+	return (char *)sec_data(o, &s->sec[m->sec].sh) + m->voff;
+}
+
+/* Rename the ops of map m in the image when the caller asks to. */
+static int rename_map(const char *path, struct xctl_sops_obj *o, const struct elf_secs *s,
+		      struct sops_obj_map *m, const struct xctl_sops_open_opts *opts,
+		      struct xctl_err *err)
 {
 	const char *(*rename)(const char *, const char *, void *) =
 		XCTL_OPT(opts, rename, NULL);
-	void *rename_ctx = XCTL_OPT(opts, rename_ctx, NULL);
-	char *data = sec_data(o, &s->sops);
-	const struct btf_var_secinfo *vsi;
-	const struct btf_type *sec;
-	struct btf *btf;
-	int id, i, r = 0;
+	uint32_t noff = 0, nsize = 0;
+	const char *newname;
+	char *val;
+	int r;
 
-	if (!s->has_btf)
-		return bad_elf(err, path, "the object has struct_ops but no BTF");
-	if (!data)
-		return bad_elf(err, path, "its " SOPS_SEC " section has no data");
-	/* xbtf_check_object() has checked this BTF as a whole already. */
-	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
-	if (!btf)
-		return bad_elf(err, path, "its BTF is corrupt");
-	id = btf__find_by_name_kind(btf, SOPS_SEC, BTF_KIND_DATASEC);
-	sec = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	if (!sec || !btf_vlen(sec)) {
-		r = bad_elf(err, path, "its BTF does not describe the " SOPS_SEC " section");
-		goto out;
+	r = find_name_member(o->btf, m->type_id, &noff, &nsize, err);
+	if (r < 0) {
+		char why[sizeof(err->why)];
+
+		snprintf(why, sizeof(why), "%s", err ? err->why : "");
+		return bad_elf(err, path, why);
 	}
-	o->maps = calloc(btf_vlen(sec), sizeof(*o->maps));
-	if (!o->maps) {
-		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
-		goto out;
+	if (!r || noff >= m->size || nsize > m->size - noff)
+		return 0;
+	m->has_ops_name = true;
+	val = map_data(o, s, m);
+	newname = rename ? rename(m->name, val + noff, XCTL_OPT(opts, rename_ctx, NULL)) : NULL;
+	if (newname) {
+		if (strlen(newname) >= nsize || !*newname) {
+			r = xctl_errf(err, EINVAL, "cannot rename %s of %s to '%s'",
+				      m->kind, m->name, newname);
+			xctl_err_why(err, "a %s name has 1 to %u characters", m->kind, nsize - 1);
+			return r;
+		}
+		memset(val + noff, 0, nsize);
+		memcpy(val + noff, newname, strlen(newname));
 	}
-	vsi = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+	snprintf(m->ops_name, sizeof(m->ops_name), "%.*s", (int)nsize, val + noff);
+	return 0;
+}
+
+/*
+ * Describe each variable of struct_ops section sec (one per map): kind from
+ * its struct type, ops name from the data, renamed in the image on request.
+ */
+static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct elf_secs *s,
+			unsigned int sec, const struct xctl_sops_open_opts *opts,
+			struct xctl_err *err)
+{
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *dsec;
+	struct sops_obj_map *tmp;
+	int id, i, r;
+
+	if (!sec_data(o, &s->sec[sec].sh))
+		return bad_elf(err, path, "a struct_ops section has no data");
+	id = btf__find_by_name_kind(o->btf, sops_secs[sec], BTF_KIND_DATASEC);
+	dsec = id > 0 ? btf__type_by_id(o->btf, id) : NULL;
+	if (!dsec || !btf_vlen(dsec)) {
+		r = bad_elf(err, path, "its BTF does not describe a struct_ops section");
+		xctl_err_why(err, "its BTF does not describe the %s section", sops_secs[sec]);
+		return r;
+	}
+	tmp = realloc(o->maps, (o->cnt + btf_vlen(dsec)) * sizeof(*o->maps));
+	if (!tmp)
+		return xctl_errf(err, ENOMEM, "cannot open object %s", path);
+	o->maps = tmp;
+	vsi = btf_var_secinfos(dsec);
+	for (i = 0; i < btf_vlen(dsec); i++, vsi++) {
 		struct sops_obj_map *m = &o->maps[o->cnt];
-		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+		const struct btf_type *var = btf__type_by_id(o->btf, vsi->type);
 		const struct btf_type *st;
-		uint32_t noff = 0, nsize = 0, voff;
-		const char *newname, *vname, *kname;
+		const char *vname, *kname;
 		int sid;
-		char *val;
 
 		if (!var || !btf_is_var(var))
 			continue;
-		sid = xbtf_skip(btf, var->type, &st, err);
-		vname = btf__name_by_offset(btf, var->name_off);
+		memset(m, 0, sizeof(*m));
+		m->sec = sec;
+		sid = xbtf_skip(o->btf, var->type, &st, err);
+		vname = btf__name_by_offset(o->btf, var->name_off);
 		if (sid < 0 || !btf_is_struct(st) || !vname || !*vname ||
-		    !(kname = btf__name_by_offset(btf, st->name_off)) || !*kname) {
-			r = bad_elf(err, path, "its " SOPS_SEC " variables are not named structs");
-			goto out;
-		}
-		if (!sym_offset(o, s, vname, &voff) ||
-		    voff > s->sops.sh_size || st->size > s->sops.sh_size - voff) {
+		    !(kname = btf__name_by_offset(o->btf, st->name_off)) || !*kname)
+			return bad_elf(err, path, "its struct_ops variables are not named structs");
+		m->type_id = sid;
+		if (!sym_offset(o, s, s->sec[sec].idx, vname, &m->voff) ||
+		    m->voff > s->sec[sec].sh.sh_size ||
+		    st->size > s->sec[sec].sh.sh_size - m->voff) {
 			r = bad_elf(err, path, "its struct_ops BTF does not match the section");
-			xctl_err_why(err, "variable %s (%u bytes) is not inside the "
-				     SOPS_SEC " section (%llu bytes)", vname, st->size,
-				     (unsigned long long)s->sops.sh_size);
-			goto out;
+			xctl_err_why(err, "variable %s (%u bytes) is not inside the %s section "
+				     "(%llu bytes)", vname, st->size, sops_secs[sec],
+				     (unsigned long long)s->sec[sec].sh.sh_size);
+			return r;
 		}
+		m->size = st->size;
+		m->data = map_data(o, s, m);
 		snprintf(m->name, sizeof(m->name), "%s", vname);
 		snprintf(m->kind, sizeof(m->kind), "%s", kname);
 		o->cnt++;
-		r = find_name_member(btf, sid, &noff, &nsize, err);
-		if (r < 0) {
-			char why[sizeof(err->why)];
-
-			snprintf(why, sizeof(why), "%s", err ? err->why : "");
-			r = bad_elf(err, path, why);
-			goto out;
-		}
-		if (!r)
-			continue;
-		r = 0;
-		m->has_ops_name = true;
-		val = data + voff;
-		newname = rename ? rename(m->name, val + noff, rename_ctx) : NULL;
-		if (newname) {
-			if (strlen(newname) >= nsize || !*newname) {
-				r = xctl_errf(err, EINVAL, "cannot rename %s of %s to '%s'",
-					      m->kind, m->name, newname);
-				xctl_err_why(err, "a %s name has 1 to %u characters", m->kind,
-					     nsize - 1);
-				goto out;
-			}
-			memset(val + noff, 0, nsize);
-			memcpy(val + noff, newname, strlen(newname));
-		}
-		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s", (int)nsize, val + noff);
+		r = rename_map(path, o, s, m, opts, err);
+		if (r)
+			return r;
 	}
-	if (!o->cnt)
-		r = bad_elf(err, path, "its BTF does not describe the " SOPS_SEC " section");
-out:
-	btf__free(btf);
-	return r;
+	return 0;
 }
 
-/* Bind each described map to libbpf's map and set BPF_F_LINK on it. */
+/* Member of struct type_id at byte offset off, or -1. */
+static int member_at(const struct btf *btf, uint32_t type_id, uint32_t off)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	int i;
+
+	for (i = 0; t && i < btf_vlen(t); i++)
+		if (btf_member_bit_offset(t, i) == off * 8ULL && !btf_member_bitfield_size(t, i))
+			return i;
+	return -1;
+}
+
+/*
+ * Name of the program a relocation points at: its function symbol, or for a
+ * section symbol the function at that place of the section.
+ */
+static const char *reloc_prog(const struct xctl_sops_obj *o, const struct elf_secs *s,
+			      const Elf64_Sym *target)
+{
+	Elf64_Sym sym;
+	size_t i;
+
+	if (ELF64_ST_TYPE(target->st_info) == STT_FUNC)
+		return sym_name(s, target);
+	for (i = 0; get_sym(o, s, i, &sym); i++)
+		if (ELF64_ST_TYPE(sym.st_info) == STT_FUNC &&
+		    sym.st_shndx == target->st_shndx && sym.st_value == target->st_value)
+			return sym_name(s, &sym);
+	return NULL;
+}
+
+/* Record which function pointers of which map point at which program. */
+static int collect_slots(const char *path, struct xctl_sops_obj *o, const struct elf_secs *s,
+			 unsigned int sec, struct xctl_err *err)
+{
+	const struct sops_sec *ss = &s->sec[sec];
+	const char *rels = ss->has_rel ? sec_data(o, &ss->rel) : NULL;
+	size_t i, j, n = rels ? ss->rel.sh_size / sizeof(Elf64_Rel) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct sops_obj_map *m = NULL;
+		struct sops_slot *slot;
+		const char *prog;
+		Elf64_Sym sym;
+		Elf64_Rel rel;
+		int mi;
+
+		memcpy(&rel, rels + i * sizeof(rel), sizeof(rel));
+		for (j = 0; j < o->cnt; j++)
+			if (o->maps[j].sec == sec && rel.r_offset >= o->maps[j].voff &&
+			    rel.r_offset - o->maps[j].voff < o->maps[j].size)
+				m = &o->maps[j];
+		if (!m || !get_sym(o, s, ELF64_R_SYM(rel.r_info), &sym) ||
+		    (mi = member_at(o->btf, m->type_id, rel.r_offset - m->voff)) < 0 ||
+		    !(prog = reloc_prog(o, s, &sym)))
+			return bad_elf(err, path, "a struct_ops relocation points nowhere");
+		slot = realloc(m->slots, (m->slot_cnt + 1) * sizeof(*slot));
+		if (!slot)
+			return xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		m->slots = slot;
+		slot += m->slot_cnt;
+		slot->member = mi;
+		slot->prog_fd = -1;
+		slot->prog = strdup(prog);
+		if (!slot->prog)
+			return xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		m->slot_cnt++;
+	}
+	return 0;
+}
+
+static int describe_maps(const char *path, struct xctl_sops_obj *o, const struct elf_secs *s,
+			 const struct xctl_sops_open_opts *opts, struct xctl_err *err)
+{
+	unsigned int sec;
+	int r;
+
+	if (!s->has_btf)
+		return bad_elf(err, path, "the object has struct_ops but no BTF");
+	o->btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
+	if (!o->btf) {
+		o->btf = NULL;
+		return bad_elf(err, path, "its BTF is corrupt");
+	}
+	for (sec = 0; sec < SOPS_NSECS; sec++) {
+		if (!s->sec[sec].present)
+			continue;
+		r = describe_sec(path, o, s, sec, opts, err) ?:
+		    collect_slots(path, o, s, sec, err);
+		if (r)
+			return r;
+	}
+	if (!o->cnt)
+		return bad_elf(err, path, "its BTF does not describe its struct_ops sections");
+	return 0;
+}
+
+/*
+ * Bind each described map to libbpf's map and give it the registration the
+ * caller wants: BPF_F_LINK (libbpf 1.2+ sets it itself on `.struct_ops.link`
+ * maps, 1.1 never), or none for legacy registration.
+ */
 static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err *err)
 {
 	struct bpf_map *map;
-	size_t i;
+	size_t i, j;
 
 	bpf_object__for_each_map(map, o->obj) {
+		uint32_t flags = bpf_map__map_flags(map);
+
 		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
 			continue;
 		for (i = 0; i < o->cnt; i++)
@@ -352,14 +533,45 @@ static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err 
 		if (i == o->cnt)
 			return bad_elf(err, path, "libbpf and BTF disagree on its struct_ops maps");
 		o->maps[i].map = map;
-		if (!o->legacy &&
-		    bpf_map__set_map_flags(map, bpf_map__map_flags(map) | BPF_F_LINK))
+		flags = o->legacy ? flags & ~BPF_F_LINK : flags | BPF_F_LINK;
+		if (bpf_map__set_map_flags(map, flags))
 			return xctl_errf(err, errno, "cannot prepare struct_ops map %s",
 					 bpf_map__name(map));
 	}
-	for (i = 0; i < o->cnt; i++)
+	for (i = 0; i < o->cnt; i++) {
 		if (!o->maps[i].map)
 			return bad_elf(err, path, "libbpf and BTF disagree on its struct_ops maps");
+		for (j = 0; j < o->maps[i].slot_cnt; j++) {
+			if (bpf_object__find_program_by_name(o->obj, o->maps[i].slots[j].prog))
+				continue;
+			return bad_elf(err, path, "a struct_ops map points at a function "
+				       "that is not a program");
+		}
+	}
+	return 0;
+}
+
+/* Refuse what this libbpf cannot read, explain an object without maps. */
+static int check_secs(const char *path, const struct elf_secs *s, struct xctl_err *err)
+{
+	int r;
+
+	if (!s->sec[0].present && !s->sec[1].present) {
+		r = xctl_errf(err, ENOENT, "cannot use object %s", path);
+		xctl_err_why(err, "it has no struct_ops maps");
+		xctl_err_hint(err, "a struct_ops map is a global struct such as "
+			      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\") or SEC(\""
+			      SOPS_LINK_SEC "\")");
+		return r;
+	}
+	if (s->sec[1].present && !xctl_libbpf()->reads_sops_link_sec) {
+		r = xctl_errf(err, EOPNOTSUPP, "cannot open object %s", path);
+		xctl_err_why(err, "its struct_ops maps are in the " SOPS_LINK_SEC
+			     " section, which libbpf %s cannot read", xctl_libbpf()->version);
+		xctl_err_hint(err, "rebuild it with SEC(\"" SOPS_SEC "\"); xctl "
+			      "registers .struct_ops maps through links itself");
+		return r;
+	}
 	return 0;
 }
 
@@ -380,27 +592,15 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	if (!o)
 		return xctl_errf(err, ENOMEM, "cannot open object %s", path);
 	o->legacy = XCTL_OPT(opts, legacy, false);
+	o->path = strdup(path);
+	if (!o->path) {
+		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		goto fail;
+	}
 	r = read_image(path, o, err) ?: scan_elf(path, o, &secs, err);
 	if (r)
 		goto fail;
-	if (!secs.has_sops) {
-		elf_end(secs.elf);
-		if (secs.has_link_sec) {
-			r = xctl_errf(err, EOPNOTSUPP, "cannot open object %s", path);
-			xctl_err_why(err, "its struct_ops maps are in the " SOPS_LINK_SEC
-				     " section, which libbpf %s cannot read",
-				     libbpf_version_string());
-			xctl_err_hint(err, "rebuild it with SEC(\"" SOPS_SEC "\"); xctl "
-				      "registers .struct_ops maps through links itself");
-		} else {
-			r = xctl_errf(err, ENOENT, "cannot use object %s", path);
-			xctl_err_why(err, "it has no struct_ops maps");
-			xctl_err_hint(err, "a struct_ops map is a global struct such as "
-				      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\")");
-		}
-		goto fail;
-	}
-	r = describe_maps(path, o, &secs, opts, err);
+	r = check_secs(path, &secs, err) ?: describe_maps(path, o, &secs, opts, err);
 	elf_end(secs.elf);
 	secs.elf = NULL;
 	if (r)
@@ -474,9 +674,29 @@ static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
 	return 0;
 }
 
+/* Write map i's value: registers a legacy map, makes a link map READY. */
+static int write_value(struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
+{
+	struct sops_obj_map *m = &o->maps[i];
+	struct sops_value_src src = {
+		.obj_path = o->path, .map = m->name, .kind = m->kind, .btf = o->btf,
+		.type_id = m->type_id, .data = m->data, .size = m->size,
+		.slots = m->slots, .slot_cnt = m->slot_cnt,
+	};
+	size_t j;
+	int r;
+
+	for (j = 0; j < m->slot_cnt; j++)
+		m->slots[j].prog_fd = bpf_program__fd(
+			bpf_object__find_program_by_name(o->obj, m->slots[j].prog));
+	r = sops_value_write(&src, bpf_map__fd(m->map), o->legacy, err);
+	if (r && err && !err->why[0])
+		sops_register_why(err, -r, m->kind, m->has_ops_name ? m->ops_name : NULL);
+	return r;
+}
+
 int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 {
-	const char *name = bpf_object__name(o->obj);
 	char *log;
 	size_t i;
 	int r;
@@ -486,7 +706,7 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 		return r;
 	xctl_libbpf_log_clear();
 	if (bpf_object__load(o->obj)) {
-		r = xctl_errf(err, errno, "cannot load object %s", name);
+		r = xctl_errf(err, errno, "cannot load object %s", o->path);
 		load_fail_why(err, -r);
 		log = xctl_libbpf_log_take();
 		xctl_err_log(err, log);
@@ -494,37 +714,33 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 		return r;
 	}
 	o->loaded = true;
-	/*
-	 * libbpf's attach fills its private copy of the value with the program
-	 * fds and writes it (BPF_MAP_UPDATE_ELEM). For BPF_F_LINK maps that
-	 * only makes the map READY; for legacy maps it registers them. The
-	 * returned link is a libbpf stand-in holding the map fd: it is dropped
-	 * without detaching, so the map stays as written.
-	 */
 	for (i = 0; i < o->cnt; i++) {
-		struct bpf_link *link = bpf_map__attach_struct_ops(o->maps[i].map);
-
-		if (!link) {
-			r = xctl_errf(err, errno, "cannot %s struct_ops %s",
-				      o->legacy ? "register" : "initialise", o->maps[i].name);
-			sops_register_why(err, -r, o->maps[i].kind, o->maps[i].ops_name);
+		r = write_value(o, i, err);
+		if (r) {
 			if (o->legacy)
 				unregister_legacy(o, i);
 			return r;
 		}
-		bpf_link__disconnect(link);
-		bpf_link__destroy(link);
 	}
 	return 0;
 }
 
 void xctl_sops_obj_close(struct xctl_sops_obj *o)
 {
+	size_t i, j;
+
 	if (!o)
 		return;
 	bpf_object__close(o->obj);
+	for (i = 0; i < o->cnt; i++) {
+		for (j = 0; j < o->maps[i].slot_cnt; j++)
+			free(o->maps[i].slots[j].prog);
+		free(o->maps[i].slots);
+	}
+	btf__free(o->btf);
 	free(o->image);
 	free(o->maps);
+	free(o->path);
 	free(o);
 }
 

@@ -10,7 +10,13 @@ teardown() { common_teardown; }
 	run xctl -j version
 	assert_status 0
 	assert_json
-	[ "$(jq -r .libbpf <<<"$output")" = "$(pkg-config --modversion libbpf | cut -d. -f1,2)" ]
+	# the libbpf the dynamic loader gives ./xctl (the distribution's, or
+	# LIBBPF_DIR's through the rpath): libbpf.so.MAJOR.MINOR.PATCH
+	local so
+	so=$(ldd "$XCTL_BIN" | awk '$1 ~ /^libbpf\.so/ { print $3 }')
+	so=$(basename "$(readlink -f "$so")")
+	[ "$(jq -r .libbpf <<<"$output")" = "${so#libbpf.so.}" ]
+	[[ "$(jq -r .libbpf_built_with <<<"$output")" =~ ^1\.[0-9]+$ ]]
 	[ "$(jq -r .kernel.release <<<"$output")" = "$(uname -r)" ]
 	[ "$(jq -r .kernel.btf <<<"$output")" = true ]
 	[ "$(jq -r .kernel.bpffs_mounted <<<"$output")" = true ]

@@ -279,7 +279,7 @@ time.sleep(60)
 	echo "not an object" >"$TMPD/text.o"
 	head -c 4000 "$CC_OBJ" >"$TMPD/trunc.o"
 	for obj in "$TMPD/text.o" "$TMPD/trunc.o" "$TMPD/missing.o" "$TMPD" \
-		   "$TESTS_BPF/sops_none.bpf.o" "$TESTS_BPF/sops_link_sec.bpf.o"; do
+		   "$TESTS_BPF/sops_none.bpf.o"; do
 		run xctl -j struct_ops register "$obj" ops_name "$CA"
 		assert_status 1
 		assert_json
@@ -291,8 +291,6 @@ time.sleep(60)
 	[[ "$output" == *truncated* ]]
 	run xctl struct_ops register "$TESTS_BPF/sops_none.bpf.o"
 	[[ "$output" == *"no struct_ops maps"* ]]
-	run xctl struct_ops register "$TESTS_BPF/sops_link_sec.bpf.o"
-	[[ "$output" == *".struct_ops.link"*rebuild* ]]
 	# an ops name too long for tcp_congestion_ops.name[16]
 	run xctl -j struct_ops register "$CC_OBJ" ops_name "x${UNIQ}abcdefghij"
 	assert_status 1

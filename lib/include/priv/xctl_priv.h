@@ -70,6 +70,23 @@ int xctl_bpffs_check_pin(const struct xctl_bpffs *fs, const char *path,
 int xctl_bpffs_mkdir(const struct xctl_bpffs *fs, const char *rel,
 		     struct xctl_err *err);
 
+/* ---- libbpf versions ---------------------------------------------------- */
+
+/*
+ * The libbpf xctl runs with, and what differs between libbpf versions
+ * (lib/core/libbpf_ver.c, the one place that knows them).
+ */
+struct xctl_libbpf {
+	unsigned int major, minor;
+	int patch;			/* -1 when unknown */
+	unsigned int built_major;	/* the headers xctl was built with */
+	unsigned int built_minor;
+	char version[32];		/* "1.4.6" ("1.4" when the patch is unknown) */
+	bool reads_sops_link_sec;	/* knows `.struct_ops.link` (1.2+) */
+};
+
+const struct xctl_libbpf *xctl_libbpf(void);
+
 /* ---- kernel BTF ------------------------------------------------------- */
 
 /* Kernel BTF (vmlinux), loaded once per process and owned by the library. */

@@ -63,7 +63,11 @@ struct xctl_features {
 /* Probe once per process (cached). Never fails: unknown means false. */
 XCTL_API const struct xctl_features *xctl_features(void);
 
-/* Version of the libbpf the library runs with, "MAJOR.MINOR". */
+/*
+ * Version of the libbpf the library runs with (the shared library, which
+ * may be newer than the headers it was built with): "MAJOR.MINOR.PATCH",
+ * or "MAJOR.MINOR" when the patch level cannot be known (static link).
+ */
 XCTL_API const char *xctl_libbpf_version(void);
 
 #ifdef __cplusplus
