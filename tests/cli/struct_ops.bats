@@ -227,6 +227,13 @@ time.sleep(60)
 }
 
 @test "register pin DIR (created) and unregister by name" {
+	# `name sops_cc` must be unique: the kernel frees an unregistered
+	# struct_ops map only after an RCU tasks grace period, so a previous
+	# test's map may still be there for a moment (bounded wait)
+	for i in $(seq 50); do
+		[ -z "$(bpftool -j map show | jq '.[] | select(.name == "sops_cc")')" ] && break
+		sleep 0.1
+	done
 	register "$SOPS_CC" pin "$BPFFS/xctl/mine" ops_name "sops_cc=$CA"
 	[ "$PIN" = "$BPFFS/xctl/mine/sops_cc" ]
 	[ -d "$BPFFS/xctl/mine" ]
