@@ -8,8 +8,12 @@ BINDIR		:= $(PREFIX)/sbin
 MANDIR		:= $(PREFIX)/share/man/man8
 MAN3DIR		:= $(PREFIX)/share/man/man3
 MAN5DIR		:= $(PREFIX)/share/man/man5
-# The unit that runs `xctl apply` at boot; the example objects.
+# The unit that runs `xctl apply` at boot. The example BPF objects live
+# where architecture-dependent files go (BPF bytecode follows the build
+# host's endianness and kernel headers), linked from DATADIR, the path the
+# documentation uses.
 SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
+BPFOBJDIR	?= $(PREFIX)/lib/xctl
 DATADIR		?= $(PREFIX)/share/xctl
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
@@ -136,7 +140,7 @@ LIBBPF_STAMP	:= $(BUILD)/libbpf.stamp
 $(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || \
 	echo '$(LIBBPF_DIR)' > $(LIBBPF_STAMP))
 
-.PHONY: all deps check unit cli-test demo bench install uninstall clean fuzz fuzz-build
+.PHONY: all deps check check-package unit cli-test demo bench install uninstall clean fuzz fuzz-build
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
@@ -263,6 +267,13 @@ else
 	rm -rf $$d; exit $$rc
 endif
 
+# The Debian packages: one dpkg-buildpackage of a copy of this tree, then
+# their contents, the unit, hardening and lintian (tests/package/).
+check-package: deps
+	@tools/deps.sh package
+	@start=$$(date +%s); bats --tap tests/package/package.bats; rc=$$?; \
+	echo "check-package: $$(( $$(date +%s) - start )) s"; exit $$rc
+
 demo: deps
 	$(MAKE) all
 	@tools/demo.sh
@@ -279,10 +290,12 @@ install: all
 	$(if $(filter %.3,$(MAN_PAGES)),install -d $(DESTDIR)$(MAN3DIR) && \
 		install -m 0644 $(filter %.3,$(MAN_PAGES)) $(DESTDIR)$(MAN3DIR)/)
 	install -m 0644 completions/xctl $(DESTDIR)$(COMPLDIR)/xctl
-	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BPFOBJDIR) $(DESTDIR)$(DATADIR)
 	sed 's|@SBINDIR@|$(BINDIR)|g' systemd/xctl.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
-	install -m 0644 $(BPF_EX_OBJS) $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(BPF_EX_OBJS) $(DESTDIR)$(BPFOBJDIR)/
+	for o in $(notdir $(BPF_EX_OBJS)); do \
+		ln -sfr $(DESTDIR)$(BPFOBJDIR)/$$o $(DESTDIR)$(DATADIR)/$$o; done
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/xctl $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(LIBXCTL_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -297,7 +310,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MAN3DIR)/,$(notdir $(filter %.3,$(MAN_PAGES))))
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/xctl.service
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(BPF_EX_OBJS)))
-	-rmdir $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(BPFOBJDIR)/,$(notdir $(BPF_EX_OBJS)))
+	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(BPFOBJDIR)
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	rm -f $(DESTDIR)$(LIBDIR)/libxctl.so $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/xctl/,$(notdir $(LIB_HEADERS)))
