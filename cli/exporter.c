@@ -158,48 +158,62 @@ static int run_once(struct exporter *e, const struct exporter_args *a)
 
 /* ---- HTTP ---------------------------------------------------------------- */
 
+/* The media type of one Accept element ("text/plain;version=0.0.4;q=0.5") and its q. */
+static void media_range(const char *p, size_t n, const char **type, size_t *tlen,
+			double *q)
+{
+	char params[128];
+	const char *semi, *qp;
+	size_t plen;
+
+	while (n && *p == ' ')
+		p++, n--;
+	semi = memchr(p, ';', n);
+	*type = p;
+	*tlen = semi ? (size_t)(semi - p) : n;
+	while (*tlen && p[*tlen - 1] == ' ')
+		(*tlen)--;
+	*q = 1;
+	if (!semi)
+		return;
+	plen = n - (size_t)(semi - p);
+	if (plen >= sizeof(params))
+		plen = sizeof(params) - 1;
+	memcpy(params, semi, plen);
+	params[plen] = '\0';
+	qp = strstr(params, ";q=") ?: strstr(params, "; q=");
+	if (qp)
+		*q = strtod(strchr(qp, '=') + 1, NULL);
+}
+
+static bool media_is(const char *type, size_t tlen, const char *want)
+{
+	return tlen == strlen(want) && !strncasecmp(type, want, tlen);
+}
+
 /*
  * Whether an Accept header prefers OpenMetrics: its best q for
  * application/openmetrics-text (any version) is positive and not below the
  * best for text/plain or a wildcard. Prometheus sends
- * "application/openmetrics-text;version=1.0.0,...;text/plain;version=0.0.4;q=0.5,...".
+ * "application/openmetrics-text;version=1.0.0,...,text/plain;version=0.0.4;q=0.5,...".
  */
 static bool want_openmetrics(const char *accept)
 {
-	double om = 0, text = 0;
-	const char *p = accept;
+	double om = 0, text = 0, q;
+	const char *p = accept, *type;
+	size_t n, tlen;
 
-	while (p && *p) {
-		const char *end = strchr(p, ','), *semi, *q;
-		size_t n = end ? (size_t)(end - p) : strlen(p), tlen;
-		double qv = 1;
-		char range[256];
-
-		if (n >= sizeof(range))
-			n = sizeof(range) - 1;
-		memcpy(range, p, n);
-		range[n] = '\0';
-		p = end ? end + 1 : NULL;
-		q = strstr(range, ";q=");
-		if (!q)
-			q = strstr(range, "; q=");
-		if (q)
-			qv = strtod(strchr(q, '=') + 1, NULL);
-		semi = strchr(range, ';');
-		tlen = semi ? (size_t)(semi - range) : strlen(range);
-		while (tlen && range[tlen - 1] == ' ')
-			tlen--;
-		{
-			const char *t = range + strspn(range, " ");
-
-			tlen -= (size_t)(t - range);
-			if (tlen == 28 && !strncasecmp(t, "application/openmetrics-text", 28))
-				om = qv > om ? qv : om;
-			else if ((tlen == 10 && !strncasecmp(t, "text/plain", 10)) ||
-				 (tlen == 6 && !strncasecmp(t, "text/*", 6)) ||
-				 (tlen == 3 && !strncmp(t, "*/*", 3)))
-				text = qv > text ? qv : text;
-		}
+	while (*p) {
+		n = strcspn(p, ",");
+		media_range(p, n, &type, &tlen, &q);
+		if (media_is(type, tlen, "application/openmetrics-text"))
+			om = q > om ? q : om;
+		else if (media_is(type, tlen, "text/plain") || media_is(type, tlen, "text/*") ||
+			 media_is(type, tlen, "*/*"))
+			text = q > text ? q : text;
+		p += n;
+		if (*p)
+			p++;
 	}
 	return om > 0 && om >= text;
 }
@@ -420,8 +434,7 @@ static int run_server(struct exporter *e, const struct exporter_args *a)
 	announce(&ss);
 	while (sigwait(&set, &sig))
 		;
-	MHD_stop_daemon(d);
-	close(fd);
+	MHD_stop_daemon(d);	/* closes the listening socket too */
 	return EXIT_OK;
 }
 
