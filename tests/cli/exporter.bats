@@ -66,6 +66,16 @@ start_exporter() {
 	return 1
 }
 
+# Validate the JSON document on stdin against schema/exporter.json.
+validate() {
+	/usr/bin/python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.validate(json.load(sys.stdin), schema,
+                    format_checker=jsonschema.FormatChecker())
+' "$BATS_TEST_DIRNAME/../../schema/exporter.json"
+}
+
 # curl inside the exporter's namespace.
 get() {
 	ip netns exec "$NSB" curl -sS --max-time 10 "$@"
@@ -167,6 +177,10 @@ assert any(s.labels["device"] == "e\"s\\c" for s in fams["xctl_xdp_packets"].sam
 	# only the xdp collector ran
 	[ "$(jq '[.[] | select(.name | startswith("xctl_module") or startswith("xctl_struct_ops"))] | length' <<<"$output")" = 0 ]
 	[ "$(jq -c '[.[] | select(.name == "xctl_scrape_collector_success") | .samples[].labels.collector]' <<<"$output")" = '["xdp"]' ]
+	validate <<<"$output"
+	run --separate-stderr xctl -j exporter --once
+	assert_status 0
+	validate <<<"$output"
 }
 
 @test "exporter --once: modules and struct_ops equal the kernel's (available CAs, link pin, sha256)" {
@@ -254,6 +268,7 @@ list(text_string_to_metric_families(sys.stdin.read()))' <"$TMPD/m"
 		[ -n "$line" ] && break
 		sleep 0.05
 	done
+	validate <<<"$line"
 	[ "$(jq -r .address <<<"$line")" = 127.0.0.1 ]
 	[ "$(jq -r .url <<<"$line")" = "http://127.0.0.1:$(jq .port <<<"$line")/metrics" ]
 	run get -o /dev/null -w '%{http_code}' "$(jq -r .url <<<"$line")"
