@@ -50,15 +50,12 @@ static int check_line(int argc, char **argv)
 }
 
 /* The result element of one line under -j (takes over c's documents). */
-static json_t *line_result(unsigned int line, int argc, char **argv, int status,
+static json_t *line_result(unsigned int line, json_t *args, int status,
 			   struct out_capture *c)
 {
-	json_t *args = json_array(), *res;
 	size_t n = json_array_size(c->docs);
-	int i;
+	json_t *res;
 
-	for (i = 0; i < argc; i++)
-		json_array_append_new(args, json_string(argv[i]));
 	if (n == 0)
 		res = json_null();
 	else if (n == 1)
@@ -74,9 +71,10 @@ static int run_line(const char *where, unsigned int lineno, const char *text,
 		    json_t *results)
 {
 	struct xctl_err err = {};
+	json_t *args = json_array();
 	struct out_capture c;
 	char **argv = NULL;
-	int argc = 0, r;
+	int argc = 0, r, i;
 
 	if (results)
 		out_capture_begin(&c);
@@ -87,15 +85,19 @@ static int run_line(const char *where, unsigned int lineno, const char *text,
 	} else if (!argc) {
 		r = -1;		/* blank or comment: not a command */
 	} else {
+		/* the words as written: a verb may reorder argv in place */
+		for (i = 0; i < argc; i++)
+			json_array_append_new(args, json_string(argv[i]));
 		r = check_line(argc, argv) ?: run_command(argc, argv);
 	}
 	out_set_where(NULL);
 	if (results) {
 		out_capture_end(&c);
 		if (r >= 0)
-			json_array_append_new(results, line_result(lineno, argc, argv, r, &c));
+			json_array_append_new(results, line_result(lineno, json_incref(args), r, &c));
 		out_capture_free(&c);
 	}
+	json_decref(args);
 	free(argv);
 	return r;
 }

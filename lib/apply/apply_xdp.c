@@ -5,8 +5,8 @@
  * which says which program runs but not which object file it came from.
  * apply records that next to it, at <bpffs>/xctl/apply/xdp/<ifname>, in a
  * module meta map (lib/module/module_meta.c): the object's path and sha256,
- * and as parameters the program and mode declared and the link and program
- * ids the attach produced. A record whose ids are not those of the link
+ * and as parameters the options declared (program, mode, dev_bound,
+ * pin_root, max_entries) and the link and program ids the attach produced. A record whose ids are not those of the link
  * (the program was replaced by hand, or an apply died before recording) is
  * not trusted: the attachment is redone.
  */
@@ -19,7 +19,6 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "core_priv.h"
 #include "module_priv.h"
 
 #define APPLY_XDP_DIR	"apply/xdp"
@@ -68,9 +67,46 @@ static bool own_link_ids(const struct xctl_bpffs *fs, const char *ifname, int if
 	return own;
 }
 
-static bool same_str(const char *a, const char *b)
+/*
+ * What a declaration asks of the attach besides the object: the record
+ * keeps it, the comparison compares it key by key.
+ */
+static json_t *declared_json(const struct xctl_xdp_attach_opts *opts)
 {
-	return (!a && !b) || (a && b && !strcmp(a, b));
+	char *const *sizes = XCTL_OPT(opts, max_entries, NULL);
+	size_t i, n = sizes ? XCTL_OPT(opts, max_entries_cnt, 0) : 0;
+	json_t *me = json_array();
+
+	for (i = 0; me && i < n; i++)
+		json_array_append_new(me, json_string(sizes[i]));
+	return json_pack("{s:s?, s:s, s:b, s:s?, s:o*}",
+			 "prog", XCTL_OPT(opts, prog_name, NULL),
+			 "mode", mode_name(XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT)),
+			 "dev_bound", XCTL_OPT(opts, dev_bound, false),
+			 "pin_root", XCTL_OPT(opts, pin_root, NULL),
+			 "max_entries", me);
+}
+
+/* The first declared option the record p does not hold; NULL: none. */
+static const char *option_differs(const json_t *want, const json_t *p, char *why, size_t len)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)want, key, v) {
+		json_t *have = json_object_get(p, key);
+		char *a, *b;
+
+		if (json_equal(v, have ?: json_null()))
+			continue;
+		a = json_dumps(have ?: json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+		b = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		snprintf(why, len, "%s differs (%.100s, declared %.100s)", key, a ?: "?", b ?: "?");
+		free(a);
+		free(b);
+		return key;
+	}
+	return NULL;
 }
 
 int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
@@ -79,11 +115,9 @@ int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 			   enum xctl_match *match, char *why, size_t len,
 			   struct xctl_err *err)
 {
-	const char *want_prog = XCTL_OPT(opts, prog_name, NULL);
-	enum xctl_xdp_mode want_mode = XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT);
 	char ifname[IF_NAMESIZE], path[PATH_MAX], sha[65];
+	json_t *rec = NULL, *p = NULL, *want = NULL;
 	json_int_t link_id, prog_id;
-	json_t *rec = NULL, *p = NULL;
 	const char *text, *rsha;
 	int r;
 
@@ -112,23 +146,19 @@ int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 		snprintf(why, len, "the program was replaced since apply attached it");
 		goto out;
 	}
-	r = xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err);
+	r = mod_sha256_file(obj_path, sha, err);
 	if (r)
 		goto out;
-	if (!rsha || strcmp(rsha, sha))
+	want = declared_json(opts);
+	if (!want)
+		r = xctl_errf(err, ENOMEM, "cannot compare the XDP attachment of %s", ifname);
+	else if (!rsha || strcmp(rsha, sha))
 		snprintf(why, len, "object sha256 differs (%.12s, declared %.12s)",
 			 rsha ?: "-", sha);
-	else if (!same_str(json_string_value(json_object_get(p, "prog")), want_prog))
-		snprintf(why, len, "program differs (%s, declared %s)",
-			 json_string_value(json_object_get(p, "prog")) ?: "the first",
-			 want_prog ?: "the first");
-	else if (!same_str(json_string_value(json_object_get(p, "mode")), mode_name(want_mode)))
-		snprintf(why, len, "mode differs (%s, declared %s)",
-			 json_string_value(json_object_get(p, "mode")) ?: "-",
-			 mode_name(want_mode));
-	else
+	else if (!option_differs(want, p, why, len))
 		*match = XCTL_MATCH_SAME;
 out:
+	json_decref(want);
 	json_decref(p);
 	json_decref(rec);
 	return r;
@@ -139,7 +169,6 @@ int xctl_apply_xdp_record(const struct xctl_bpffs *fs, int ifindex,
 			  const struct xctl_xdp_attach_opts *opts,
 			  struct xctl_err *err)
 {
-	const char *prog = XCTL_OPT(opts, prog_name, NULL);
 	char ifname[IF_NAMESIZE], path[PATH_MAX], sha[65];
 	json_int_t link_id, prog_id;
 	struct mod_meta m;
@@ -153,14 +182,16 @@ int xctl_apply_xdp_record(const struct xctl_bpffs *fs, int ifindex,
 		xctl_err_why(err, "xctl's link of %s is gone", ifname);
 		return r;
 	}
-	params = json_pack("{s:s?, s:s, s:I, s:I}", "prog", prog,
-			   "mode", mode_name(XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT)),
-			   "link_id", link_id, "prog_id", prog_id);
+	params = declared_json(opts);
+	if (params) {
+		json_object_set_new(params, "link_id", json_integer(link_id));
+		json_object_set_new(params, "prog_id", json_integer(prog_id));
+	}
 	if (!params)
 		return xctl_errf(err, ENOMEM, "cannot record the XDP attachment of %s", ifname);
 	r = record_path(fs, ifname, path, sizeof(path), err) ?:
 	    xctl_bpffs_mkdir(fs, APPLY_XDP_DIR, err) ?:
-	    xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err) ?:
+	    mod_sha256_file(obj_path, sha, err) ?:
 	    mod_meta_fill(&m, ifname, obj_path, sha, params, err);
 	json_decref(params);
 	if (r)

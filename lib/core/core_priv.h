@@ -25,8 +25,6 @@ struct xctl_file {
 int xctl_file_read(const char *path, size_t max, struct xctl_file *f,
 		   struct xctl_err *err);
 void xctl_file_free(struct xctl_file *f);
-/* The sha256 of the file at path, read as xctl_file_read() reads it. */
-int xctl_file_sha256(const char *path, size_t max, char hex[65], struct xctl_err *err);
 
 /* Lower-case hex sha256 of a buffer. */
 int xctl_sha256_hex(const void *data, size_t size, char hex[65], struct xctl_err *err);

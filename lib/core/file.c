@@ -108,19 +108,6 @@ void xctl_file_free(struct xctl_file *f)
 	f->size = 0;
 }
 
-int xctl_file_sha256(const char *path, size_t max, char hex[65], struct xctl_err *err)
-{
-	struct xctl_file f;
-	int r;
-
-	r = xctl_file_read(path, max, &f, err);
-	if (r)
-		return r;
-	memcpy(hex, f.sha256, sizeof(f.sha256));
-	xctl_file_free(&f);
-	return 0;
-}
-
 int xctl_sha256_hex(const void *data, size_t size, char hex[65], struct xctl_err *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "core_priv.h"
 #include "module_priv.h"
 
 /* Append "; "-separated text to why. */
@@ -111,7 +110,7 @@ static int compare_meta(const struct mod_state *s, const char *obj_path,
 	char sha[65];
 	int r;
 
-	r = xctl_file_sha256(obj_path, XCTL_OBJ_MAX, sha, err);
+	r = mod_sha256_file(obj_path, sha, err);
 	if (r)
 		return r;
 	have_sha = json_string_value(json_object_get(s->meta, "sha256"));

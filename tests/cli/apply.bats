@@ -269,6 +269,19 @@ redirect:va:setup" ]
 	[ "$(bpftool -j link show pinned "$BPFFS/xctl/xdp/vc" | jq .id)" = "$link" ]
 	[ "$(tx_channels va)" -eq 3 ]
 
+	# another program of the object: attached in place of the first
+	sed -i "s|^attach vc .*|attach vc $XDP_OBJ2 prog pass_b|" "$CONF/xdp.d/x.conf"
+	run xctl -N "$NS" -j apply --config "$CONF"
+	assert_status 0
+	[ "$(actions)" = "xdp:vc:attach
+redirect:va:unchanged" ]
+	jq -e '.actions[0].reason | test("^prog differs")' <<<"$output"
+	[ "$(xdp_prog vc)" = pass_b ]
+	sed -i "s|^attach vc .*|attach vc $XDP_OBJ2|" "$CONF/xdp.d/x.conf"
+	run xctl -N "$NS" apply --config "$CONF"
+	assert_status 0
+	[ "$(xdp_prog vc)" = pass_a ]
+
 	# replaced by hand behind apply's back: apply puts the declared one back
 	run xctl -N "$NS" xdp attach vc "$XDP_OBJ" --replace
 	assert_status 0

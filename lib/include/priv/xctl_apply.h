@@ -75,10 +75,10 @@ int xctl_apply_lock(const struct xctl_bpffs *fs, bool wait, struct xctl_err *err
  * An XDP attachment apply made: the xctl link pinned for ifindex's device,
  * and a record of what was declared, pinned at
  * <bpffs>/xctl/apply/xdp/<ifname> (a module meta map: object path and
- * sha256, and {prog, mode, link_id, prog_id} as its parameters). The
- * attachment matches when the link still runs the program apply attached,
- * from an object with the declared sha256, program name and mode. why
- * (len bytes) says what differs.
+ * sha256, and {prog, mode, dev_bound, pin_root, max_entries, link_id,
+ * prog_id} as its parameters). The attachment matches when the link still
+ * runs the program apply attached, from an object with the declared sha256
+ * and options. why (len bytes) says what differs.
  */
 int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 			   const char *obj_path,
