@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <microhttpd.h>
@@ -158,66 +157,6 @@ static int run_once(struct exporter *e, const struct exporter_args *a)
 
 /* ---- HTTP ---------------------------------------------------------------- */
 
-/* The media type of one Accept element ("text/plain;version=0.0.4;q=0.5") and its q. */
-static void media_range(const char *p, size_t n, const char **type, size_t *tlen,
-			double *q)
-{
-	char params[128];
-	const char *semi, *qp;
-	size_t plen;
-
-	while (n && *p == ' ')
-		p++, n--;
-	semi = memchr(p, ';', n);
-	*type = p;
-	*tlen = semi ? (size_t)(semi - p) : n;
-	while (*tlen && p[*tlen - 1] == ' ')
-		(*tlen)--;
-	*q = 1;
-	if (!semi)
-		return;
-	plen = n - (size_t)(semi - p);
-	if (plen >= sizeof(params))
-		plen = sizeof(params) - 1;
-	memcpy(params, semi, plen);
-	params[plen] = '\0';
-	qp = strstr(params, ";q=") ?: strstr(params, "; q=");
-	if (qp)
-		*q = strtod(strchr(qp, '=') + 1, NULL);
-}
-
-static bool media_is(const char *type, size_t tlen, const char *want)
-{
-	return tlen == strlen(want) && !strncasecmp(type, want, tlen);
-}
-
-/*
- * Whether an Accept header prefers OpenMetrics: its best q for
- * application/openmetrics-text (any version) is positive and not below the
- * best for text/plain or a wildcard. Prometheus sends
- * "application/openmetrics-text;version=1.0.0,...,text/plain;version=0.0.4;q=0.5,...".
- */
-static bool want_openmetrics(const char *accept)
-{
-	double om = 0, text = 0, q;
-	const char *p = accept, *type;
-	size_t n, tlen;
-
-	while (*p) {
-		n = strcspn(p, ",");
-		media_range(p, n, &type, &tlen, &q);
-		if (media_is(type, tlen, "application/openmetrics-text"))
-			om = q > om ? q : om;
-		else if (media_is(type, tlen, "text/plain") || media_is(type, tlen, "text/*") ||
-			 media_is(type, tlen, "*/*"))
-			text = q > text ? q : text;
-		p += n;
-		if (*p)
-			p++;
-	}
-	return om > 0 && om >= text;
-}
-
 static enum MHD_Result respond(struct MHD_Connection *conn, unsigned int status,
 			       const char *type, char *body, size_t len, bool owned)
 {
@@ -255,7 +194,7 @@ static enum MHD_Result serve_metrics(struct exporter *e, struct MHD_Connection *
 {
 	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
-	bool om = accept && want_openmetrics(accept);
+	bool om = metrics_negotiate(accept) == METRICS_OPENMETRICS;
 	struct metrics m;
 	char *buf = NULL;
 	json_t *doc;

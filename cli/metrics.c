@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "metrics.h"
 
 int metrics_open(struct metrics *m, enum metrics_format fmt)
@@ -225,4 +226,60 @@ void metric_real(struct metrics *m, double value, ...)
 		fprintf(m->f, " %.15g\n", value);
 	}
 	va_end(ap);
+}
+
+/* ---- content negotiation ---------------------------------------------- */
+
+/* The media type of one Accept element ("text/plain;version=0.0.4;q=0.5") and its q. */
+static void media_range(const char *p, size_t n, const char **type, size_t *tlen,
+			double *q)
+{
+	char params[128];
+	const char *semi, *qp;
+	size_t plen;
+
+	while (n && *p == ' ')
+		p++, n--;
+	semi = memchr(p, ';', n);
+	*type = p;
+	*tlen = semi ? (size_t)(semi - p) : n;
+	while (*tlen && p[*tlen - 1] == ' ')
+		(*tlen)--;
+	*q = 1;
+	if (!semi)
+		return;
+	plen = n - (size_t)(semi - p);
+	if (plen >= sizeof(params))
+		plen = sizeof(params) - 1;
+	memcpy(params, semi, plen);
+	params[plen] = '\0';
+	qp = strstr(params, ";q=") ?: strstr(params, "; q=");
+	if (qp)
+		*q = strtod(strchr(qp, '=') + 1, NULL);
+}
+
+static bool media_is(const char *type, size_t tlen, const char *want)
+{
+	return tlen == strlen(want) && !strncasecmp(type, want, tlen);
+}
+
+enum metrics_format metrics_negotiate(const char *accept)
+{
+	double om = 0, text = 0, q;
+	const char *p = accept, *type;
+	size_t n, tlen;
+
+	while (p && *p) {
+		n = strcspn(p, ",");
+		media_range(p, n, &type, &tlen, &q);
+		if (media_is(type, tlen, "application/openmetrics-text"))
+			om = q > om ? q : om;
+		else if (media_is(type, tlen, "text/plain") || media_is(type, tlen, "text/*") ||
+			 media_is(type, tlen, "*/*"))
+			text = q > text ? q : text;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return om > 0 && om >= text ? METRICS_OPENMETRICS : METRICS_TEXT;
 }

@@ -77,4 +77,13 @@ void metric_family(struct metrics *m, const char *name, const char *type,
 void metric_int(struct metrics *m, long long value, ...) __attribute__((sentinel));
 void metric_real(struct metrics *m, double value, ...) __attribute__((sentinel));
 
+/*
+ * The format an HTTP Accept header (untrusted, NULL when absent) asks for:
+ * OpenMetrics when its best q for application/openmetrics-text (any
+ * version) is positive and not below the best for text/plain or a
+ * wildcard (text/ or any type with subtype "*"); else the text format. Prometheus sends
+ * "application/openmetrics-text;version=1.0.0,...,text/plain;version=0.0.4;q=0.5,...".
+ */
+enum metrics_format metrics_negotiate(const char *accept);
+
 #endif /* XCTL_CLI_METRICS_H */

@@ -8,7 +8,8 @@ OUTDIR/<harness>/ gets: the objects without DWARF (sops_obj, obj_open), their
 .BTF with each type id in turn (btf, meta), their .BTF with the .rodata image
 and NAME=VALUE lines for each parameter (params), keys and assignments
 (control), and ethtool strings of the drivers the normaliser knows
-(xdp_norm). Input layouts are the ones each harness documents.
+(xdp_norm), and HTTP Accept headers (accept). Input layouts are the ones
+each harness documents.
 """
 import os
 import struct
@@ -77,6 +78,11 @@ def main():
                    ("virtio_net", "rx_queue_1_xdp_redirects"), ("mlx5_core", "rx_xdp_drop"),
                    ("ixgbe", "rx_queue_0_packets")]:
         put(f"{out}/xdp_norm", f"{drv}-{s}", drv.encode() + b"\0" + s.encode())
+    for i, accept in enumerate([
+            b"application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+            b"version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            b"text/plain;version=0.0.4", b"*/*", b"application/openmetrics-text; q=0.3, text/*"]):
+        put(f"{out}/accept", f"accept-{i}", accept)
 
 
 if __name__ == "__main__":
