@@ -18,6 +18,7 @@
 #include <bpf/btf.h>
 #include "xctl_priv.h"
 #include "btf_priv.h"
+#include "prog.h"
 
 struct walk {
 	const struct btf *btf;
@@ -206,62 +207,17 @@ static int scalar_bits(struct walk *w, uint32_t id, const struct btf_type *t,
 	return *out ? 0 : no_mem(w);
 }
 
-/*
- * The kernel keeps 15 characters of a program's name; its BTF has the whole
- * name (the first func_info record names the program's main function), as
- * bpftool shows it. Returns false when it cannot be found.
- */
-static bool full_prog_name(int fd, const struct bpf_prog_info *info, char *buf,
-			   size_t len)
-{
-	struct bpf_func_info finfo = {};
-	struct bpf_prog_info fi = {};
-	uint32_t ilen = sizeof(fi);
-	const struct btf_type *t;
-	const char *name = NULL;
-	struct btf *btf;
-
-	if (!info->btf_id || !info->nr_func_info)
-		return false;
-	fi.nr_func_info = 1;
-	fi.func_info_rec_size = sizeof(finfo);
-	fi.func_info = (uint64_t)(uintptr_t)&finfo;
-	if (bpf_obj_get_info_by_fd(fd, &fi, &ilen) || fi.func_info_rec_size != sizeof(finfo))
-		return false;
-	btf = btf__load_from_kernel_by_id(info->btf_id);
-	if (!btf)
-		return false;
-	t = btf__type_by_id(btf, finfo.type_id);
-	if (t && btf_is_func(t))
-		name = btf__str_by_offset(btf, t->name_off);
-	/* Only a name the kernel's truncated one is the start of. */
-	if (name && !strncmp(name, info->name, strlen(info->name)))
-		snprintf(buf, len, "%s", name);
-	else
-		name = NULL;
-	btf__free(btf);
-	return name != NULL;
-}
-
+/* A program's full name, as everywhere a program is shown (lib/core/prog.c). */
 static int default_prog_name(uint32_t id, char *buf, size_t len, void *ctx)
 {
-	struct bpf_prog_info info = {};
-	uint32_t ilen = sizeof(info);
-	int fd, r;
+	struct xctl_prog p;
+	int r;
 
 	(void)ctx;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return -errno;
-	r = bpf_obj_get_info_by_fd(fd, &info, &ilen);
-	if (r) {
-		close(fd);
+	r = xctl_prog_read(id, &p);
+	if (r)
 		return r;
-	}
-	if (strlen(info.name) < BPF_OBJ_NAME_LEN - 1 ||
-	    !full_prog_name(fd, &info, buf, len))
-		snprintf(buf, len, "%s", info.name);
-	close(fd);
+	snprintf(buf, len, "%s", p.name);
 	return 0;
 }
 

@@ -155,6 +155,7 @@ static json_t *module_progs(const struct mod_state *s, struct xctl_sops_obj *o)
 	struct xctl_err ign = {};
 	struct bpf_program *bp;
 	json_t *arr = json_array(), *e;
+	bool stats = xctl_bpf_stats_enabled();
 	struct mod_prog *progs;
 	size_t i, j, n;
 
@@ -163,7 +164,7 @@ static json_t *module_progs(const struct mod_state *s, struct xctl_sops_obj *o)
 		    mod_kern_sops_progs(s->links[i].map_id, &progs, &n, &ign))
 			continue;
 		for (j = 0; j < n; j++) {
-			e = mod_kern_prog_json(&progs[j]);
+			e = mod_kern_prog_json(&progs[j], stats);
 			bp = find_prog(o, json_string_value(json_object_get(e, "name")));
 			json_object_set_new(e, "section",
 					    bp ? json_string(bpf_program__section_name(bp))

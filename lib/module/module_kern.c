@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "module_priv.h"
+#include "prog.h"
 
 #define SOPS_VALUE_PREFIX "bpf_struct_ops_"
 
@@ -247,39 +248,10 @@ int mod_kern_rodata(const struct mod_prog *progs, size_t cnt, struct btf **btf,
 	return 0;
 }
 
-static bool bpf_stats_enabled(void)
+json_t *mod_kern_prog_json(const struct mod_prog *p, bool stats)
 {
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
-	int v = 0;
+	json_t *o = xctl_prog_json(p->id, stats);
 
-	if (!f)
-		return false;
-	if (fscanf(f, "%d", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v != 0;
-}
-
-json_t *mod_kern_prog_json(const struct mod_prog *p)
-{
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	json_t *o;
-	int fd;
-
-	o = json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "member", p->member);
-	fd = bpf_prog_get_fd_by_id(p->id);
-	if (!o || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		if (fd >= 0)
-			close(fd);
-		json_object_set_new(o, "name", json_null());
-		return o;
-	}
-	close(fd);
-	json_object_set_new(o, "name", json_string(info.name));
-	if (bpf_stats_enabled()) {
-		json_object_set_new(o, "run_cnt", json_integer(info.run_cnt));
-		json_object_set_new(o, "run_time_ns", json_integer(info.run_time_ns));
-	}
+	json_object_set_new(o, "member", json_string(p->member));
 	return o;
 }

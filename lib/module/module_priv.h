@@ -77,8 +77,8 @@ int mod_kern_rodata(const struct mod_prog *progs, size_t cnt, struct btf **btf,
 		    uint32_t *sec_id, void **image, size_t *size,
 		    struct xctl_err *err);
 
-/* {name, id, member, run_cnt, run_time_ns (when BPF stats are on)} */
-json_t *mod_kern_prog_json(const struct mod_prog *p);
+/* The one program shape (lib/core/prog.h) and the struct_ops member it implements. */
+json_t *mod_kern_prog_json(const struct mod_prog *p, bool stats);
 
 /* Kind ("tcp_congestion_ops") of a struct_ops map from its vmlinux type. */
 int mod_kern_sops_kind(uint32_t map_id, char *kind, size_t len,

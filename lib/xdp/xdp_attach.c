@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
+#include "prog.h"
 #include "compat.h"
 #include "core_priv.h"
 #include "btf_priv.h"
@@ -164,22 +165,10 @@ static uint32_t first_prog(const struct xctl_nl_dev *q)
 								   : q->xdp_hw_prog_id;
 }
 
-static json_t *prog_json(uint32_t id)
+/* The program shown as every verb shows one; null for none. */
+static json_t *prog_json(uint32_t id, bool stats)
 {
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	int fd;
-
-	if (!id)
-		return json_null();
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", info.name);
-	}
-	if (fd >= 0)
-		close(fd);
-	return json_pack("{s:I, s:n}", "id", (json_int_t)id, "name");
+	return id ? xctl_prog_json(id, stats) : json_null();
 }
 
 static int pin_path(const struct xctl_bpffs *fs, const char *ifname, char *out,
@@ -318,6 +307,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 {
 	enum xctl_xdp_mode mode = XCTL_OPT(opts, mode, XCTL_XDP_MODE_DEFAULT);
 	bool replace = XCTL_OPT(opts, replace, false);
+	bool stats = xctl_bpf_stats_enabled();
 	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
 	struct xdp_obj x = {};
@@ -363,7 +353,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		goto out;
 	}
 	/* Before replacing: the old program may be gone afterwards. */
-	old = prog_json(old_id);
+	old = prog_json(old_id, stats);
 	if (link_fd >= 0 && mode == XCTL_XDP_MODE_DEFAULT) {
 		/* Ours: swap the program atomically; the pin stays. */
 		if (bpf_link_update(link_fd, bpf_program__fd(prog), NULL)) {
@@ -399,7 +389,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		memset(&q, 0, sizeof(q));
 	*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o, s:o, s:b}",
 			    "ifname", name, "ifindex", ifindex,
-			    "prog", prog_json(prog_id),
+			    "prog", prog_json(prog_id, stats),
 			    "link_id", (json_int_t)link_id,
 			    "pinned", path,
 			    "mode", xdp_mode_name(q.xdp_attached) ? json_string(xdp_mode_name(q.xdp_attached))
@@ -425,6 +415,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		    json_t **report, struct xctl_err *err)
 {
 	bool force = XCTL_OPT(opts, force, false);
+	bool stats = xctl_bpf_stats_enabled();
 	struct xctl_nl_dev q;
 	char name[IF_NAMESIZE], path[PATH_MAX];
 	uint32_t link_id = 0, prog_id = 0, old_id;
@@ -451,7 +442,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	r = xdp_link_pin_ids(path, &link_id, &prog_id);
 	/* ours only if this namespace's device runs it (ifindex is per netns) */
 	if (r == ifindex && runs_prog(&q, prog_id)) {
-		prog = prog_json(prog_id);
+		prog = prog_json(prog_id, stats);
 		r = xdp_link_unpin(path, err);
 		if (r) {
 			json_decref(prog);
@@ -485,7 +476,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		xctl_err_hint(err, "use --force to remove it anyway");
 		return r;
 	}
-	prog = prog_json(old_id);
+	prog = prog_json(old_id, stats);
 	r = detach_any(ifindex, name, err);
 	if (r) {
 		json_decref(prog);

@@ -14,6 +14,7 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include "xctl_priv.h"
+#include "prog.h"
 #include "compat.h"
 #include "ethtool_priv.h"
 #include "xdp_priv.h"
@@ -39,37 +40,6 @@ static const char *main_mode(const struct xctl_nl_dev *d)
 	return xdp_mode_name(d->xdp_drv_prog_id ? XDP_ATTACHED_DRV :
 			 d->xdp_skb_prog_id ? XDP_ATTACHED_SKB :
 			 XDP_ATTACHED_HW);
-}
-
-/* {id, name, tag, run_cnt, run_time_ns}; run figures null unless BPF stats are on. */
-static json_t *prog_json(uint32_t id, bool stats)
-{
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	char tag[2 * BPF_TAG_SIZE + 1];
-	json_t *o;
-	int fd, i;
-
-	o = json_pack("{s:I}", "id", (json_int_t)id);
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		if (fd >= 0)
-			close(fd);
-		json_object_set_new(o, "name", json_null());
-		json_object_set_new(o, "tag", json_null());
-		json_object_set_new(o, "run_cnt", json_null());
-		json_object_set_new(o, "run_time_ns", json_null());
-		return o;
-	}
-	close(fd);
-	for (i = 0; i < BPF_TAG_SIZE; i++)
-		snprintf(tag + 2 * i, 3, "%02x", info.tag[i]);
-	json_object_set_new(o, "name", json_string(info.name));
-	json_object_set_new(o, "tag", json_string(tag));
-	json_object_set_new(o, "run_cnt", stats ? json_integer(info.run_cnt) : json_null());
-	json_object_set_new(o, "run_time_ns",
-			    stats ? json_integer(info.run_time_ns) : json_null());
-	return o;
 }
 
 struct qkey {
@@ -223,7 +193,7 @@ static int dev_json(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 			"ifname", d->name, "ifindex", (json_int_t)d->ifindex,
 			"driver", driver[0] ? json_string(driver) : json_null(),
 			"xdp", "mode", mode ? json_string(mode) : json_null(),
-			"prog", prog ? prog_json(prog, stats) : json_null());
+			"prog", prog ? xctl_prog_json(prog, stats) : json_null());
 	*out = dev;
 	if (r == -EOPNOTSUPP || r == -ENODEV) {
 		/* No driver statistics: nothing to normalise, nothing made up. */
@@ -446,14 +416,12 @@ static json_t *dev_bound_json(uint32_t prog, const char *mode, const struct xdp_
 
 static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link *links,
 			 size_t nlinks, uint32_t ifindex, const char *bpffs,
-			 const char *ifname)
+			 const char *ifname, bool stats)
 {
-	json_t *p = prog_json(prog, false), *link = json_null();
+	json_t *p = xctl_prog_json(prog, stats), *link = json_null();
 	const struct xdp_link *found = NULL;
 	size_t i;
 
-	json_object_del(p, "run_cnt");
-	json_object_del(p, "run_time_ns");
 	json_object_set_new(p, "mode", json_string(mode));
 	for (i = 0; i < nlinks; i++)
 		if (links[i].ifindex == ifindex && links[i].prog_id == prog) {
@@ -475,6 +443,7 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 	struct xctl_nl_devs devs = {};
 	struct xctl_nl_dev **sel = NULL;
 	struct xdp_link *links = NULL;
+	bool stats = xctl_bpf_stats_enabled();
 	size_t i, n, nlinks = 0;
 	json_t *arr;
 	int r;
@@ -508,7 +477,7 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 			if (m[k].id)
 				json_array_append_new(progs, show_prog(m[k].id, m[k].mode, links,
 								       nlinks, d->ifindex, bpffs,
-								       d->name));
+								       d->name, stats));
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "ifname", d->name,
 						     "ifindex", (json_int_t)d->ifindex,
 						     "progs", progs));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Programs for tests/cli/xdp_attach.bats: two XDP programs to attach and
- * replace, and a socket filter to check that non-XDP programs are refused.
+ * replace, one whose name is longer than the 15 characters the kernel
+ * keeps, and a socket filter to check that non-XDP programs are refused.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -14,6 +15,12 @@ int pass_a(struct xdp_md *ctx)
 
 SEC("xdp")
 int pass_b(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_pass_with_a_long_name(struct xdp_md *ctx)
 {
 	return XDP_PASS;
 }

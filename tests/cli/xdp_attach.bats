@@ -50,6 +50,33 @@ xdp_prog() {
 	[ "$(jq -r .mode <<<"$output")" = generic ]
 }
 
+@test "a program has one shape and its full name in attach, show and stats" {
+	run xn -j xdp attach va "$OBJ" prog xdp_pass_with_a_long_name
+	assert_status 0
+	assert_json
+	id=$(jq -r .prog.id <<<"$output")
+	# the kernel keeps 15 characters (ip shows them); xctl shows the BTF name
+	[ "$(xdp_prog va)" = xdp_pass_with_a/1 ]
+	[ "$(jq -r .prog.name <<<"$output")" = xdp_pass_with_a_long_name ]
+	tag=$(bpftool -j prog show id "$id" | jq -r .tag)
+	[ -n "$tag" ] && [ "$(jq -r .prog.tag <<<"$output")" = "$tag" ]
+	keys='["id","name","run_cnt","run_time_ns","tag"]'
+	[ "$(jq -c '.prog | keys' <<<"$output")" = "$keys" ]
+	run xn -j xdp show va
+	assert_status 0
+	[ "$(jq -c '.[0].progs[0] | del(.mode, .link, .dev_bound) | keys' <<<"$output")" = "$keys" ]
+	[ "$(jq -r '.[0].progs[0].name' <<<"$output")" = xdp_pass_with_a_long_name ]
+	[ "$(jq -r '.[0].progs[0].id' <<<"$output")" = "$id" ]
+	run xn -j xdp stats va
+	assert_status 0
+	[ "$(jq -c '.[0].xdp.prog | keys' <<<"$output")" = "$keys" ]
+	[ "$(jq -r '.[0].xdp.prog.name' <<<"$output")" = xdp_pass_with_a_long_name ]
+	run xn -j xdp detach va
+	assert_status 0
+	[ "$(jq -c '.detached | keys' <<<"$output")" = "$keys" ]
+	[ "$(jq -r .detached.name <<<"$output")" = xdp_pass_with_a_long_name ]
+}
+
 @test "attaching over a program is refused without --replace; --replace swaps it" {
 	run xn -j xdp attach va "$OBJ" prog pass_a
 	assert_status 0
