@@ -571,3 +571,23 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 	xbtf_put_bits(data, l.bit_off, nbits, v);
 	return 0;
 }
+
+int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
+			    const void *data, size_t size, const char *path,
+			    const struct xctl_btf_dump_opts *opts, json_t **out,
+			    struct xctl_err *err)
+{
+	uint32_t mid, nbits;
+	size_t off;
+	int r;
+
+	*out = NULL;
+	if (!data)
+		return xctl_errf(err, EINVAL, "no value to render");
+	if (!path || !*path)
+		return xctl_btf_to_json(btf, type_id, data, size, opts, out, err);
+	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err);
+	if (r)
+		return r;
+	return xbtf_walk_member(btf, type_id, data, size, mid, off, nbits, opts, out, err);
+}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/btf.h>
+#include <jansson.h>
 
 struct xctl_err;
 
@@ -103,5 +104,16 @@ int xbtf_check_all(const struct btf *btf, struct xctl_err *err);
  */
 int xbtf_check_object(const void *image, size_t size, const char *path,
 		      struct xctl_err *err);
+
+/*
+ * Render the member of a value of type_id at bit_off (nbits: bitfield width,
+ * 0 for none), as xctl_btf_member_path() found it (lib/btf/btf_walk.c). The
+ * walker never resolves paths itself: btf_member.c sits on top of it.
+ */
+struct xctl_btf_dump_opts;
+int xbtf_walk_member(const struct btf *btf, uint32_t type_id, const void *data,
+		     size_t size, uint32_t mid, size_t bit_off, uint32_t nbits,
+		     const struct xctl_btf_dump_opts *opts, json_t **out,
+		     struct xctl_err *err);
 
 #endif /* XCTL_BTF_PRIV_H */

@@ -502,9 +502,15 @@ static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 	}
 }
 
-/* Walk the value, or only its member at path (NULL: the whole value). */
+/* Where a member lies (from xctl_btf_member_path), or NULL: the whole value. */
+struct at {
+	uint32_t mid;
+	size_t off;
+	uint32_t nbits;
+};
+
 static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
-		    size_t size, const char *path,
+		    size_t size, const struct at *at,
 		    const struct xctl_btf_dump_opts *opts, json_t **out,
 		    struct xctl_err *err)
 {
@@ -517,9 +523,7 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 	};
 	json_t *none = NULL;	/* checking: nothing is built */
 	const struct btf_type *t;
-	uint32_t mid, nbits;
 	uint64_t tsize;
-	size_t off;
 	char d[160];
 	int r;
 
@@ -536,17 +540,33 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 		xctl_err_why(err, "the type needs %llu bytes", (unsigned long long)tsize);
 		return r;
 	}
-	if (!path || !*path)
+	if (!at)
 		return walk(&w, type_id, data, tsize, out ? out : &none);
-	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err);
+	if (at->nbits) {
+		r = xbtf_skip(btf, at->mid, &t, err);
+		return r < 0 ? r : scalar_bits(&w, r, t, data, at->off, at->nbits, out);
+	}
+	r = xbtf_size(btf, at->mid, &tsize, err);
+	return r ? r : walk(&w, at->mid, (const uint8_t *)data + at->off / 8, tsize, out);
+}
+
+int xbtf_walk_member(const struct btf *btf, uint32_t type_id, const void *data,
+		     size_t size, uint32_t mid, size_t bit_off, uint32_t nbits,
+		     const struct xctl_btf_dump_opts *opts, json_t **out,
+		     struct xctl_err *err)
+{
+	struct at at = { .mid = mid, .off = bit_off, .nbits = nbits };
+	json_t *v = NULL;
+	int r;
+
+	*out = NULL;
+	if (!data)
+		return xctl_errf(err, EINVAL, "no value to render");
+	r = walk_top(btf, type_id, data, size, &at, opts, &v, err);
 	if (r)
 		return r;
-	if (nbits) {
-		r = xbtf_skip(btf, mid, &t, err);
-		return r < 0 ? r : scalar_bits(&w, r, t, data, off, nbits, out);
-	}
-	r = xbtf_size(btf, mid, &tsize, err);
-	return r ? r : walk(&w, mid, (const uint8_t *)data + off / 8, tsize, out);
+	*out = v;
+	return 0;
 }
 
 int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
@@ -586,22 +606,4 @@ int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err)
 {
 	return walk_top(btf, type_id, NULL, 0, NULL, NULL, NULL, err);
-}
-
-int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
-			    const void *data, size_t size, const char *path,
-			    const struct xctl_btf_dump_opts *opts, json_t **out,
-			    struct xctl_err *err)
-{
-	json_t *v = NULL;
-	int r;
-
-	*out = NULL;
-	if (!data)
-		return xctl_errf(err, EINVAL, "no value to render");
-	r = walk_top(btf, type_id, data, size, path, opts, &v, err);
-	if (r)
-		return r;
-	*out = v;
-	return 0;
 }
