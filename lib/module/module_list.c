@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Loaded modules as found in bpffs: lsmod (list) and rmmod (unload).
+ * Loaded modules as found in bpffs: their state and lsmod (list); rmmod is
+ * lib/module/module_unload.c.
  * A module's state comes from its directory: no meta -> incomplete; a link
  * whose map the kernel detached -> detached; otherwise loaded.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +100,7 @@ const char *mod_state_name(const struct mod_state *s)
 }
 
 /* The netns's default tcp CA (net.ipv4.tcp_congestion_control). */
-static void default_ca(char *buf, size_t len)
+void mod_default_ca(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
 
@@ -129,14 +129,14 @@ int mod_sops_list(struct xctl_sops_list *inv, const struct xctl_bpffs *fs,
 }
 
 /* A tcp CA that is this netns's default: sockets created here will use it. */
-static bool is_default_ca(const struct xctl_sops_map *m, const char *ca)
+bool mod_is_default_ca(const struct xctl_sops_map *m, const char *ca)
 {
 	return !strcmp(m->kind, "tcp_congestion_ops") && m->has_ops_name &&
 	       !strcmp(m->ops_name, ca);
 }
 
-static const struct xctl_sops_map *inv_find(const struct xctl_sops_list *inv,
-					    uint32_t id)
+const struct xctl_sops_map *mod_inv_find(const struct xctl_sops_list *inv,
+					     uint32_t id)
 {
 	size_t i;
 
@@ -163,11 +163,11 @@ json_t *mod_state_sops_json(const struct mod_state *s,
 	size_t i;
 
 	*users = 0;
-	default_ca(ca, sizeof(ca));
+	mod_default_ca(ca, sizeof(ca));
 	for (i = 0; i < s->cnt; i++) {
 		const struct mod_link *k = &s->links[i];
 
-		m = inv_find(inv, k->map_id);
+		m = mod_inv_find(inv, k->map_id);
 		e = json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "map", k->map,
 			      "kind", m ? m->kind : NULL,
 			      "ops_name", m && m->has_ops_name ? m->ops_name : NULL,
@@ -176,7 +176,7 @@ json_t *mod_state_sops_json(const struct mod_state *s,
 			      "users", (json_int_t)(m ? m->users : 0));
 		if (m)
 			*users += m->users;
-		if (m && is_default_ca(m, ca))
+		if (m && mod_is_default_ca(m, ca))
 			json_object_set_new(e, "netns_default", json_true());
 		json_array_append_new(arr, e);
 	}
@@ -265,7 +265,7 @@ static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
 			 "map_id", (json_int_t)m->id,
 			 "link_id", m->link_cnt ? json_integer(m->links[0].id) : json_null(),
 			 "users", (json_int_t)m->users);
-	if (sops && is_default_ca(m, ca))
+	if (sops && mod_is_default_ca(m, ca))
 		json_object_set_new(json_array_get(sops, 0), "netns_default", json_true());
 	return json_pack("{s:s, s:s, s:n, s:n, s:n, s:{}, s:o, s:I}", "name", m->name,
 			 "state", "unmanaged", "object", "sha256", "loaded_at", "params",
@@ -284,7 +284,7 @@ int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_li
 	int ne = 0, k;
 
 	doc = json_array();
-	default_ca(ca, sizeof(ca));
+	mod_default_ca(ca, sizeof(ca));
 	snprintf(rel, sizeof(rel), "%s", XCTL_MODULE_SUBDIR);
 	if (fs && !xctl_bpffs_path(fs, rel, dir, sizeof(dir), err)) {
 		ne = scandir(dir, &ents, NULL, alphasort);
@@ -336,146 +336,5 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 		return r;
 	r = xctl_module_list_from(fs, &inv, out, err);
 	xctl_sops_list_free(&inv);
-	return r;
-}
-
-/* Append "; "-separated text to buf (len bytes), truncating if full. */
-static void __attribute__((format(printf, 3, 4)))
-append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 2 >= len)
-		return;
-	if (n) {
-		strcpy(buf + n, "; ");
-		n += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
-/* -EBUSY with what uses the module, or 0. */
-static int check_busy(const struct mod_state *s, const struct xctl_sops_list *inv,
-		      struct xctl_err *err)
-{
-	const struct xctl_sops_map *m;
-	char uses[400] = "", ca[64];
-	size_t i;
-	int r;
-
-	default_ca(ca, sizeof(ca));
-	for (i = 0; i < s->cnt; i++) {
-		m = inv_find(inv, s->links[i].map_id);
-		if (!m)
-			continue;
-		if (m->users)
-			append(uses, sizeof(uses), "%s %s has %u user%s%s", m->kind,
-			       m->has_ops_name ? m->ops_name : m->name, m->users,
-			       m->users == 1 ? "" : "s",
-			       !strcmp(m->kind, "tcp_congestion_ops") ? " (sockets)" : "");
-		if (is_default_ca(m, ca))
-			append(uses, sizeof(uses), "%s is net.ipv4.tcp_congestion_control "
-			       "of this network namespace", ca);
-	}
-	if (!uses[0])
-		return 0;
-	r = xctl_errf(err, EBUSY, "module %s is in use", s->name);
-	xctl_err_why(err, "%s", uses);
-	xctl_err_hint(err, "stop the users, or unload anyway with --force");
-	return r;
-}
-
-/* [{map, pinned}] of the maps the module shares through its pin_root. */
-static json_t *shared_json(const struct mod_state *s)
-{
-	json_t *root = mod_meta_field(s, "pin_root"), *names = mod_meta_field(s, "shared");
-	const char *dir = json_string_value(root), *list = json_string_value(names);
-	json_t *arr = json_array();
-	char buf[PATH_MAX];
-	size_t n;
-
-	while (arr && dir && *dir && list && *list) {
-		n = strcspn(list, ",");
-		snprintf(buf, sizeof(buf), "%s/%.*s", dir, (int)n, list);
-		json_array_append_new(arr, json_pack("{s:s%, s:s}", "map", list, n,
-						     "pinned", buf));
-		list += n + (list[n] == ',');
-	}
-	json_decref(root);
-	json_decref(names);
-	return arr;
-}
-
-int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
-		       const struct xctl_module_unload_opts *opts,
-		       struct xctl_err *err)
-{
-	json_t **report = XCTL_OPT(opts, report, NULL);
-	struct xctl_sops_list inv = {};
-	struct xctl_err ign = {};
-	json_t *removed = NULL;
-	char path[PATH_MAX];
-	struct mod_state s;
-	size_t i;
-	int r;
-
-	if (report)
-		*report = NULL;
-	r = mod_state_read(fs, name, &s, err);
-	if (r)
-		return r;
-	r = mod_sops_list(&inv, fs, err);
-	if (r)
-		goto out;
-	if (!XCTL_OPT(opts, force, false)) {
-		r = check_busy(&s, &inv, err);
-		if (r)
-			goto out;
-	}
-	for (i = 0; i < s.cnt; i++) {
-		struct mod_link *k = &s.links[i];
-
-		if (k->fd >= 0 && !k->bad && k->map_id) {
-			/* Unregister now, even if someone else holds the link. */
-			xctl_sops_link_detach(k->fd, &ign);
-			xctl_err_reset(&ign);
-		}
-		if (k->fd < 0 || k->bad)
-			continue;	/* not ours: rmdir below reports it */
-		mod_path(path, sizeof(path), s.dir, k->map);
-		if (unlink(path)) {
-			r = xctl_errf(err, errno, "cannot remove %s", path);
-			goto out;
-		}
-	}
-	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_MAPS);
-	removed = json_array();
-	r = objm_remove_dir(path, removed, err);
-	if (r)
-		goto out;
-	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_META);
-	if (s.has_meta && unlink(path) && errno != ENOENT) {
-		r = xctl_errf(err, errno, "cannot remove %s", path);
-		goto out;
-	}
-	if (rmdir(s.dir)) {
-		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
-		if (errno == ENOTEMPTY)
-			xctl_err_why(err, "it holds files that are not struct_ops links of the module");
-		goto out;
-	}
-	if (report) {
-		*report = json_pack("{s:s, s:b, s:O, s:o}", "name", name, "unloaded", 1,
-				    "maps_removed", removed, "maps_shared", shared_json(&s));
-		if (!*report)
-			r = xctl_errf(err, ENOMEM, "module %s was unloaded; cannot report it", name);
-	}
-out:
-	json_decref(removed);
-	xctl_sops_list_free(&inv);
-	mod_state_free(&s);
 	return r;
 }

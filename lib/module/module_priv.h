@@ -172,6 +172,12 @@ void mod_state_free(struct mod_state *s);
 /* "loaded", "incomplete" or "detached". */
 const char *mod_state_name(const struct mod_state *s);
 /* A meta field (new reference; null when absent). */
+/* The netns's default tcp CA (net.ipv4.tcp_congestion_control), "" if none. */
+void mod_default_ca(char *buf, size_t len);
+/* A tcp CA that is ca (this netns's default): sockets created here use it. */
+bool mod_is_default_ca(const struct xctl_sops_map *m, const char *ca);
+/* The inventory's struct_ops map with id (0 or absent: NULL). */
+const struct xctl_sops_map *mod_inv_find(const struct xctl_sops_list *inv, uint32_t id);
 json_t *mod_meta_field(const struct mod_state *s, const char *key);
 /* [{map, kind, ops_name, map_id, link_id, users}] and the users' sum. */
 json_t *mod_state_sops_json(const struct mod_state *s,
