@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/ethtool_netlink.h>
 #include "xctl_priv.h"
+#include "ethtool_nl.h"
 #include "nl.h"
 #include "nl_dev.h"
 

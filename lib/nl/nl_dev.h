@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <net/if.h>
 #include "xctl_priv.h"
+#include "ethtool_nl.h"
 
 enum {
 	XCTL_NL_DEV_STATS	= 1U << 0,

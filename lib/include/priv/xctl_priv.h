@@ -265,7 +265,6 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 			 struct xctl_err *err);
 
 
-#include "xctl_netdev.h"
 #include "xctl_xdp.h"
 #include "xctl_apply.h"
 

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * XDP redirect targets, XDP metadata and xctl-managed XDP attachments.
+ * XDP: statistics, state and features of many devices at once (`xctl xdp
+ * stats | show | features`) with the table that normalises each driver's
+ * ethtool statistics into one schema of XDP counters; redirect targets, XDP
+ * metadata and xctl-managed XDP attachments.
  *
  * Redirect setup makes a device usable as the target of an XDP redirect:
  * the kernel refuses a redirect unless the target advertises
@@ -25,6 +28,72 @@
 
 struct xctl_err;
 
+/* The normalised XDP counters (DESIGN.md §6), in output order. */
+enum xctl_xdp_counter {
+	XCTL_XC_PACKETS,
+	XCTL_XC_BYTES,
+	XCTL_XC_PASS,
+	XCTL_XC_DROP,
+	XCTL_XC_ABORTED,
+	XCTL_XC_TX,
+	XCTL_XC_TX_ERRORS,
+	XCTL_XC_REDIRECT,
+	XCTL_XC_REDIRECT_ERRORS,
+	XCTL_XC_XMIT_PACKETS,
+	XCTL_XC_XMIT_ERRORS,
+	XCTL_XC_XMIT_FULL,
+	XCTL_XC_INVALID,
+	XCTL_XC_MAX,
+};
+
+/* JSON names of the counters ("packets", ..., "invalid"). */
+extern const char *const xctl_xdp_counter_names[XCTL_XC_MAX];
+
+struct xctl_xdp_norm {
+	enum xctl_xdp_counter counter;
+	int queue;		/* queue index, -1 for a device-wide string */
+	bool tx;		/* a TX queue's string (else RX) */
+};
+
+/*
+ * Map one ethtool statistics string of `driver` to the schema. Returns true
+ * when the string is one of the driver's XDP counters. Several strings may
+ * map to one counter (they are summed); device-wide strings are used only
+ * when the driver gives no per-queue string for that counter.
+ */
+bool xctl_xdp_norm_match(const char *driver, const char *str,
+			 struct xctl_xdp_norm *out);
+/* True when the table knows the driver. */
+bool xctl_xdp_norm_has_driver(const char *driver);
+
+/* ---- many devices at once ---------------------------------------------- */
+
+struct xctl_xdp_query {
+	size_t sz;
+	const char *const *devs;	/* names or "ifindex N"-resolved names */
+	size_t dev_cnt;			/* 0: see all */
+	bool all;			/* every device; else those with XDP */
+	bool queues;			/* per-queue counters */
+	bool raw;			/* the driver's XDP-related raw strings */
+	bool features;			/* each device's xdp_features (one netdev
+					 * genl dump; null where not reported) */
+};
+
+/*
+ * `xdp stats`: an array, one object per device (see xctl-xdp(8) for the
+ * schema). One RTM_GETLINK dump, ethtool statistics per device (string
+ * sets fetched once per driver layout), bpf_prog_info of attached programs.
+ */
+int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
+		   struct xctl_err *err);
+/* `xdp show`: attached programs per device and mode, with their links. */
+int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
+		  json_t **out, struct xctl_err *err);
+/* `xdp features`: from one netdev generic netlink dump. */
+int xctl_xdp_features(const struct xctl_xdp_query *q, json_t **out,
+		      struct xctl_err *err);
+
+
 /*
  * Where redirect/attach state is pinned. Option structs below carry their
  * own bpffs_dir/no_mount; when bpffs_dir is NULL the process default set
@@ -33,38 +102,6 @@ struct xctl_err;
  * the CLI having called this once with --bpffs / --no-mount.
  */
 void xctl_xdp_set_bpffs(const char *dir, bool no_mount);
-
-/* ---- ethtool netlink: channels and rings ---------------------------------- */
-
-/* A value the driver does not report is XCTL_ETH_ABSENT. */
-#define XCTL_ETH_ABSENT UINT32_MAX
-
-struct xctl_eth_channels {
-	uint32_t rx_max, tx_max, other_max, combined_max;
-	uint32_t rx, tx, other, combined;
-};
-
-struct xctl_eth_rings {
-	uint32_t rx_max, tx_max;
-	uint32_t rx, tx;
-};
-
-/*
- * CHANNELS_GET / RINGS_GET. Drivers without the operation (veth has no ring
- * parameters) give -EOPNOTSUPP with err filled.
- */
-int xctl_eth_channels_get(int ifindex, struct xctl_eth_channels *ch,
-			  struct xctl_err *err);
-int xctl_eth_rings_get(int ifindex, struct xctl_eth_rings *r,
-		       struct xctl_err *err);
-/*
- * CHANNELS_SET / RINGS_SET: only the fields not XCTL_ETH_ABSENT are sent
- * (the *_max fields are ignored).
- */
-int xctl_eth_channels_set(int ifindex, const struct xctl_eth_channels *ch,
-			  struct xctl_err *err);
-int xctl_eth_rings_set(int ifindex, const struct xctl_eth_rings *r,
-		       struct xctl_err *err);
 
 /* ---- redirect targets ----------------------------------------------------- */
 
