@@ -16,7 +16,6 @@ static int do_attach_usage(void)
 int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 		     struct xctl_xdp_attach_opts *o)
 {
-	static const char *const modes[] = { "native", "generic", "offload", NULL };
 	char **sizes, *eq;
 	int r, m;
 
@@ -43,7 +42,7 @@ int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 			argv += 2;
 		} else if (!strcmp(argv[0], "mode")) {
 			REQ_ARGS(2);
-			m = keyword_index(argv[1], modes);
+			m = keyword_index(argv[1], xctl_xdp_mode_names + XCTL_XDP_MODE_NATIVE);
 			if (m < 0)
 				return usage_error("invalid mode '%s' (expected native, generic or offload)",
 						   argv[1]);

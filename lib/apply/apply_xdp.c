@@ -23,16 +23,9 @@
 
 #define APPLY_XDP_DIR	"apply/xdp"
 
-static const char *const mode_names[] = {
-	[XCTL_XDP_MODE_DEFAULT] = "default",
-	[XCTL_XDP_MODE_NATIVE] = "native",
-	[XCTL_XDP_MODE_GENERIC] = "generic",
-	[XCTL_XDP_MODE_OFFLOAD] = "offload",
-};
-
 static const char *mode_name(enum xctl_xdp_mode m)
 {
-	return (unsigned int)m < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[m] : "?";
+	return (unsigned int)m <= XCTL_XDP_MODE_OFFLOAD ? xctl_xdp_mode_names[m] : "?";
 }
 
 static int record_path(const struct xctl_bpffs *fs, const char *ifname, char *out,

@@ -80,6 +80,7 @@ static int add_struct(struct btf *btf, const char *name, size_t size,
 static int add_state_type(struct btf *btf)
 {
 	int u32, u64, uint, chr, name, mode, id, r, c;
+	uint32_t m;
 
 	u32 = btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF);
 	u64 = btf__find_by_name_kind(btf, "__u64", BTF_KIND_TYPEDEF);
@@ -95,12 +96,9 @@ static int add_state_type(struct btf *btf)
 	mode = name < 0 ? name : btf__add_enum(btf, "xctl_xdp_attached", 4);
 	if (mode < 0)
 		return mode;
-	if (btf__add_enum_value(btf, "none", XDP_ATTACHED_NONE) ||
-	    btf__add_enum_value(btf, "native", XDP_ATTACHED_DRV) ||
-	    btf__add_enum_value(btf, "generic", XDP_ATTACHED_SKB) ||
-	    btf__add_enum_value(btf, "offload", XDP_ATTACHED_HW) ||
-	    btf__add_enum_value(btf, "multi", XDP_ATTACHED_MULTI))
-		return -ENOMEM;
+	for (m = XDP_ATTACHED_NONE; m <= XDP_ATTACHED_MULTI; m++)
+		if (btf__add_enum_value(btf, m ? xdp_mode_name(m) : "none", m))
+			return -ENOMEM;
 	{
 		const struct field f[] = {
 			{ "ifname", name, offsetof(struct xdp_state, ifname) },

@@ -126,21 +126,6 @@ int xdp_link_unpin(const char *path, struct xctl_err *err)
 	return 0;
 }
 
-const char *xdp_mode_name(uint32_t attach_mode)
-{
-	switch (attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_HW:
-		return "offload";
-	case XDP_ATTACHED_MULTI:
-		return "multi";
-	default:
-		return NULL;
-	}
-}
 
 /* The XDP state of ifindex from the device snapshot (one RTM_GETLINK). */
 static int xdp_state(int ifindex, const char *name, struct xctl_nl_dev *q,

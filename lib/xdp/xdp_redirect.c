@@ -346,7 +346,8 @@ static json_t *changes_json(const struct xctl_redirect_state *st, bool restore)
 				      "action", restore ? "detached" : "attached",
 				      "ifname", st->helper_ifname,
 				      "ifindex", (int)st->helper_ifindex,
-				      "prog", "xctl_pass", "mode", "native");
+				      "prog", "xctl_pass",
+				      "mode", xdp_mode_name(XDP_ATTACHED_DRV));
 
 		/* ifname/ifindex are the peer's in that namespace */
 		if (h && st->helper_netns)

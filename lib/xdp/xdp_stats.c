@@ -403,7 +403,7 @@ static json_t *dev_bound_json(uint32_t prog, const char *mode, const struct xdp_
 {
 	char dir[PATH_MAX], pin[PATH_MAX];
 
-	if (!strcmp(mode, "offload"))
+	if (!strcmp(mode, xdp_mode_name(XDP_ATTACHED_HW)))
 		return json_true();
 	if (!bpffs || !l || !l->pinned[0] ||
 	    snprintf(pin, sizeof(pin), "%s/xctl/xdp/%s", bpffs, ifname) >= (int)sizeof(pin) ||
@@ -463,19 +463,19 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 	for (i = 0; i < n; i++) {
 		struct xctl_nl_dev *d = sel[i];
 		json_t *progs = json_array();
-		const struct { uint32_t id; const char *mode; } m[] = {
+		const struct { uint32_t id; uint32_t attached; } m[] = {
 			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_drv_prog_id :
-			  d->xdp_attached == XDP_ATTACHED_DRV ? d->xdp_prog_id : 0, "native" },
+			  d->xdp_attached == XDP_ATTACHED_DRV ? d->xdp_prog_id : 0, XDP_ATTACHED_DRV },
 			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_skb_prog_id :
-			  d->xdp_attached == XDP_ATTACHED_SKB ? d->xdp_prog_id : 0, "generic" },
+			  d->xdp_attached == XDP_ATTACHED_SKB ? d->xdp_prog_id : 0, XDP_ATTACHED_SKB },
 			{ d->xdp_attached == XDP_ATTACHED_MULTI ? d->xdp_hw_prog_id :
-			  d->xdp_attached == XDP_ATTACHED_HW ? d->xdp_prog_id : 0, "offload" },
+			  d->xdp_attached == XDP_ATTACHED_HW ? d->xdp_prog_id : 0, XDP_ATTACHED_HW },
 		};
 		size_t k;
 
 		for (k = 0; k < 3; k++)
 			if (m[k].id)
-				json_array_append_new(progs, show_prog(m[k].id, m[k].mode, links,
+				json_array_append_new(progs, show_prog(m[k].id, xdp_mode_name(m[k].attached), links,
 								       nlinks, d->ifindex, bpffs,
 								       d->name, stats));
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "ifname", d->name,

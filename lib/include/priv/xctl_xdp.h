@@ -150,6 +150,13 @@ enum xctl_xdp_mode {
 	XCTL_XDP_MODE_OFFLOAD,
 };
 
+/*
+ * The mode names, indexed by enum xctl_xdp_mode ("default", "native",
+ * "generic", "offload") and NULL-terminated: the words attach takes and xdp
+ * show/stats print (lib/xdp/xdp_mode.c).
+ */
+extern const char *const xctl_xdp_mode_names[];
+
 struct xctl_xdp_attach_opts {
 	size_t sz;
 	const char *prog_name;	/* NULL: the object's only/first XDP program */
