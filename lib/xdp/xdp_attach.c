@@ -21,35 +21,12 @@
 #include "btf_priv.h"
 #include "xdp_priv.h"
 
-static const char *default_bpffs;
-static bool default_no_mount;
-
-void xctl_xdp_set_bpffs(const char *dir, bool no_mount)
-{
-	default_bpffs = dir;
-	default_no_mount = no_mount;
-}
-
-int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
-		   struct xctl_err *err)
-{
-	XCTL_OPTS(xctl_bpffs_opts, o, .dir = dir ? dir : default_bpffs,
-		  .no_mount = dir ? no_mount : default_no_mount);
-
-	return xctl_bpffs_open(fs, &o, err);
-}
-
 void xdp_err_libbpf_log(struct xctl_err *err)
 {
 	char *log = xctl_libbpf_log_take();
 
 	xctl_err_log(err, log);
 	free(log);
-}
-
-int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs)
-{
-	return xctl_bpffs_probe(fs, dir ? dir : default_bpffs);
 }
 
 int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
