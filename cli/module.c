@@ -331,6 +331,35 @@ static int do_info(int argc, char **argv)
 	return emit(doc, NULL);
 }
 
+static int do_set(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_bpffs fs;
+	const char *name;
+	json_t *doc;
+	int i, r;
+
+	if (argc < 1)
+		return usage_error("missing module NAME");
+	if (argc < 2)
+		return usage_error("'module set' needs VAR=VALUE after the module name");
+	name = argv[0];
+	r = check_name(name);
+	if (r)
+		return r;
+	for (i = 1; i < argc; i++)
+		if (!strchr(argv[i], '=') || argv[i][0] == '=')
+			return usage_error("expected VAR=VALUE, got '%s'", argv[i]);
+	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+		xctl_errf(&err, ENOENT, "module %s is not loaded", name);
+		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
+		return fail(&err);
+	}
+	if (xctl_module_set(&fs, name, argv + 1, (size_t)argc - 1, &doc, &err))
+		return fail(&err);
+	return emit(doc, NULL);
+}
+
 static int do_unload(int argc, char **argv)
 {
 	XCTL_OPTS(xctl_module_unload_opts, o);
@@ -408,6 +437,7 @@ static const struct cmd cmds[] = {
 	{ "info", do_info },
 	{ "unload", do_unload },
 	{ "reload", do_reload },
+	{ "set", do_set },
 	{ 0 }
 };
 

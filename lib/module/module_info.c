@@ -99,7 +99,7 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 			 struct xctl_err *err)
 {
 	struct xctl_sops_obj *o = NULL;
-	json_t *params, *progs, *doc;
+	json_t *params, *progs, *globals, *doc;
 	struct bpf_program *p;
 	char real[PATH_MAX];
 	int r;
@@ -122,9 +122,20 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 		json_array_append_new(progs, json_pack("{s:s, s:s}",
 			"name", bpf_program__name(p),
 			"section", bpf_program__section_name(p)));
-	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "object", real,
+	globals = json_array();
+	r = mod_obj_globals(xctl_sops_obj_bpf(o), globals, err);
+	if (r) {
+		json_decref(params);
+		json_decref(progs);
+		json_decref(globals);
+		xctl_sops_obj_close(o);
+		return r;
+	}
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "object", real,
 			"sha256", xctl_sops_obj_sha256(o), "license", elf_license(o),
 			"struct_ops", obj_sops_json(o), "parameters", params,
+			"globals", globals,
+			"maps", mod_obj_maps_json(xctl_sops_obj_bpf(o)),
 			"programs", progs);
 	xctl_sops_obj_close(o);
 	*out = doc;
@@ -180,12 +191,38 @@ static json_t *module_progs(const struct mod_state *s, struct xctl_sops_obj *o)
 	return arr;
 }
 
+/*
+ * Runtime globals: defaults from the object (when it is the loaded one),
+ * live values from the kernel; *maps gets the module's maps.
+ */
+static json_t *module_globals(const struct mod_state *s, struct xctl_sops_obj *o,
+			      json_t **maps)
+{
+	struct mod_kmap *km = NULL;
+	struct xctl_err ign = {};
+	json_t *arr = json_array();
+	size_t n = 0;
+
+	if (o && mod_obj_globals(xctl_sops_obj_bpf(o), arr, &ign))
+		xctl_err_reset(&ign);
+	if (mod_kern_maps(s, &km, &n, &ign)) {
+		xctl_err_reset(&ign);
+		*maps = json_array();
+		return arr;
+	}
+	if (mod_kern_globals(km, n, arr, &ign))
+		xctl_err_reset(&ign);
+	*maps = mod_kern_maps_json(km, n, o ? xctl_sops_obj_bpf(o) : NULL);
+	mod_kern_maps_free(km, n);
+	return arr;
+}
+
 int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 		     json_t **out, struct xctl_err *err)
 {
 	struct xctl_sops_list inv = {};
 	struct xctl_sops_obj *o;
-	json_t *params, *doc;
+	json_t *params, *doc, *maps = NULL;
 	const char *path;
 	struct mod_state s;
 	json_int_t users;
@@ -218,6 +255,8 @@ int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 		json_object_set_new(doc, "struct_ops", mod_state_sops_json(&s, &inv, &users));
 		json_object_set_new(doc, "users", json_integer(users));
 		json_object_set_new(doc, "parameters", params);
+		json_object_set_new(doc, "globals", module_globals(&s, o, &maps));
+		json_object_set_new(doc, "maps", maps);
 		json_object_set_new(doc, "programs", module_progs(&s, o));
 	} else {
 		json_decref(params);

@@ -145,8 +145,7 @@ out:
 	return r;
 }
 
-/* Map ids a program uses (malloc'd). */
-static int prog_map_ids(uint32_t prog_id, uint32_t **ids, uint32_t *cnt)
+int mod_prog_map_ids(uint32_t prog_id, uint32_t **ids, uint32_t *cnt)
 {
 	struct bpf_prog_info info = {};
 	uint32_t len = sizeof(info), n;
@@ -237,7 +236,7 @@ int mod_kern_rodata(const struct mod_prog *progs, size_t cnt, struct btf **btf,
 	*btf = NULL;
 	*image = NULL;
 	for (i = 0; i < cnt && !found; i++) {
-		if (prog_map_ids(progs[i].id, &ids, &n))
+		if (mod_prog_map_ids(progs[i].id, &ids, &n))
 			continue;
 		for (j = 0; j < n && !found; j++)
 			found = try_rodata(ids[j], btf, sec_id, image, size);

@@ -36,22 +36,35 @@ struct bpf_map *mod_rodata_map(struct bpf_object *obj)
 	return NULL;
 }
 
+bool mod_global_is(const struct btf *btf, uint32_t var_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, var_id);
+
+	return t && btf_is_var(t) && btf_var(t)->linkage == BTF_VAR_GLOBAL_ALLOCATED;
+}
+
 bool mod_param_is(const struct btf *btf, uint32_t var_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, var_id);
-	bool is_const = false;
+	bool is_const = false, is_volatile = false;
 	int hops;
 
-	if (!t || !btf_is_var(t) || btf_var(t)->linkage != BTF_VAR_GLOBAL_ALLOCATED)
+	if (!mod_global_is(btf, var_id))
 		return false;
 	t = btf__type_by_id(btf, t->type);
-	/* const of an array is on its elements: "const volatile char x[8]" */
+	/*
+	 * const of an array is on its elements: "const volatile char x[8]".
+	 * A plain const is folded into the code by the compiler: setting it
+	 * would change nothing, so it is no parameter.
+	 */
 	for (hops = 0; t && hops < 32 && (btf_is_mod(t) || btf_is_array(t)); hops++) {
 		if (btf_is_const(t))
 			is_const = true;
+		if (btf_is_volatile(t))
+			is_volatile = true;
 		t = btf__type_by_id(btf, btf_is_array(t) ? btf_array(t)->type : t->type);
 	}
-	return is_const;
+	return is_const && is_volatile;
 }
 
 static const struct btf_type *datasec(const struct btf *btf, uint32_t sec_id)
@@ -159,8 +172,7 @@ static void type_text_cb(void *ctx, const char *fmt, va_list args)
 	vfprintf(ctx, fmt, args);
 }
 
-/* C text of a type without qualifiers ("__u32", "char[16]"); caller frees. */
-static char *type_text(const struct btf *btf, uint32_t type_id)
+char *mod_type_text(const struct btf *btf, uint32_t type_id)
 {
 	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o, .field_name = "", .strip_mods = true);
 	struct btf_dump *d;
@@ -198,6 +210,14 @@ int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 		     const void *image, size_t size, const char *field,
 		     struct xctl_err *err)
 {
+	return mod_vars_merge(arr, btf, sec_id, image, size, field, false, err);
+}
+
+int mod_vars_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
+		   const void *image, size_t size, const char *field, bool globals,
+		   struct xctl_err *err)
+{
+	const char *what = globals ? "global" : "parameter";
 	const struct btf_type *sec = datasec(btf, sec_id), *v;
 	const struct btf_var_secinfo *vi;
 	json_t *e, *val;
@@ -214,15 +234,15 @@ int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 		return r;
 	vi = btf_var_secinfos(sec);
 	for (i = 0; i < btf_vlen(sec); i++) {
-		if (!mod_param_is(btf, vi[i].type))
+		if (!(globals ? mod_global_is : mod_param_is)(btf, vi[i].type))
 			continue;
 		v = btf__type_by_id(btf, vi[i].type);
 		name = btf__name_by_offset(btf, v->name_off);
 		val = json_null();
 		if (image) {
 			if ((size_t)vi[i].offset + vi[i].size > size)
-				return xctl_errf(err, EINVAL, "parameter %s lies outside "
-						 "its section (%zu bytes)", name, size);
+				return xctl_errf(err, EINVAL, "%s %s lies outside "
+						 "its section (%zu bytes)", what, name, size);
 			r = xctl_btf_to_json(btf, vi[i].type,
 					     (const char *)image + vi[i].offset,
 					     vi[i].size, NULL, &val, err);
@@ -231,13 +251,16 @@ int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 		}
 		e = find_entry(arr, name);
 		if (!e) {
-			ty = type_text(btf, v->type);
+			ty = mod_type_text(btf, v->type);
 			e = json_pack("{s:s, s:s?, s:n, s:n}", "name", name, "type", ty,
 				      "default", "value");
 			free(ty);
+			if (e && globals)
+				json_object_set_new(e, "section", json_string(
+					btf__name_by_offset(btf, sec->name_off)));
 			if (!e || json_array_append_new(arr, e)) {
 				json_decref(val);
-				return xctl_errf(err, ENOMEM, "cannot list parameters");
+				return xctl_errf(err, ENOMEM, "cannot list %ss", what);
 			}
 		}
 		json_object_set_new(e, field, val);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include <jansson.h>
+#include <linux/bpf.h>
 #include "xctl_priv.h"
 #include "xctl_module.h"
 #include "objmaps.h"
@@ -23,9 +24,24 @@ struct bpf_map *mod_rodata_map(struct bpf_object *obj);
 
 /*
  * True if variable type `var_id` (a BTF VAR of a .rodata DATASEC) is a
- * parameter: a global whose type is const-qualified.
+ * parameter: a global whose type is const volatile (plain const globals are
+ * folded into the code and are not).
  */
 bool mod_param_is(const struct btf *btf, uint32_t var_id);
+
+/* A global variable (VAR with global linkage) of a data section. */
+bool mod_global_is(const struct btf *btf, uint32_t var_id);
+
+/* C text of a type without qualifiers ("__u32", "char[16]"); caller frees. */
+char *mod_type_text(const struct btf *btf, uint32_t type_id);
+
+/*
+ * mod_params_merge() for parameters (globals false) or for every global of
+ * a .data/.bss section (globals true; entries also get "section").
+ */
+int mod_vars_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
+		   const void *image, size_t size, const char *field, bool globals,
+		   struct xctl_err *err);
 
 /* Comma-separated parameter names of the DATASEC (for error hints). */
 void mod_param_names(const struct btf *btf, uint32_t sec_id, char *buf,
@@ -76,6 +92,9 @@ int mod_kern_sops_progs(uint32_t map_id, struct mod_prog **progs, size_t *cnt,
 int mod_kern_rodata(const struct mod_prog *progs, size_t cnt, struct btf **btf,
 		    uint32_t *sec_id, void **image, size_t *size,
 		    struct xctl_err *err);
+
+/* Map ids a program uses (*ids malloc'd). */
+int mod_prog_map_ids(uint32_t prog_id, uint32_t **ids, uint32_t *cnt);
 
 /* The one program shape (lib/core/prog.h) and the struct_ops member it implements. */
 json_t *mod_kern_prog_json(const struct mod_prog *p, bool stats);
@@ -187,6 +206,34 @@ json_t *mod_state_sops_json(const struct mod_state *s,
  * mod_params_merge(), field "value"); -ENOENT when they cannot be read.
  */
 int mod_state_params(const struct mod_state *s, json_t *arr);
+
+/* ---- the maps and globals of a module (module_maps.c) ----------------- */
+
+/* [{name, type, key_type, value_type, ..., pinning, pinned, id: null}] */
+json_t *mod_obj_maps_json(struct bpf_object *obj);
+/* The runtime globals of an object: their initial values as "default". */
+int mod_obj_globals(struct bpf_object *obj, json_t *arr, struct xctl_err *err);
+
+/* A map of a loaded module as the kernel has it. */
+struct mod_kmap {
+	int fd;
+	struct bpf_map_info info;
+	char pinned[PATH_MAX];	/* "" when not pinned */
+};
+
+/*
+ * The maps of a loaded module: those its programs use and those pinned in
+ * its maps/ and pin_root; struct_ops maps excluded. *maps malloc'd.
+ */
+int mod_kern_maps(const struct mod_state *s, struct mod_kmap **maps, size_t *cnt,
+		  struct xctl_err *err);
+void mod_kern_maps_free(struct mod_kmap *maps, size_t cnt);
+/* JSON of the maps, with "pinning" from obj when it is the loaded object. */
+json_t *mod_kern_maps_json(const struct mod_kmap *maps, size_t cnt,
+			   struct bpf_object *obj);
+/* Merge the live values of the runtime globals into arr ("value"). */
+int mod_kern_globals(const struct mod_kmap *maps, size_t cnt, json_t *arr,
+		     struct xctl_err *err);
 
 /* ---- module.c ------------------------------------------------------------- */
 

@@ -149,3 +149,101 @@ pinned_value() {
 	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
 	! grep -qw -- "$CA" "$AVAIL"
 }
+
+@test "module info: maps, parameters (const volatile only) and runtime globals, of the object and of the loaded module" {
+	run xctl -j module info "$OBJ"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '[.parameters[].name] | join(",")' <<<"$output")" = weight ]
+	# a plain const global is folded into the code: not a parameter
+	! jq -e '.parameters[] | select(.name == "stats_slot")' <<<"$output"
+	[ "$(jq -r '.globals[] | select(.name == "init_ssthresh") | .section' <<<"$output")" = .data ]
+	[ "$(jq -r '.globals[] | select(.name == "inits") | .section' <<<"$output")" = .bss ]
+	m=$(jq -c '.maps[] | select(.name == "mm_stats")' <<<"$output")
+	[ "$(jq -r '[.type, .key_type, .value_type, .max_entries, .pinning] | join(" ")' <<<"$m")" = \
+	  "array __u32 __u64 4 by_name" ]
+	[ "$(jq -r '.maps[] | select(.name == "mm_seen") | .max_entries' <<<"$output")" = null ]
+
+	run load_mm "$NAME" "$CA"
+	assert_status 0
+	run xctl -j module info "$NAME"
+	assert_status 0
+	assert_json
+	# sizes in effect and ids agree with bpftool
+	m=$(jq -c '.maps[] | select(.name == "mm_seen")' <<<"$output")
+	[ "$(jq .max_entries <<<"$m")" = "$SEEN" ]
+	[ "$(bpftool -j map show id "$(jq .id <<<"$m")" | jq .max_entries)" = "$SEEN" ]
+	m=$(jq -c '.maps[] | select(.name == "mm_stats")' <<<"$output")
+	[ "$(jq -r .pinned <<<"$m")" = "$BPFFS/xctl/modules/$NAME/maps/mm_stats" ]
+	[ "$(bpftool -j map show pinned "$BPFFS/xctl/modules/$NAME/maps/mm_stats" | jq .id)" = \
+	  "$(jq .id <<<"$m")" ]
+	[ "$(jq '.globals[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 0 ]
+}
+
+@test "module set: a .data global changes what the running CA does, atomically, after xctl exits" {
+	run load_mm "$NAME" "$CA"
+	assert_status 0
+	net_setup
+	connect "$CA" c1
+	[[ $(ss_info c1) == *"$CA"* && $(ss_info c1) != *"ssthresh:29 "* ]]
+
+	run xctl -j module set "$NAME" init_ssthresh=29
+	assert_status 0
+	assert_json
+	[ "$(jq .set.init_ssthresh <<<"$output")" = 29 ]
+	# xctl has exited: the next connection starts with the new threshold
+	connect "$CA" c2
+	[[ $(ss_info c2) == *"ssthresh:29"* ]]
+	# bpftool reads the same value from the module's .data map
+	run bpftool -j map dump pinned "$BPFFS/xctl/modules/$NAME/maps/globals-data"
+	assert_status 0
+	[ "$(jq '.[0].formatted.value[".data"][] | select(.init_ssthresh) | .init_ssthresh' <<<"$output")" = 29 ]
+	run xctl -j module info "$NAME"
+	[ "$(jq '.globals[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 29 ]
+	# the running CA counted both connections in its .bss counter
+	[ "$(jq '.globals[] | select(.name == "inits") | .value' <<<"$output")" -ge 2 ]
+
+	# all or nothing: one bad value leaves the other unchanged
+	run xctl module set "$NAME" init_ssthresh=31 inits=99999999999999999999
+	assert_status 1
+	[[ $output == *"global inits"*"out of range"* ]]
+	run xctl -j module info "$NAME"
+	[ "$(jq '.globals[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 29 ]
+
+	# parameters are fixed at load: refused, with the way to change them
+	run xctl module set "$NAME" weight=2
+	assert_status 1
+	[[ $output == *"weight is a parameter"*"xctl module reload $NAME OBJ weight=VALUE"* ]]
+	run xctl module set "$NAME" nosuch=1
+	assert_status 1
+	[[ $output == *"no runtime global 'nosuch'"*"init_ssthresh"* ]]
+	run xctl module set "$NAME" init_ssthresh
+	assert_status 2
+	run xctl module set "$NAME"
+	assert_status 2
+	run xctl module set "m${UNIQ}none" init_ssthresh=1
+	assert_status 1
+	[[ $output == *"not loaded"* ]]
+}
+
+@test "module reload: LIBBPF_PIN_BY_NAME maps keep their contents, runtime globals start anew" {
+	run load_mm "$NAME" "$CA"
+	assert_status 0
+	pin="$BPFFS/xctl/modules/$NAME/maps/mm_stats"
+	id=$(bpftool -j map show pinned "$pin" | jq .id)
+	data=$(bpftool -j map show pinned "$BPFFS/xctl/modules/$NAME/maps/globals-data" | jq .id)
+	net_setup
+	connect "$CA" c1
+	[ "$(pinned_value "$pin" 0)" -eq 1 ]
+
+	run xctl module reload "$NAME" "$OBJ" max_entries "mm_seen=$SEEN" weight=7
+	assert_status 0
+	# the declared pin was reused, not replaced
+	[ "$(bpftool -j map show pinned "$pin" | jq .id)" = "$id" ]
+	[ "$(pinned_value "$pin" 0)" -eq 1 ]
+	# the new object's .data is what maps/ now holds
+	[ "$(bpftool -j map show pinned "$BPFFS/xctl/modules/$NAME/maps/globals-data" | jq .id)" != "$data" ]
+	connect "$CA" c2
+	[ "$(pinned_value "$pin" 0)" -eq 8 ]
+	[ -z "$(ls "$BPFFS/xctl/modules/$NAME/maps" | grep -- -new)" ]
+}

@@ -139,6 +139,20 @@ XCTL_API int xctl_module_compare(const struct xctl_bpffs *fs, const char *obj_pa
 				 enum xctl_match *match, char *why, size_t len,
 				 struct xctl_err *err);
 
+/*
+ * Write runtime globals (.data/.bss variables) of loaded module NAME, the
+ * equivalent of /sys/module/NAME/parameters/: each "VAR=VALUE" (VAR may
+ * name a member, "VAR.field") is parsed and range-checked against the
+ * variable's BTF as parameters are. All or nothing: every assignment is
+ * checked before any map is written, and each map is written with one
+ * update of its whole value. A `const volatile` parameter is refused
+ * (-EPERM, hint: reload); an unknown name is -ENOENT listing the valid ones.
+ * *report: {name, set: {VAR: new value}}.
+ */
+XCTL_API int xctl_module_set(const struct xctl_bpffs *fs, const char *name,
+			     char *const *kv, size_t n, json_t **report,
+			     struct xctl_err *err);
+
 /* True if <bpffs>/xctl/modules/NAME exists (complete or not). */
 XCTL_API bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name);
 
