@@ -252,12 +252,14 @@ int mod_vars_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 		e = find_entry(arr, name);
 		if (!e) {
 			ty = mod_type_text(btf, v->type);
-			e = json_pack("{s:s, s:s?, s:n, s:n}", "name", name, "type", ty,
+			/* globals: "section" second (completion tells them apart) */
+			e = globals ?
+			    json_pack("{s:s, s:s, s:s?, s:n, s:n}", "name", name, "section",
+				      btf__name_by_offset(btf, sec->name_off), "type", ty,
+				      "default", "value") :
+			    json_pack("{s:s, s:s?, s:n, s:n}", "name", name, "type", ty,
 				      "default", "value");
 			free(ty);
-			if (e && globals)
-				json_object_set_new(e, "section", json_string(
-					btf__name_by_offset(btf, sec->name_off)));
 			if (!e || json_array_append_new(arr, e)) {
 				json_decref(val);
 				return xctl_errf(err, ENOMEM, "cannot list %ss", what);

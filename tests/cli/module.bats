@@ -540,11 +540,11 @@ modules_dir_empty() {
 	run load_cc "$NAME"
 	assert_status 0
 	run complete_words "$XCTL_BIN" module ""
-	[ "$output" = "load list info unload reload help" ]
+	[ "$output" = "load list info unload reload set help" ]
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module unload ""
 	[ "$output" = "$NAME" ]
 	run complete_words "$XCTL_BIN" module load "$CC_OBJ" ""
-	[ "$output" = "name ops_name beta= init_ssthresh= slow_start= growth= label=" ]
+	[ "$output" = "name ops_name max_entries pin_root beta= init_ssthresh= slow_start= growth= label=" ]
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" la
 	[ "$output" = "label=" ]
 }

@@ -247,3 +247,19 @@ pinned_value() {
 	[ "$(pinned_value "$pin" 0)" -eq 8 ]
 	[ -z "$(ls "$BPFFS/xctl/modules/$NAME/maps" | grep -- -new)" ]
 }
+
+@test "module completion: set, max_entries maps, runtime globals" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	run load_mm "$NAME" "$CA"
+	assert_status 0
+	run complete_words "$XCTL_BIN" module load "$OBJ" max_entries ""
+	[ "$output" = "mm_stats= mm_seen=" ]
+	run complete_words "$XCTL_BIN" module load "$OBJ" w
+	[ "$output" = "weight=" ]
+	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module set ""
+	[ "$output" = "$NAME" ]
+	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module set "$NAME" ""
+	[ "$output" = "init_ssthresh= inits=" ]
+	run complete_words "$XCTL_BIN" xdp attach lo "$TESTS_BPF/xdp_tail.bpf.o" d
+	[ "$output" = "dev_bound" ]
+}
