@@ -42,6 +42,15 @@ static const char *main_mode(const struct xctl_nl_dev *d)
 			 XDP_ATTACHED_HW);
 }
 
+/* The device's XDP runs in generic mode only (no native or offloaded program). */
+static bool generic_only(const struct xctl_nl_dev *d)
+{
+	if (d->xdp_attached == XDP_ATTACHED_SKB)
+		return true;
+	return d->xdp_attached == XDP_ATTACHED_MULTI && d->xdp_skb_prog_id &&
+	       !d->xdp_drv_prog_id && !d->xdp_hw_prog_id;
+}
+
 struct qkey {
 	int queue;
 	bool tx;
@@ -202,7 +211,21 @@ static int dev_json(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 	if (r)
 		goto out;
 	have = norm_totals(&a, total);
+	/*
+	 * Drivers count native XDP only: while the device's program runs in
+	 * generic (skb) mode their XDP counters are stale or zero, never the
+	 * program's. They are not reported as its counters (the raw strings
+	 * stay available); the program's own run statistics are in "prog".
+	 */
+	if (generic_only(d)) {
+		json_object_set_new(dev, "counters", json_null());
+		json_object_set_new(dev, "counters_apply", json_false());
+		json_object_set_new(dev, "counters_note", json_string(
+			"the driver counts native XDP only; the program runs in generic mode"));
+		goto raw;
+	}
 	json_object_set_new(dev, "counters", counters_json(total, have));
+	json_object_set_new(dev, "counters_apply", json_true());
 	if (q->queues) {
 		queues = json_array();
 		qsort(a.queues, a.nq, sizeof(*a.queues), cmp_queue);
@@ -217,6 +240,7 @@ static int dev_json(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 		}
 		json_object_set_new(dev, "queues", queues);
 	}
+raw:
 	if (raw) {
 		json_object_set_new(dev, "raw", raw);
 		raw = NULL;

@@ -166,3 +166,29 @@ ethsum() {
 	[ "$(jq '.value.prog_id' <<<"$output")" = \
 	  "$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')" ]
 }
+
+@test "stats: in generic mode the driver's (native) XDP counters are not the program's" {
+	# setup ran native XDP on v1: the driver's counters are non-zero
+	[ "$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')" -ge 5 ]
+	run xctl -j -N "$NSB" xdp stats v1
+	[ "$(jq '.[0].counters_apply' <<<"$output")" = true ]
+	ip -n "$NSB" link set dev v1 xdpdrv off
+	ip -n "$NSB" link set dev v1 xdpgeneric obj "$EXAMPLES/xdp_count.bpf.o" sec xdp
+	ip netns exec "$NSA" ping -c 3 -i 0.2 -q 10.77.0.2 >/dev/null
+	# the driver still shows its stale native counts (ethtool) ...
+	[ "$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')" -ge 5 ]
+	run xctl -j -N "$NSB" xdp stats v1
+	assert_status 0
+	assert_json
+	# ... which xctl does not present as the generic-mode program's
+	[ "$(jq -r '.[0].xdp.mode' <<<"$output")" = generic ]
+	[ "$(jq '.[0].counters' <<<"$output")" = null ]
+	[ "$(jq '.[0].counters_apply' <<<"$output")" = false ]
+	[[ $(jq -r '.[0].counters_note' <<<"$output") == *"native XDP only"* ]]
+	[ "$(jq '.[0].xdp.prog.id' <<<"$output")" = \
+	  "$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')" ]
+	run xctl -N "$NSB" xdp stats v1
+	assert_status 0
+	[[ ${lines[1]} == v1*generic*" -"* ]]
+	ip -n "$NSB" link set dev v1 xdpgeneric off
+}
