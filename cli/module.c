@@ -14,19 +14,24 @@
 static const char *const module_help =
 	"Usage: xctl module { list | help }\n"
 	"       xctl module load OBJ [name NAME] [OBJ_OPTS]... [PARAM=VALUE ...]\n"
-	"       xctl module info { NAME | OBJ }\n"
+	"       xctl module info { NAME | OBJ [map MAP]... }\n"
 	"       xctl module set NAME VAR=VALUE ...\n"
 	"       xctl module unload NAME [--force]\n"
 	"       xctl module reload NAME OBJ [OBJ_OPTS]... [PARAM=VALUE ...]\n"
 	"\n"
 	"OBJ := a BPF object file with struct_ops maps (e.g. cc.bpf.o)\n"
-	"OBJ_OPTS := { ops_name [MAP=]OPS | max_entries MAP=N | pin_root DIR }\n"
+	"OBJ_OPTS := { ops_name [MAP=]OPS | map MAP | non_restricted |\n"
+	"             max_entries MAP=N | pin_root DIR }\n"
 	"NAME := [A-Za-z0-9_.-]{1,48}, not starting with '.'; default: OBJ's\n"
 	"        basename without .bpf.o / .o\n"
 	"PARAM := a const volatile global of the object (see 'xctl module info OBJ')\n"
 	"VAR := a runtime global (.data/.bss) of the loaded module\n"
 	"OPS := a new .name for the struct_ops (e.g. a tcp CA name); reload keeps\n"
 	"       the current names by default\n"
+	"map MAP: register only the struct_ops maps named (the others are not\n"
+	"       created); default: all of them, or none (reload: the module's)\n"
+	"non_restricted: the TCP congestion controls may be any network\n"
+	"       namespace's default (reload keeps it when the module has it)\n"
 	"max_entries MAP=N: the size of a map (required for maps the object\n"
 	"       leaves unsized)\n"
 	"pin_root DIR: pin the object's LIBBPF_PIN_BY_NAME maps in DIR (a directory\n"
@@ -57,8 +62,9 @@ static int check_name(const char *name)
 }
 
 /*
- * [name NAME] [ops_name [MAP=]NAME]... [PARAM=VALUE]... in any order (name
- * only when allow_name). Returns 0 or the usage exit status. a->params
+ * [name NAME] [ops_name [MAP=]NAME]... [max_entries MAP=N]... [pin_root DIR]
+ * [map MAP]... [non_restricted] [PARAM=VALUE]... in any order (name only
+ * when allow_name). Returns 0 or the usage exit status. a->params
  * points into a malloc'd array the caller frees.
  */
 static int parse_load_args(int argc, char **argv, bool allow_name,
@@ -102,12 +108,22 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 			if (a->pin_root)
 				return usage_error("'pin_root' given twice");
 			a->pin_root = argv[0];
+		} else if (!strcmp(argv[0], "map")) {
+			NEXT_ARG();
+			REQ_ARGS(1);
+			if (!argv[0][0])
+				return usage_error("empty argument after 'map'");
+			if (a->map_cnt == MODULE_MAX_RENAMES)
+				return usage_error("too many 'map' arguments");
+			a->maps[a->map_cnt++] = argv[0];
+		} else if (!strcmp(argv[0], "non_restricted")) {
+			a->non_restricted = true;
 		} else if (strchr(argv[0], '=') && argv[0][0] != '=') {
 			a->params[a->param_cnt++] = argv[0];
 		} else {
-			return usage_error("expected %sops_name, max_entries, pin_root or "
-					   "PARAM=VALUE, got '%s'", allow_name ? "name, " : "",
-					   argv[0]);
+			return usage_error("expected %sops_name, map, non_restricted, "
+					   "max_entries, pin_root or PARAM=VALUE, got '%s'",
+					   allow_name ? "name, " : "", argv[0]);
 		}
 	}
 	return 0;
@@ -133,6 +149,9 @@ void module_load_opts_set(const struct module_load_args *a, struct xctl_module_l
 	o->max_entries = a->max_entries;
 	o->max_entries_cnt = a->max_entries_cnt;
 	o->pin_root = a->pin_root;
+	o->maps = a->maps;
+	o->map_cnt = a->map_cnt;
+	o->non_restricted = a->non_restricted;
 }
 
 /*
@@ -307,19 +326,33 @@ static int do_info(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	bool have_fs;
+	const char *maps[MODULE_MAX_RENAMES];
+	size_t nmaps = 0;
 	struct stat st;
 	json_t *doc;
-	int r;
+	int i, r;
 
-	if (argc != 1)
-		return usage_error(argc ? "'module info' takes one NAME or OBJ"
-					: "missing module NAME or object file");
+	if (argc < 1)
+		return usage_error("missing module NAME or object file");
+	for (i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "map"))
+			return usage_error("unexpected argument '%s' (expected 'map MAP')",
+					   argv[i]);
+		if (i + 1 >= argc || !argv[i + 1][0])
+			return usage_error("missing MAP after 'map'");
+		if (nmaps == MODULE_MAX_RENAMES)
+			return usage_error("too many 'map' arguments");
+		maps[nmaps++] = argv[i + 1];
+	}
 	have_fs = !xctl_bpffs_probe(&fs, bpffs_dir);
 	if (have_fs && !xctl_module_name_check(argv[0], &err) &&
-	    xctl_module_exists(&fs, argv[0]))
+	    xctl_module_exists(&fs, argv[0])) {
+		if (nmaps)
+			return usage_error("'map' applies to an object file, not to "
+					   "module %s", argv[0]);
 		r = xctl_module_info(&fs, argv[0], &doc, &err);
-	else if (!stat(argv[0], &st))
-		r = xctl_module_obj_info(argv[0], &doc, &err);
+	} else if (!stat(argv[0], &st))
+		r = xctl_module_obj_info(argv[0], maps, nmaps, &doc, &err);
 	else {
 		xctl_err_reset(&err);
 		r = xctl_errf(&err, ENOENT, "no module or object file '%s'", argv[0]);

@@ -13,13 +13,17 @@
 static const char *const sops_help =
 	"Usage: xctl struct_ops { list | show } [STRUCT_OPS_MAP]\n"
 	"       xctl struct_ops dump STRUCT_OPS_MAP\n"
-	"       xctl struct_ops register OBJ [pin DIR] [ops_name [MAP=]NAME]... [legacy]\n"
+	"       xctl struct_ops register OBJ [pin DIR] [ops_name [MAP=]NAME]... [map MAP]...\n"
+	"                                    [non_restricted] [legacy]\n"
 	"       xctl struct_ops unregister STRUCT_OPS_MAP\n"
 	"       xctl struct_ops help\n"
 	"\n"
 	"STRUCT_OPS_MAP := { id MAP_ID | name MAP_NAME | pinned PATH }\n"
-	"OBJ := a BPF object file with struct_ops maps in SEC(\".struct_ops\")\n"
+	"OBJ := a BPF object file with struct_ops maps in SEC(\".struct_ops\") or\n"
+	"       SEC(\".struct_ops.link\")\n"
 	"DIR := a directory below <bpffs>/xctl/ (default <bpffs>/xctl/struct_ops)\n"
+	"MAP := a struct_ops map of OBJ: 'map' registers only the maps named\n"
+	"non_restricted := TCP CAs any network namespace may make its default\n"
 	"\n"
 	"register pins one link per map at DIR/<map name>; removing the pin or\n"
 	"'unregister' ends the registration. See xctl-struct_ops(8).\n";
@@ -188,6 +192,8 @@ static int do_dump(int argc, char **argv)
 	json_object_set_new(doc, "state", state_name(m->state) ?
 			    json_string(state_name(m->state)) : json_integer(m->state));
 	json_object_set_new(doc, "refcnt", json_integer(m->refcnt));
+	if (m->has_flags)
+		json_object_set_new(doc, "flags", xctl_sops_flags_json(m->kind, m->flags));
 	json_object_set_new(doc, "value", value);
 	xctl_sops_list_free(&l);
 	return emit(doc, NULL);
@@ -201,9 +207,12 @@ static int do_register(int argc, char **argv)
 		{ 0 }
 	};
 	static const struct out_view view = { cols, "nothing registered" };
-	static const char *const kws[] = { "pin", "ops_name", "legacy", NULL };
+	static const char *const kws[] = { "pin", "ops_name", "legacy", "map",
+					    "non_restricted", NULL };
 	XCTL_OPTS(xctl_sops_register_opts, opts);
 	struct xctl_sops_rename renames[16];
+	const char *maps[16];
+	size_t nmaps = 0;
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	const char *obj;
@@ -218,10 +227,13 @@ static int do_register(int argc, char **argv)
 	while (argc) {
 		k = keyword_index(argv[0], kws);
 		if (k < 0)
-			return usage_error("expected 'pin', 'ops_name' or 'legacy', got '%s'",
-					   argv[0]);
-		if (k == 2) {
-			opts.legacy = true;
+			return usage_error("expected 'pin', 'ops_name', 'map', 'non_restricted' "
+					   "or 'legacy', got '%s'", argv[0]);
+		if (k == 2 || k == 4) {
+			if (k == 2)
+				opts.legacy = true;
+			else
+				opts.non_restricted = true;
 			NEXT_ARG();
 			continue;
 		}
@@ -229,7 +241,11 @@ static int do_register(int argc, char **argv)
 		REQ_ARGS(1);
 		if (!*argv[0])
 			return usage_error("empty argument after '%s'", kws[k]);
-		if (k == 0) {
+		if (k == 3) {
+			if (nmaps == sizeof(maps) / sizeof(maps[0]))
+				return usage_error("too many 'map' arguments");
+			maps[nmaps++] = argv[0];
+		} else if (k == 0) {
 			if (opts.pin_dir)
 				return usage_error("'pin' given twice");
 			opts.pin_dir = argv[0];
@@ -251,6 +267,8 @@ static int do_register(int argc, char **argv)
 	}
 	opts.renames = renames;
 	opts.rename_cnt = n;
+	opts.maps = maps;
+	opts.map_cnt = nmaps;
 	if (open_bpffs(&fs, &err))
 		return fail(&err);
 	if (!opts.legacy && !xctl_features()->sops_link)

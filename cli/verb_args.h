@@ -14,7 +14,10 @@
 
 #define MODULE_MAX_RENAMES	16
 
-/* OBJ [name NAME] [ops_name [MAP=]OPS]... [max_entries MAP=N]... [pin_root DIR] [PARAM=VALUE]... */
+/*
+ * OBJ [name NAME] [ops_name [MAP=]OPS]... [max_entries MAP=N]... [pin_root DIR]
+ * [map MAP]... [non_restricted] [PARAM=VALUE]...
+ */
 struct module_load_args {
 	const char *obj;
 	const char *name;		/* 'name NAME', or defname */
@@ -26,6 +29,9 @@ struct module_load_args {
 	char **max_entries;		/* 'max_entries MAP=N' arguments */
 	size_t max_entries_cnt;
 	const char *pin_root;		/* 'pin_root DIR' */
+	const char *maps[MODULE_MAX_RENAMES];	/* 'map MAP' */
+	size_t map_cnt;
+	bool non_restricted;		/* 'non_restricted' */
 };
 
 /* Parse `module load` arguments; NAME checked or defaulted from OBJ. */

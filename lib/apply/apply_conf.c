@@ -104,7 +104,7 @@ static int read_lines(struct xctl_decls *d, enum xctl_decl_kind kind,
 	}
 	if (!r && ferror(f)) {
 		snprintf(msg, sizeof(msg), "cannot read %s after line %u: %s", path, no,
-			 strerror(errno ?: EIO));
+			 xctl_strerror(errno ?: EIO));
 		r = add_error(d, kind, path, no + 1, msg, err);
 	}
 	free(line);
@@ -121,7 +121,7 @@ static int read_file(struct xctl_decls *d, enum xctl_decl_kind kind,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(msg, sizeof(msg), "cannot read %s: %s", path, strerror(errno));
+		snprintf(msg, sizeof(msg), "cannot read %s: %s", path, xctl_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return add_error(d, kind, path, 0, msg, err);
@@ -171,7 +171,7 @@ static int read_subdir(struct xctl_decls *d, const char *dir, size_t i,
 	if (ne < 0) {
 		if (errno == ENOENT)
 			return 0;	/* declares nothing */
-		snprintf(msg, sizeof(msg), "cannot read %s: %s", sub, strerror(errno));
+		snprintf(msg, sizeof(msg), "cannot read %s: %s", sub, xctl_strerror(errno));
 		return add_error(d, subdirs[i].kind, sub, 0, msg, err);
 	}
 	for (k = 0; k < ne; k++) {

@@ -58,11 +58,42 @@ void xctl_err_log(struct xctl_err *e, const char *log)
 	e->log = strdup(log);
 }
 
+/*
+ * Kernel-internal errnos (include/linux/errno.h) that bpf(2) and netlink
+ * pass to user space; libc knows none of them ("Unknown error 524").
+ */
+static const struct {
+	int errnum;
+	const char *text;
+} kernel_errnos[] = {
+	{ 512, "interrupted, to be restarted (ERESTARTSYS)" },
+	{ 515, "no such ioctl for the device (ENOIOCTLCMD)" },
+	{ 517, "the driver deferred its probe (EPROBE_DEFER)" },
+	{ 521, "invalid handle (EBADHANDLE)" },
+	{ 523, "invalid cookie (EBADCOOKIE)" },
+	{ 524, "operation not supported by the kernel (ENOTSUPP)" },
+	{ 525, "buffer or request too small (ETOOSMALL)" },
+	{ 526, "internal server fault (ESERVERFAULT)" },
+	{ 527, "type not supported by the kernel (EBADTYPE)" },
+};
+
+const char *xctl_strerror(int errnum)
+{
+	size_t i;
+
+	if (errnum < 0)
+		errnum = -errnum;
+	for (i = 0; i < sizeof(kernel_errnos) / sizeof(kernel_errnos[0]); i++)
+		if (kernel_errnos[i].errnum == errnum)
+			return kernel_errnos[i].text;
+	return strerror(errnum);
+}
+
 const char *xctl_err_reason(const struct xctl_err *e)
 {
 	if (e->why[0])
 		return e->why;
-	return strerror(e->errnum ? e->errnum : EINVAL);
+	return xctl_strerror(e->errnum ? e->errnum : EINVAL);
 }
 
 void xctl_err_reset(struct xctl_err *e)

@@ -67,3 +67,57 @@ void xctl_libbpf_log_clear(void)
 	if (log_buf)
 		log_buf[0] = '\0';
 }
+
+/* Lines of a verifier log that are statistics, not the verdict. */
+static bool log_noise(const char *l, size_t n)
+{
+	static const char *const pfx[] = {
+		"processed ", "verification time", "stack depth", "-- ", "libbpf:",
+		"Validating ", "func#", "mark_precise",
+	};
+	size_t i;
+
+	while (n && (*l == ' ' || *l == '\t'))
+		l++, n--;
+	if (!n)
+		return true;
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (n >= strlen(pfx[i]) && !strncmp(l, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
+bool xctl_log_verdict(const char *log, char *prog, size_t plen, char *line, size_t llen)
+{
+	static const char begin[] = "': -- BEGIN PROG LOAD LOG --";
+	const char *b = NULL, *p, *q, *end, *last = NULL;
+	size_t lastn = 0;
+
+	for (p = log ? strstr(log, begin) : NULL; p; p = strstr(p + 1, begin))
+		b = p;
+	if (!b)
+		return false;
+	/* "libbpf: prog 'NAME': -- BEGIN ..." */
+	for (q = b; q > log && q[-1] != '\'' && q[-1] != '\n'; q--)
+		;
+	if (q == log || q[-1] != '\'')
+		return false;
+	snprintf(prog, plen, "%.*s", (int)(b - q), q);
+	p = strchr(b, '\n');
+	end = p ? strstr(p, "-- END PROG LOAD LOG --") : NULL;
+	if (!end)
+		end = log + strlen(log);
+	for (p = p ? p + 1 : end; p < end; p = q + 1) {
+		q = memchr(p, '\n', end - p);
+		if (!q)
+			q = end;
+		if (!log_noise(p, q - p)) {
+			last = p;
+			lastn = q - p;
+		}
+	}
+	if (!last)
+		return false;
+	snprintf(line, llen, "%.*s", (int)lastn, last);
+	return true;
+}

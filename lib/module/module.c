@@ -53,6 +53,7 @@ void mod_test_pause(const char *step, const char *arg)
 struct old_link {
 	char map[NAME_MAX + 1];
 	char ops_name[64];	/* its current ops name, "" if the kind has none */
+	bool non_restricted;	/* its value has TCP_CONG_NON_RESTRICTED */
 	int link_fd;
 	int old_map_fd;
 	uint32_t map_id;
@@ -68,6 +69,10 @@ struct param_ctx {
 	/* reload: the module's current ops name per map (kept by default) */
 	const struct old_link *keep;
 	size_t keep_cnt;
+	/* struct_ops maps to register (NULL: all; reload: the module's) */
+	const char *const *sel_maps;
+	size_t sel_cnt;
+	bool non_restricted;
 	/* what the object declares about its maps (objmaps.h) */
 	const char *path;
 	char own_dir[PATH_MAX];
@@ -145,7 +150,7 @@ static const char *rename_ops(const char *map, const char *ops_name, void *ctx)
 static int check_renames(const char *path, const struct xctl_sops_obj *o,
 			 const struct param_ctx *pc, struct xctl_err *err)
 {
-	size_t i, j, cnt = xctl_sops_obj_map_cnt(o);
+	size_t i, j, cnt = xctl_sops_obj_all_map_cnt(o);
 	int r;
 
 	for (i = 0; i < pc->rename_cnt; i++) {
@@ -165,9 +170,11 @@ static int check_renames(const char *path, const struct xctl_sops_obj *o,
 }
 
 /*
- * Open OBJ with parameters, sizes and pin paths applied; refuse map names
- * that clash with meta or maps/. dir is the module's directory; pin_root
- * (NULL: none) the resolved shared directory.
+ * Open OBJ with parameters, sizes, pin paths, struct_ops map selection and
+ * flags applied; refuse map names that clash with meta or maps/. dir is the
+ * module's directory; pin_root (NULL: none) the resolved shared directory.
+ * pc->sel_maps and pc->non_restricted are reload's defaults unless opts
+ * gives them.
  */
 static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 		    const struct xctl_bpffs *fs, const char *dir, const char *pin_root,
@@ -193,6 +200,14 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	if (!mod_path(pc->own_dir, sizeof(pc->own_dir), dir, XCTL_MODULE_MAPS))
 		return xctl_errf(err, ENAMETOOLONG, "module directory %s", dir);
 	pc->mo.own_dir = pc->own_dir;
+	if (XCTL_OPT(opts, maps, NULL) && XCTL_OPT(opts, map_cnt, 0)) {
+		pc->sel_maps = XCTL_OPT(opts, maps, NULL);
+		pc->sel_cnt = XCTL_OPT(opts, map_cnt, 0);
+	}
+	pc->non_restricted |= XCTL_OPT(opts, non_restricted, false);
+	oo.maps = pc->sel_maps;
+	oo.map_cnt = pc->sel_maps ? pc->sel_cnt : 0;
+	oo.non_restricted = pc->non_restricted;
 	r = xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
@@ -339,7 +354,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	for (i = 0; i < cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
 
-		fd = xctl_sops_link_create(bpf_map__fd(xctl_sops_obj_map(o, i)), err);
+		fd = xctl_sops_obj_link_create(o, i, err);
 		if (fd < 0) {
 			r = fd;
 			goto fail;
@@ -440,7 +455,10 @@ static void close_links(struct old_link *l, size_t n)
 	free(l);
 }
 
-/* The current ops name of each of the module's maps (kernel inventory). */
+/*
+ * The current ops name of each of the module's maps, and whether it is
+ * TCP_CONG_NON_RESTRICTED (0x1), from the kernel inventory.
+ */
 static int keep_ops_names(struct old_link *l, size_t n, struct xctl_err *err)
 {
 	struct xctl_sops_list inv = {};
@@ -452,9 +470,13 @@ static int keep_ops_names(struct old_link *l, size_t n, struct xctl_err *err)
 		return r;
 	for (i = 0; i < n; i++)
 		for (j = 0; j < inv.cnt; j++)
-			if (inv.maps[j].id == l[i].map_id && inv.maps[j].has_ops_name)
-				snprintf(l[i].ops_name, sizeof(l[i].ops_name), "%s",
-					 inv.maps[j].ops_name);
+			if (inv.maps[j].id == l[i].map_id) {
+				if (inv.maps[j].has_ops_name)
+					snprintf(l[i].ops_name, sizeof(l[i].ops_name), "%s",
+						 inv.maps[j].ops_name);
+				l[i].non_restricted = inv.maps[j].has_flags &&
+						      (inv.maps[j].flags & 0x1);
+			}
 	xctl_sops_list_free(&inv);
 	return 0;
 }
@@ -549,6 +571,55 @@ static bool meta_pin_root(const char *meta, char *buf, size_t len)
 	return found;
 }
 
+/* A reload's object must have the module's maps, unless 'map' picks others. */
+static int check_has_maps(const char *name, const char *path, const struct old_link *l,
+			  size_t n, struct xctl_err *err)
+{
+	struct xctl_sops_obj *o;
+	size_t i, j, cnt;
+	int r;
+
+	r = xctl_sops_obj_open(path, NULL, &o, err);
+	if (r)
+		return r;
+	cnt = xctl_sops_obj_all_map_cnt(o);
+	for (i = 0; i < n && !r; i++) {
+		for (j = 0; j < cnt; j++)
+			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), l[i].map))
+				break;
+		if (j < cnt)
+			continue;
+		r = xctl_errf(err, EINVAL, "cannot reload module %s", name);
+		xctl_err_why(err, "%s has no struct_ops map %s, which the module registers",
+			     path, l[i].map);
+		xctl_err_hint(err, "reload needs the same struct_ops map names");
+	}
+	xctl_sops_obj_close(o);
+	return r;
+}
+
+/*
+ * What a reload registers unless told otherwise: the module's own maps (its
+ * pinned links), non_restricted when its CAs have it. *maps (malloc'd) holds
+ * the names.
+ */
+static int reload_defaults(struct param_ctx *pc, const struct old_link *l, size_t n,
+			   const char ***maps, struct xctl_err *err)
+{
+	size_t i;
+
+	*maps = calloc(n ? n : 1, sizeof(**maps));
+	if (!*maps)
+		return xctl_errf(err, ENOMEM, "cannot reload module");
+	for (i = 0; i < n; i++) {
+		(*maps)[i] = l[i].map;
+		pc->non_restricted |= l[i].non_restricted;
+	}
+	pc->sel_maps = *maps;
+	pc->sel_cnt = n;
+	return 0;
+}
+
 int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		       const char *obj_path,
 		       const struct xctl_module_load_opts *opts,
@@ -556,6 +627,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 {
 	char dir[PATH_MAX], meta[PATH_MAX], kept_root[PATH_MAX];
 	struct xctl_sops_obj *o = NULL;
+	const char **own_maps = NULL;
 	const char *pin_root;
 	struct old_link *l = NULL;
 	struct param_ctx pc;
@@ -592,6 +664,10 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		goto out;
 	pc.keep = l;
 	pc.keep_cnt = n;
+	r = reload_defaults(&pc, l, n, &own_maps, err) ?:
+	    (XCTL_OPT(opts, map_cnt, 0) ? 0 : check_has_maps(name, obj_path, l, n, err));
+	if (r)
+		goto out;
 	pin_root = XCTL_OPT(opts, pin_root, NULL);
 	if (!pin_root && meta_pin_root(meta, kept_root, sizeof(kept_root)))
 		pin_root = kept_root;
@@ -633,6 +709,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 fail:
 	objm_rollback(&pc.maps);
 out:
+	free(own_maps);
 	close_links(l, n);
 	xctl_sops_obj_close(o);
 	objm_free(&pc.maps);

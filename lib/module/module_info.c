@@ -53,17 +53,32 @@ static json_t *elf_license(const struct xctl_sops_obj *o)
 	return lic ?: json_null();
 }
 
-/* [{map, kind, ops_name}] of an opened object. */
+/*
+ * [{map, kind, ops_name, section, register, flags, unset_required}] of an
+ * opened object, the maps a load registers first.
+ */
 static json_t *obj_sops_json(struct xctl_sops_obj *o)
 {
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *e;
+	char missing[256];
+	uint32_t flags;
 	size_t i;
 
-	for (i = 0; i < xctl_sops_obj_map_cnt(o); i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?}",
+	for (i = 0; i < xctl_sops_obj_all_map_cnt(o); i++) {
+		e = json_pack("{s:s, s:s, s:s?, s:s, s:b}",
 			"map", bpf_map__name(xctl_sops_obj_map(o, i)),
 			"kind", xctl_sops_obj_kind(o, i),
-			"ops_name", xctl_sops_obj_ops_name(o, i)));
+			"ops_name", xctl_sops_obj_ops_name(o, i),
+			"section", xctl_sops_obj_section(o, i),
+			"register", xctl_sops_obj_selected(o, i));
+		if (xctl_sops_obj_flags(o, i, &flags))
+			json_object_set_new(e, "flags",
+					    xctl_sops_flags_json(xctl_sops_obj_kind(o, i), flags));
+		json_object_set_new(e, "unset_required",
+				    xctl_sops_obj_unset_required(o, i, missing, sizeof(missing)) ?
+				    json_string(missing) : json_null());
+		json_array_append_new(arr, e);
+	}
 	return arr;
 }
 
@@ -95,9 +110,10 @@ static struct bpf_program *find_prog(struct xctl_sops_obj *o, const char *name)
 	return NULL;
 }
 
-int xctl_module_obj_info(const char *obj_path, json_t **out,
-			 struct xctl_err *err)
+int xctl_module_obj_info(const char *obj_path, const char *const *maps, size_t map_cnt,
+			 json_t **out, struct xctl_err *err)
 {
+	XCTL_OPTS(xctl_sops_open_opts, oo, .maps = maps, .map_cnt = map_cnt);
 	struct xctl_sops_obj *o = NULL;
 	json_t *params, *progs, *globals, *doc;
 	struct bpf_program *p;
@@ -105,7 +121,7 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 	int r;
 
 	*out = NULL;
-	r = xctl_sops_obj_open(obj_path, NULL, &o, err);
+	r = xctl_sops_obj_open(obj_path, &oo, &o, err);
 	if (r)
 		return r;
 	if (!realpath(obj_path, real))
@@ -119,9 +135,10 @@ int xctl_module_obj_info(const char *obj_path, json_t **out,
 	}
 	progs = json_array();
 	bpf_object__for_each_program(p, xctl_sops_obj_bpf(o))
-		json_array_append_new(progs, json_pack("{s:s, s:s}",
+		json_array_append_new(progs, json_pack("{s:s, s:s, s:b}",
 			"name", bpf_program__name(p),
-			"section", bpf_program__section_name(p)));
+			"section", bpf_program__section_name(p),
+			"load", bpf_program__autoload(p)));
 	globals = json_array();
 	r = mod_obj_globals(xctl_sops_obj_bpf(o), globals, err);
 	if (r) {

@@ -45,7 +45,7 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 	if (ne < 0) {
 		r = xctl_errf(err, errno, "module %s is not loaded", name);
 		if (errno != ENOENT)
-			xctl_err_why(err, "cannot read %s: %s", s->dir, strerror(errno));
+			xctl_err_why(err, "cannot read %s: %s", s->dir, xctl_strerror(errno));
 		return r;
 	}
 	for (i = 0; i < ne; i++) {
@@ -176,6 +176,8 @@ json_t *mod_state_sops_json(const struct mod_state *s,
 			      "users", (json_int_t)(m ? m->users : 0));
 		if (m)
 			*users += m->users;
+		if (m && m->has_flags)
+			json_object_set_new(e, "flags", xctl_sops_flags_json(m->kind, m->flags));
 		if (m && mod_is_default_ca(m, ca))
 			json_object_set_new(e, "netns_default", json_true());
 		json_array_append_new(arr, e);

@@ -39,10 +39,10 @@ void sops_register_why(struct xctl_err *err, int errnum, const char *kind,
 	case EOPNOTSUPP:
 		if (kind)
 			xctl_err_why(err, "the kernel does not register %s struct_ops (%s)",
-				     kind, strerror(errnum));
+				     kind, xctl_strerror(errnum));
 		else
 			xctl_err_why(err, "the kernel refuses to register it (%s)",
-				     strerror(errnum));
+				     xctl_strerror(errnum));
 		break;
 	}
 }

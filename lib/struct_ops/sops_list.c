@@ -80,8 +80,8 @@ static long member_off(const struct btf *btf, uint32_t id, const char *name,
 void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size)
 {
 	struct btf *btf = xctl_kernel_btf(NULL);
-	uint32_t common_t, data_t, name_t, zero = 0;
-	long common, data, state, refcnt, name;
+	uint32_t common_t, data_t, name_t, flags_t, zero = 0;
+	long common, data, state, refcnt, name, flags;
 	const struct btf_type *nt;
 	char *v;
 
@@ -108,6 +108,12 @@ void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size)
 		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s",
 			 (int)btf_array(nt)->nelems, v + data + name);
 		m->has_ops_name = true;
+	}
+	flags = data >= 0 ? member_off(btf, data_t, "flags", &flags_t) : -1;
+	nt = flags >= 0 ? btf__type_by_id(btf, btf__resolve_type(btf, flags_t)) : NULL;
+	if (nt && btf_is_int(nt) && nt->size == 4 && data + flags + 4 <= value_size) {
+		memcpy(&m->flags, v + data + flags, 4);
+		m->has_flags = true;
 	}
 out:
 	free(v);

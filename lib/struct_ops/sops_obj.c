@@ -32,41 +32,9 @@
 #include "btf_priv.h"
 #include "sops_priv.h"
 
-#define SOPS_SEC	".struct_ops"
-#define SOPS_LINK_SEC	".struct_ops.link"
-#define SOPS_MAX_OBJ	(256U << 20)	/* refuse to slurp anything larger */
-
-struct sops_obj_map {
-	struct bpf_map *map;
-	char name[64];		/* map (variable) name */
-	char kind[64];
-	char ops_name[64];
-	bool has_ops_name;
-	unsigned int sec;	/* index into sops_secs[] */
-	uint32_t type_id;	/* the value's struct in the object's BTF */
-	uint32_t voff;		/* offset of the value in its section */
-	uint32_t size;		/* size of the value (the struct) */
-	const char *data;	/* the value in the image */
-	struct sops_slot *slots;	/* function pointers set to programs */
-	size_t slot_cnt;
-};
-
 /* The sections libbpf makes struct_ops maps of; [1] is libbpf 1.2+'s. */
 static const char *const sops_secs[] = { SOPS_SEC, SOPS_LINK_SEC };
 #define SOPS_NSECS	2
-
-struct xctl_sops_obj {
-	struct bpf_object *obj;
-	char *path;		/* the file, as given: named in every message */
-	void *image;		/* the file; libbpf parses a copy of it */
-	size_t size;
-	char sha256[65];	/* of exactly the file's bytes */
-	struct btf *btf;	/* the object's BTF (for building values) */
-	struct sops_obj_map *maps;
-	size_t cnt;
-	bool legacy;
-	bool loaded;
-};
 
 /*
  * The file, read once from one fd (regular files only), then checked as a
@@ -362,6 +330,7 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 	const struct btf_type *dsec;
 	struct sops_obj_map *tmp;
 	int id, i, r;
+	size_t j;
 
 	if (!sec_data(o, &s->sec[sec].sh))
 		return bad_elf(err, path, "a struct_ops section has no data");
@@ -387,7 +356,7 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 		if (!var || !btf_is_var(var))
 			continue;
 		memset(m, 0, sizeof(*m));
-		m->sec = sec;
+		m->sec = m->file_sec = sec;
 		sid = xbtf_skip(o->btf, var->type, &st, err);
 		vname = btf__name_by_offset(o->btf, var->name_off);
 		if (sid < 0 || !btf_is_struct(st) || !vname || !*vname ||
@@ -407,6 +376,9 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 		m->data = map_data(o, s, m);
 		snprintf(m->name, sizeof(m->name), "%s", vname);
 		snprintf(m->kind, sizeof(m->kind), "%s", kname);
+		for (j = 0; j < o->link_name_cnt; j++)
+			if (!strcmp(o->link_names[j], m->name))
+				m->file_sec = 1;
 		o->cnt++;
 		r = rename_map(path, o, s, m, opts, err);
 		if (r)
@@ -509,6 +481,7 @@ static int describe_maps(const char *path, struct xctl_sops_obj *o, const struct
 	}
 	if (!o->cnt)
 		return bad_elf(err, path, "its BTF does not describe its struct_ops sections");
+	o->sel_cnt = o->cnt;
 	return 0;
 }
 
@@ -551,7 +524,43 @@ static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err 
 	return 0;
 }
 
-/* Refuse what this libbpf cannot read, explain an object without maps. */
+/*
+ * The maps of the `.struct_ops.link` section, remembered before the image is
+ * rewritten for libbpf < 1.2 (after it, they are in `.struct_ops`).
+ */
+static int remember_link_maps(const char *path, struct xctl_sops_obj *o,
+			      const struct elf_secs *s, struct xctl_err *err)
+{
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *dsec;
+	struct btf *btf;
+	int id, i, r = 0;
+
+	if (!s->has_btf)
+		return bad_elf(err, path, "the object has struct_ops but no BTF");
+	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
+	if (!btf)
+		return bad_elf(err, path, "its BTF is corrupt");
+	id = btf__find_by_name_kind(btf, SOPS_LINK_SEC, BTF_KIND_DATASEC);
+	dsec = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	o->link_names = dsec ? calloc(btf_vlen(dsec) + 1, sizeof(char *)) : NULL;
+	if (dsec && !o->link_names)
+		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+	vsi = dsec ? btf_var_secinfos(dsec) : NULL;
+	for (i = 0; !r && dsec && i < btf_vlen(dsec); i++, vsi++) {
+		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
+
+		if (!var || !btf_is_var(var))
+			continue;
+		o->link_names[o->link_name_cnt] = strdup(btf__name_by_offset(btf, var->name_off));
+		if (!o->link_names[o->link_name_cnt++])
+			r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+	}
+	btf__free(btf);
+	return r;
+}
+
+/* Explain an object without struct_ops maps. */
 static int check_secs(const char *path, const struct elf_secs *s, struct xctl_err *err)
 {
 	int r;
@@ -562,14 +571,6 @@ static int check_secs(const char *path, const struct elf_secs *s, struct xctl_er
 		xctl_err_hint(err, "a struct_ops map is a global struct such as "
 			      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\") or SEC(\""
 			      SOPS_LINK_SEC "\")");
-		return r;
-	}
-	if (s->sec[1].present && !xctl_libbpf()->reads_sops_link_sec) {
-		r = xctl_errf(err, EOPNOTSUPP, "cannot open object %s", path);
-		xctl_err_why(err, "its struct_ops maps are in the " SOPS_LINK_SEC
-			     " section, which libbpf %s cannot read", xctl_libbpf()->version);
-		xctl_err_hint(err, "rebuild it with SEC(\"" SOPS_SEC "\"); xctl "
-			      "registers .struct_ops maps through links itself");
 		return r;
 	}
 	return 0;
@@ -598,11 +599,22 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		goto fail;
 	}
 	r = read_image(path, o, err) ?: scan_elf(path, o, &secs, err);
+	if (!r && secs.sec[1].present && !xctl_libbpf()->reads_sops_link_sec) {
+		/* checked by scan_elf; rewritten for this libbpf, scanned again */
+		r = remember_link_maps(path, o, &secs, err);
+		elf_end(secs.elf);
+		memset(&secs, 0, sizeof(secs));
+		r = r ?: sops_image_merge_link(&o->image, &o->size, path, err) ?:
+		    xbtf_check_object(o->image, o->size, path, err) ?:
+		    scan_elf(path, o, &secs, err);
+	}
 	if (r)
 		goto fail;
 	r = check_secs(path, &secs, err) ?: describe_maps(path, o, &secs, opts, err);
 	elf_end(secs.elf);
 	secs.elf = NULL;
+	if (!r && XCTL_OPT(opts, non_restricted, false))
+		r = sops_set_non_restricted(o, err);
 	if (r)
 		goto fail;
 
@@ -619,6 +631,8 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		goto fail;
 	}
 	r = bind_maps(path, o, err);
+	if (!r && XCTL_OPT(opts, maps, NULL) && XCTL_OPT(opts, map_cnt, 0))
+		r = sops_select(o, XCTL_OPT(opts, maps, NULL), XCTL_OPT(opts, map_cnt, 0), err);
 	if (!r && prepare)
 		r = prepare(o->obj, XCTL_OPT(opts, prepare_ctx, NULL), err);
 	if (r)
@@ -639,17 +653,31 @@ static void unregister_legacy(struct xctl_sops_obj *o, size_t n)
 		bpf_map_delete_elem(bpf_map__fd(o->maps[n].map), &zero);
 }
 
-static void load_fail_why(struct xctl_err *err, int errnum)
+/*
+ * Why the load failed, from the errno and the verifier's verdict in the
+ * libbpf log: shown without -d (which shows the whole log).
+ */
+static void load_fail_why(struct xctl_err *err, int errnum, const char *log)
 {
-	if (errnum == EPERM)
+	char prog[128], line[256], member[64], kind[64];
+
+	if (errnum == EPERM) {
 		xctl_err_hint(err, "loading struct_ops needs CAP_BPF and CAP_SYS_ADMIN "
 			      "(run as root)");
-	else if (errnum == EACCES) {
-		xctl_err_why(err, "the verifier refused a program");
-		xctl_err_hint(err, "its log says why: run with -d");
+		return;
 	}
+	if (!xctl_log_verdict(log, prog, sizeof(prog), line, sizeof(line)))
+		return;
+	if (sscanf(line, "attach to unsupported member %63s of struct %63s", member,
+		   kind) == 2) {
+		xctl_err_why(err, "the kernel does not support member %s of %s (program %s)",
+			     member, kind, prog);
+		xctl_err_hint(err, "leave %s unset, or leave the maps that set it out "
+			      "with 'map NAME'", member);
+		return;
+	}
+	xctl_err_why(err, "the verifier refused program %s: %s", prog, line);
 }
-
 /* Every map's kind must be a struct_ops type of the running kernel. */
 static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
 {
@@ -661,7 +689,7 @@ static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
 	btf = xctl_kernel_btf(err);
 	if (!btf)
 		return -ENOENT;
-	for (i = 0; i < o->cnt; i++) {
+	for (i = 0; i < o->sel_cnt; i++) {
 		snprintf(tname, sizeof(tname), "bpf_struct_ops_%s", o->maps[i].kind);
 		if (btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0)
 			continue;
@@ -678,17 +706,14 @@ static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
 static int write_value(struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
 {
 	struct sops_obj_map *m = &o->maps[i];
-	struct sops_value_src src = {
-		.obj_path = o->path, .map = m->name, .kind = m->kind, .btf = o->btf,
-		.type_id = m->type_id, .data = m->data, .size = m->size,
-		.slots = m->slots, .slot_cnt = m->slot_cnt,
-	};
+	struct sops_value_src src;
 	size_t j;
 	int r;
 
 	for (j = 0; j < m->slot_cnt; j++)
 		m->slots[j].prog_fd = bpf_program__fd(
 			bpf_object__find_program_by_name(o->obj, m->slots[j].prog));
+	sops_value_src_of(o, m, &src);
 	r = sops_value_write(&src, bpf_map__fd(m->map), o->legacy, err);
 	if (r && err && !err->why[0])
 		sops_register_why(err, -r, m->kind, m->has_ops_name ? m->ops_name : NULL);
@@ -707,14 +732,14 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 	xctl_libbpf_log_clear();
 	if (bpf_object__load(o->obj)) {
 		r = xctl_errf(err, errno, "cannot load object %s", o->path);
-		load_fail_why(err, -r);
 		log = xctl_libbpf_log_take();
+		load_fail_why(err, -r, log);
 		xctl_err_log(err, log);
 		free(log);
 		return r;
 	}
 	o->loaded = true;
-	for (i = 0; i < o->cnt; i++) {
+	for (i = 0; i < o->sel_cnt; i++) {
 		r = write_value(o, i, err);
 		if (r) {
 			if (o->legacy)
@@ -737,6 +762,9 @@ void xctl_sops_obj_close(struct xctl_sops_obj *o)
 			free(o->maps[i].slots[j].prog);
 		free(o->maps[i].slots);
 	}
+	for (i = 0; i < o->link_name_cnt; i++)
+		free(o->link_names[i]);
+	free(o->link_names);
 	btf__free(o->btf);
 	free(o->image);
 	free(o->maps);
@@ -762,7 +790,17 @@ struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o)
 
 size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o)
 {
+	return o->sel_cnt;
+}
+
+size_t xctl_sops_obj_all_map_cnt(const struct xctl_sops_obj *o)
+{
 	return o->cnt;
+}
+
+bool xctl_sops_obj_selected(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->sel_cnt;
 }
 
 struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i)
@@ -775,7 +813,26 @@ const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i)
 	return i < o->cnt ? o->maps[i].kind : NULL;
 }
 
+const char *xctl_sops_obj_section(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt ? sops_secs[o->maps[i].file_sec] : NULL;
+}
+
 const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i)
 {
 	return i < o->cnt && o->maps[i].has_ops_name ? o->maps[i].ops_name : NULL;
+}
+
+int xctl_sops_obj_link_create(const struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
+{
+	int fd;
+
+	if (i >= o->sel_cnt)
+		return xctl_errf(err, EINVAL, "no struct_ops map %zu to register in %s", i,
+				 o->path);
+	fd = xctl_sops_link_create(bpf_map__fd(o->maps[i].map), err);
+	if (fd < 0 && err)	/* name the map and the file, not the kernel's names */
+		snprintf(err->what, sizeof(err->what), "cannot register struct_ops %s of %s",
+			 o->maps[i].name, o->path);
+	return fd;
 }

@@ -52,10 +52,10 @@ static int check_renames(const struct xctl_sops_obj *o, const char *path,
 	for (i = 0; i < n; i++) {
 		if (!r[i].map)
 			continue;
-		for (j = 0; j < xctl_sops_obj_map_cnt(o); j++)
+		for (j = 0; j < xctl_sops_obj_all_map_cnt(o); j++)
 			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), r[i].map))
 				break;
-		if (j == xctl_sops_obj_map_cnt(o) || !xctl_sops_obj_ops_name(o, j)) {
+		if (j == xctl_sops_obj_all_map_cnt(o) || !xctl_sops_obj_ops_name(o, j)) {
 			int e = xctl_errf(err, EINVAL, "cannot rename the ops of map %s",
 					  r[i].map);
 
@@ -198,7 +198,9 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 {
 	bool legacy = XCTL_OPT(opts, legacy, false) || !xctl_features()->sops_link;
 	XCTL_OPTS(xctl_sops_open_opts, oo, .legacy = legacy, .rename = rename_cb,
-		  .rename_ctx = (void *)opts);
+		  .rename_ctx = (void *)opts, .maps = XCTL_OPT(opts, maps, NULL),
+		  .map_cnt = XCTL_OPT(opts, map_cnt, 0),
+		  .non_restricted = XCTL_OPT(opts, non_restricted, false));
 	struct reg_state s = {};
 	struct xctl_sops_obj *o = NULL;
 	char path[PATH_MAX];
@@ -231,7 +233,7 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 	for (i = 0; !legacy && i < s.cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
 
-		fd = xctl_sops_link_create(bpf_map__fd(xctl_sops_obj_map(o, i)), err);
+		fd = xctl_sops_obj_link_create(o, i, err);
 		if (fd < 0) {
 			r = fd;
 			goto fail;

@@ -220,7 +220,7 @@ static bool member_set(const struct sops_value_src *src, const char *name)
 }
 
 /* "cong_avoid or cong_control, undo_cwnd": the unset required members. */
-static bool unset_required(const struct sops_value_src *src, char *buf, size_t len)
+bool sops_unset_required(const struct sops_value_src *src, char *buf, size_t len)
 {
 	size_t i, g, a, n = 0;
 
@@ -262,11 +262,26 @@ int sops_value_write(const struct sops_value_src *src, int map_fd, bool legacy,
 		return 0;
 	r = xctl_errf(err, e, "cannot %s struct_ops %s of %s", legacy ? "register" :
 		      "initialise", src->map, src->obj_path);
-	if (e == EINVAL && unset_required(src, missing, sizeof(missing))) {
+	if (e == EINVAL && sops_unset_required(src, missing, sizeof(missing))) {
 		xctl_err_why(err, "the kernel requires members of %s that %s leaves unset: %s",
 			     src->kind, src->map, missing);
 		xctl_err_hint(err, "set them in the object, or leave this map out with "
 			      "'map NAME' for the maps to register");
 	}
 	return r;
+}
+
+void sops_value_src_of(const struct xctl_sops_obj *o, const struct sops_obj_map *m,
+		       struct sops_value_src *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->obj_path = o->path;
+	src->map = m->name;
+	src->kind = m->kind;
+	src->btf = o->btf;
+	src->type_id = m->type_id;
+	src->data = m->data;
+	src->size = m->size;
+	src->slots = m->slots;
+	src->slot_cnt = m->slot_cnt;
 }

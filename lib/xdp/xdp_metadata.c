@@ -176,7 +176,7 @@ int xctl_xdp_metadata_show(int ifindex, json_t **report, struct xctl_err *err)
 			"driver", d.driver[0] ? d.driver : d.kind,
 			"xdp_rx_metadata", rx, "xsk_tx_metadata", xsk, "kfuncs", kf,
 			"hwtstamp", r ? json_null() : hwtstamp_json(&cfg),
-			"hwtstamp_error", r ? json_string(strerror(-r)) : json_null());
+			"hwtstamp_error", r ? json_string(xctl_strerror(-r)) : json_null());
 	*report = doc;
 	return 0;
 }

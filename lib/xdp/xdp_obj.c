@@ -138,7 +138,7 @@ int xdp_obj_read(struct xdp_obj *x, const char *obj_path, struct xctl_err *err)
 	x->obj = bpf_object__open_mem(file->data, file->size, &oo);
 	if (!x->obj) {
 		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open BPF object %s", obj_path);
-		xctl_err_why(err, "not a valid BPF ELF object (%s)", strerror(-r));
+		xctl_err_why(err, "not a valid BPF ELF object (%s)", xctl_strerror(-r));
 		xdp_err_libbpf_log(err);
 		xctl_file_free(file);
 		return r;

@@ -602,7 +602,7 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			xctl_err_hint(err, "see 'xctl xdp redirect show'");
 		} else {
 			xctl_err_why(err, "the record at %s is unreadable (%s)", p.state_pin,
-				     strerror(-r));
+				     xctl_strerror(-r));
 		}
 		return r;
 	}

@@ -12,7 +12,6 @@ load tcp_helpers
 CC_OBJ="$EXAMPLES/cc.bpf.o"
 MOD_OBJ="$TESTS_BPF/mod_cc.bpf.o"
 CLASH_OBJ="$TESTS_BPF/mod_clash.bpf.o"
-AVAIL=/proc/sys/net/ipv4/tcp_available_congestion_control
 
 setup() {
 	common_setup
@@ -30,23 +29,6 @@ teardown() {
 		[ -n "$p" ] && wait "$p" 2>/dev/null
 	done
 	common_teardown
-}
-
-# The CA is registered host-wide.
-ca_registered() {
-	grep -qw -- "$1" "$AVAIL"
-}
-
-# Wait (bounded) until the CA is gone: the kernel unregisters as the last
-# link reference is dropped.
-ca_gone() {
-	local i
-	for i in $(seq 50); do
-		ca_registered "$1" || return 0
-		sleep 0.1
-	done
-	echo "congestion control $1 still registered" >&2
-	return 1
 }
 
 # load_cc NAME [PARAM=VALUE...]: examples/cc.bpf.o as CA $CA

@@ -1,7 +1,27 @@
-# TCP between two network namespaces for the module tests: a veth pair, a
-# server holding connections, clients with a chosen congestion control, and
-# `ss -ti` of a connection (the independent oracle). Uses $UNIQ, $TMPD and
+# TCP congestion controls registered host-wide (oracle: $AVAIL), and TCP
+# between two network namespaces for the module tests: a veth pair, a server
+# holding connections, clients with a chosen congestion control, and `ss -ti`
+# of a connection (the independent oracle). Uses $UNIQ, $TMPD and
 # the caller's PIDS array (killed in the caller's teardown).
+
+AVAIL=/proc/sys/net/ipv4/tcp_available_congestion_control
+
+# The CA is registered host-wide.
+ca_registered() {
+	grep -qw -- "$1" "$AVAIL"
+}
+
+# Wait (bounded) until the CA is gone: the kernel unregisters as the last
+# link reference is dropped.
+ca_gone() {
+	local i
+	for i in $(seq 50); do
+		ca_registered "$1" || return 0
+		sleep 0.1
+	done
+	echo "congestion control $1 still registered" >&2
+	return 1
+}
 
 # Wait (bounded) until a file exists.
 wait_file() {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
+#include "sops_priv.h"
 
 #define CC_OBJ		"examples/cc.bpf.o"
 #define CLASH_OBJ	"tests/bpf/sops_clash.bpf.o"
@@ -190,8 +191,114 @@ static void test_bad_files(void **state)
 	expect_fail("/tmp", EISDIR, "a directory, not a regular file");
 	expect_fail("/dev/zero", EINVAL, "a character device");
 	expect_fail("tests/bpf/sops_none.bpf.o", ENOENT, "no struct_ops maps");
-	if (!xctl_libbpf()->reads_sops_link_sec)
-		expect_fail("tests/bpf/sops_link_sec.bpf.o", EOPNOTSUPP, ".struct_ops.link");
+}
+
+/* Maps of both struct_ops sections are described, with their file section. */
+static void test_sections(void **state)
+{
+	struct xctl_sops_obj *o;
+	struct xctl_err err;
+
+	(void)state;
+	assert_int_equal(open_obj("tests/bpf/ca_link.bpf.o", NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 1);
+	assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, 0)), "ca_link");
+	assert_string_equal(xctl_sops_obj_section(o, 0), ".struct_ops.link");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 0), "xctl_ca_link");
+	xctl_sops_obj_close(o);
+	assert_int_equal(open_obj("tests/bpf/ca_mixed.bpf.o", NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 2);
+	assert_string_equal(xctl_sops_obj_section(o, 0), ".struct_ops");
+	assert_string_equal(xctl_sops_obj_section(o, 1), ".struct_ops.link");
+	assert_string_equal(xctl_sops_obj_ops_name(o, 1), "xctl_mixed_b");
+	xctl_sops_obj_close(o);
+}
+
+static void read_file(const char *path, char **buf, size_t *size)
+{
+	FILE *f = fopen(path, "r");
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	*buf = malloc(n);
+	assert_non_null(*buf);
+	assert_int_equal(fread(*buf, 1, n, f), (size_t)n);
+	fclose(f);
+	*size = n;
+}
+
+/*
+ * The image rewrite for libbpf < 1.2, on any libbpf: after it, libbpf sees
+ * every map in `.struct_ops`, each with its own initial value.
+ */
+static void expect_merged(const char *path, const char *const *maps,
+			  const char *const *names, size_t n)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "merged");
+	struct xctl_err err = {};
+	struct bpf_object *obj;
+	struct bpf_map *m;
+	size_t size, i = 0;
+	char *img;
+
+	read_file(path, &img, &size);
+	assert_int_equal(sops_image_merge_link(&img, &size, path, &err), 0);
+	obj = bpf_object__open_mem(img, size, &oo);
+	assert_non_null(obj);
+	bpf_object__for_each_map(m, obj) {
+		if (bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		assert_true(i < n);
+		assert_string_equal(bpf_map__name(m), maps[i]);
+		i++;
+	}
+	assert_int_equal(i, n);
+	bpf_object__close(obj);
+	/* and xctl's own reading of the rewritten file agrees */
+	{
+		char tmp[] = "/tmp/xctl-unit-merged.XXXXXX";
+		struct xctl_sops_obj *o;
+		int fd = mkstemp(tmp);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, img, size), (ssize_t)size);
+		close(fd);
+		assert_int_equal(open_obj(tmp, NULL, &o, &err), 0);
+		assert_int_equal(xctl_sops_obj_map_cnt(o), n);
+		for (i = 0; i < n; i++) {
+			assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, i)), maps[i]);
+			assert_string_equal(xctl_sops_obj_ops_name(o, i), names[i]);
+			assert_string_equal(xctl_sops_obj_section(o, i), ".struct_ops");
+		}
+		xctl_sops_obj_close(o);
+		unlink(tmp);
+	}
+	free(img);
+}
+
+static void test_merge_link(void **state)
+{
+	static const char *const link_maps[] = { "ca_link" };
+	static const char *const link_names[] = { "xctl_ca_link" };
+	static const char *const mixed_maps[] = { "ca_mixed_a", "ca_mixed_b" };
+	static const char *const mixed_names[] = { "xctl_mixed_a", "xctl_mixed_b" };
+	struct xctl_err err = {};
+	size_t size, size0;
+	char *img;
+
+	(void)state;
+	expect_merged("tests/bpf/ca_link.bpf.o", link_maps, link_names, 1);
+	expect_merged("tests/bpf/ca_mixed.bpf.o", mixed_maps, mixed_names, 2);
+	/* nothing to do without a .struct_ops.link section */
+	read_file(CC_OBJ, &img, &size);
+	size0 = size;
+	assert_int_equal(sops_image_merge_link(&img, &size, CC_OBJ, &err), 0);
+	assert_int_equal(size, size0);
+	free(img);
 }
 
 int main(void)
@@ -199,6 +306,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_two_maps),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_merge_link),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_rename_too_long),
 		cmocka_unit_test(test_prepare_error),

@@ -55,6 +55,13 @@ void xctl_err_log(struct xctl_err *e, const char *log);
 void xctl_libbpf_log_setup(bool echo);
 char *xctl_libbpf_log_take(void);
 void xctl_libbpf_log_clear(void);
+/*
+ * The verdict of the last program load log in a libbpf log: the program's
+ * name and the last line of the verifier's log that is not statistics
+ * (e.g. "R0 !read_ok", "attach to unsupported member get_info of struct
+ * tcp_congestion_ops"). False when the log has none.
+ */
+bool xctl_log_verdict(const char *log, char *prog, size_t plen, char *line, size_t llen);
 
 /* ---- bpffs ------------------------------------------------------------ */
 
@@ -198,6 +205,11 @@ int xctl_sops_resolve(const char *kw, const char *arg, uint32_t *map_id,
 
 /* JSON of one inventory entry (the `struct_ops list` schema). */
 json_t *xctl_sops_map_json(const struct xctl_sops_map *m);
+/*
+ * Decoded struct_ops flags of a kind: ["non_restricted", "needs_ecn", ...],
+ * unknown bits as "0x..." strings. A new JSON array.
+ */
+json_t *xctl_sops_flags_json(const char *kind, uint32_t flags);
 
 
 /*
@@ -215,6 +227,11 @@ struct xctl_sops_register_opts {
 	size_t rename_cnt;
 	/* Register the legacy way (also chosen when the kernel lacks links). */
 	bool legacy;
+	/* Register only these maps (see xctl_sops_open_opts). */
+	const char *const *maps;
+	size_t map_cnt;
+	/* TCP_CONG_NON_RESTRICTED in every tcp_congestion_ops value. */
+	bool non_restricted;
 };
 
 /*
@@ -260,9 +277,14 @@ int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_li
 /* modinfo of a loaded module (parameter values read back from the kernel). */
 int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 		     json_t **out, struct xctl_err *err);
-/* modinfo of an object file (values null). */
-int xctl_module_obj_info(const char *obj_path, json_t **out,
-			 struct xctl_err *err);
+/*
+ * modinfo of an object file (values null). Each struct_ops map says whether
+ * a load with maps[] (all when map_cnt is 0) registers it ("register"), its
+ * section and flags, and the members the kernel requires that it leaves
+ * unset ("unset_required", null when none or unknown).
+ */
+int xctl_module_obj_info(const char *obj_path, const char *const *maps, size_t map_cnt,
+			 json_t **out, struct xctl_err *err);
 
 
 #include "xctl_xdp.h"

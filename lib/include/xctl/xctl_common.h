@@ -81,7 +81,13 @@ enum xctl_hint {
 	XCTL_HINT_LOAD,			/* load the module first */
 };
 
-/* "why" text to show: e->why if set, else strerror(e->errnum). */
+/*
+ * strerror() that also names the kernel-internal errnos bpf(2) returns,
+ * which libc calls "Unknown error 524" (ENOTSUPP). Every message of libxctl
+ * uses it. errnum may be negative.
+ */
+XCTL_API const char *xctl_strerror(int errnum);
+/* "why" text to show: e->why if set, else xctl_strerror(e->errnum). */
 XCTL_API const char *xctl_err_reason(const struct xctl_err *e);
 /* Free what e owns and zero it for reuse. */
 XCTL_API void xctl_err_reset(struct xctl_err *e);

@@ -69,8 +69,21 @@ struct xctl_module_load_opts {
 	/* "MAP=N": max_entries of maps (required for maps declared unsized) */
 	char *const *max_entries;
 	size_t max_entries_cnt;
+	/*
+	 * Register only these struct_ops maps (map_cnt > 0); the others are
+	 * not created and programs only they use are not loaded. reload
+	 * selects the module's current maps by default.
+	 */
+	const char *const *maps;
+	size_t map_cnt;
+	/*
+	 * TCP_CONG_NON_RESTRICTED in every tcp_congestion_ops value, so any
+	 * network namespace may make the CA its default. reload keeps it when
+	 * the module's CAs have it.
+	 */
+	bool non_restricted;
 };
-#define xctl_module_load_opts__last_field max_entries_cnt
+#define xctl_module_load_opts__last_field non_restricted
 
 /*
  * Load OBJ, register every struct_ops map through a link pinned under the

@@ -56,13 +56,26 @@ struct xctl_sops_open_opts {
 	 */
 	const char *(*rename)(const char *map_name, const char *ops_name, void *ctx);
 	void *rename_ctx;
+	/*
+	 * Register only these maps (map_cnt > 0): the others are not created
+	 * and struct_ops programs only they use are not loaded. A name the
+	 * object lacks is -ENOENT.
+	 */
+	const char *const *maps;
+	size_t map_cnt;
+	/*
+	 * Set TCP_CONG_NON_RESTRICTED in .flags of every tcp_congestion_ops
+	 * value, so any network namespace may make the CA its default.
+	 */
+	bool non_restricted;
 };
-#define xctl_sops_open_opts__last_field rename_ctx
+#define xctl_sops_open_opts__last_field non_restricted
 
 /*
- * Open an object file. Fails with a clear message for a missing, non-ELF or
- * truncated file, an object without struct_ops maps, or a `.struct_ops.link`
- * object that this libbpf cannot read (hint: how to rebuild it).
+ * Open an object file with struct_ops maps in `.struct_ops`,
+ * `.struct_ops.link` or both, on every libbpf (for libbpf < 1.2 the image is
+ * rewritten in memory first). Fails with a clear message for a missing,
+ * non-ELF or truncated file, or an object without struct_ops maps.
  */
 XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 				struct xctl_sops_obj **out, struct xctl_err *err);
@@ -74,6 +87,12 @@ XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_op
  */
 XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
 XCTL_API void xctl_sops_obj_close(struct xctl_sops_obj *o);
+/*
+ * Register the i-th (selected) map of a loaded object through a new link
+ * (xctl_sops_link_create); errors name the map and the object file.
+ */
+XCTL_API int xctl_sops_obj_link_create(const struct xctl_sops_obj *o, size_t i,
+				       struct xctl_err *err);
 
 XCTL_API struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
 /*
@@ -82,7 +101,34 @@ XCTL_API struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
  */
 XCTL_API const char *xctl_sops_obj_sha256(const struct xctl_sops_obj *o);
 XCTL_API const void *xctl_sops_obj_image(const struct xctl_sops_obj *o, size_t *size);
+/* The maps a load registers (all of them unless opts->maps selects). */
 XCTL_API size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
+/*
+ * Every struct_ops map of the object: the registered ones (i below
+ * xctl_sops_obj_map_cnt()) first, then those left out. The accessors below
+ * take any i below this count.
+ */
+XCTL_API size_t xctl_sops_obj_all_map_cnt(const struct xctl_sops_obj *o);
+/* The i-th map is registered by a load (selected). */
+XCTL_API bool xctl_sops_obj_selected(const struct xctl_sops_obj *o, size_t i);
+/*
+ * .flags of the i-th map's value (e.g. TCP_CONG_NON_RESTRICTED) as the
+ * load would write it; false when its kind has no flags member.
+ */
+XCTL_API bool xctl_sops_obj_flags(const struct xctl_sops_obj *o, size_t i,
+				  uint32_t *flags);
+/*
+ * Members the kernel requires of the i-th map's kind that its value leaves
+ * unset ("ssthresh, cong_avoid or cong_control"), for the kinds whose rules
+ * xctl knows (tcp_congestion_ops); false when none are.
+ */
+XCTL_API bool xctl_sops_obj_unset_required(const struct xctl_sops_obj *o, size_t i,
+					   char *buf, size_t len);
+/*
+ * The section of the object file the i-th map is in: ".struct_ops" or
+ * ".struct_ops.link".
+ */
+XCTL_API const char *xctl_sops_obj_section(const struct xctl_sops_obj *o, size_t i);
 /* i-th struct_ops map, in object order. */
 XCTL_API struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);
 /* "tcp_congestion_ops" for the i-th map. */
@@ -118,6 +164,8 @@ struct xctl_sops_map {
 	char kind[64];		/* "tcp_congestion_ops" */
 	char ops_name[64];	/* value .name, "" when the kind has none */
 	bool has_ops_name;
+	uint32_t flags;		/* value .flags (TCP_CONG_*), when has_flags */
+	bool has_flags;
 	uint32_t btf_vmlinux_value_type_id;
 	uint32_t state;		/* enum xctl_sops_state */
 	uint32_t refcnt;	/* value common.refcnt */
