@@ -39,7 +39,10 @@ struct scrape {
 	bool have_fs;			/* a bpffs is mounted there */
 };
 
-/* The normalised counters of `xdp stats` (xctl_xdp_counter_names) as families. */
+/*
+ * The normalised counters of `xdp stats` (xctl_xdp_counter_names, same
+ * order) as families.
+ */
 static const struct {
 	const char *key, *name, *unit, *help;
 } xdp_counters[] = {
@@ -128,6 +131,8 @@ static bool has_feature(const json_t *arr, const char *name)
 }
 
 #define N_XDP_COUNTERS (sizeof(xdp_counters) / sizeof(xdp_counters[0]))
+/* A counter the library adds needs its family here (name, help, unit). */
+_Static_assert(N_XDP_COUNTERS == XCTL_XC_MAX, "xdp_counters[] and enum xctl_xdp_counter differ");
 
 /*
  * One device of the stats document, read once: the families below walk the
