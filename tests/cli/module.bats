@@ -526,7 +526,7 @@ modules_dir_empty() {
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module unload ""
 	[ "$output" = "$NAME" ]
 	run complete_words "$XCTL_BIN" module load "$CC_OBJ" ""
-	[ "$output" = "name ops_name max_entries pin_root beta= init_ssthresh= slow_start= growth= label=" ]
+	[ "$output" = "name ops_name map non_restricted max_entries pin_root beta= init_ssthresh= slow_start= growth= label=" ]
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" la
 	[ "$output" = "label=" ]
 }

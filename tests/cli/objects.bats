@@ -288,3 +288,19 @@ module_maps() {
 	run xctl -j module info "$LINK_OBJ" nosuch ca_link
 	assert_status 2
 }
+
+@test "objects: completion of map and non_restricted" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	run complete_words "$XCTL_BIN" struct_ops register "$NOUSE_OBJ" ""
+	[ "$output" = "pin ops_name map non_restricted legacy" ]
+	run complete_words "$XCTL_BIN" struct_ops register "$NOUSE_OBJ" map ""
+	[ "$output" = "ca_nouse ca_nouse_spare" ]
+	run complete_words "$XCTL_BIN" module load "$MIXED_OBJ" map ca_mixed_
+	[ "$output" = "ca_mixed_a ca_mixed_b" ]
+	run complete_words "$XCTL_BIN" module load "$LINK_OBJ" non
+	[ "$output" = "non_restricted" ]
+	run complete_words "$XCTL_BIN" module info "$NOUSE_OBJ" ""
+	[ "$output" = "map" ]
+	run complete_words "$XCTL_BIN" module info "$NOUSE_OBJ" map ca_nouse_s
+	[ "$output" = "ca_nouse_spare" ]
+}
