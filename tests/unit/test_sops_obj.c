@@ -301,6 +301,31 @@ static void test_merge_link(void **state)
 	free(img);
 }
 
+/* Kernel-internal errnos are named; the verifier's verdict is found. */
+static void test_errors(void **state)
+{
+	static const char log[] =
+		"libbpf: prog 'ok': BPF program load failed: Permission denied\n"
+		"libbpf: prog 'ca_get_info': -- BEGIN PROG LOAD LOG --\n"
+		"attach to unsupported member get_info of struct tcp_congestion_ops\n"
+		"processed 0 insns (limit 1000000) max_states_per_insn 0\n"
+		"-- END PROG LOAD LOG --\n"
+		"libbpf: prog 'ca_get_info': failed to load: -524\n";
+	char prog[64], line[128];
+
+	(void)state;
+	assert_non_null(strstr(xctl_strerror(524), "ENOTSUPP"));
+	assert_string_equal(xctl_strerror(-524), xctl_strerror(524));
+	assert_string_equal(xctl_strerror(EINVAL), strerror(EINVAL));
+	assert_true(xctl_log_verdict(log, prog, sizeof(prog), line, sizeof(line)));
+	assert_string_equal(prog, "ca_get_info");
+	assert_string_equal(line, "attach to unsupported member get_info of struct "
+			    "tcp_congestion_ops");
+	assert_false(xctl_log_verdict("libbpf: nothing\n", prog, sizeof(prog), line,
+				      sizeof(line)));
+	assert_false(xctl_log_verdict(NULL, prog, sizeof(prog), line, sizeof(line)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_two_maps),
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_merge_link),
+		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_rename_too_long),
 		cmocka_unit_test(test_prepare_error),
