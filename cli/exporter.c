@@ -343,7 +343,7 @@ static int run_server(struct exporter *e, const struct exporter_args *a)
 	struct xctl_err err = {};
 	struct MHD_Daemon *d;
 	socklen_t len;
-	sigset_t set;
+	sigset_t set, old;
 	int fd, sig, r;
 
 	r = parse_listen(a->listen, &ss, &len);
@@ -356,7 +356,7 @@ static int run_server(struct exporter *e, const struct exporter_args *a)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			     MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, e,
@@ -368,12 +368,15 @@ static int run_server(struct exporter *e, const struct exporter_args *a)
 	if (!d) {
 		xctl_errf(&err, errno ? errno : EINVAL, "cannot start the HTTP server on %s", a->listen);
 		close(fd);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return fail(&err);
 	}
 	announce(&ss);
 	while (sigwait(&set, &sig))
 		;
 	MHD_stop_daemon(d);	/* closes the listening socket too */
+	/* as it was: a batch file goes on after the server (its SIGTERM taken) */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return EXIT_OK;
 }
 
