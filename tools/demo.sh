@@ -3,7 +3,8 @@
 # clean up after itself, whatever happens.
 #   two namespaces joined by a veth pair, an XDP program on the receiver,
 #   a little traffic, `xctl xdp stats`; the example congestion-control module
-#   loaded, listed, used by a TCP connection and unloaded.
+#   loaded, listed, used by a TCP connection, seen by the Prometheus exporter
+#   and unloaded.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -88,6 +89,11 @@ s.sendall(b"x" * 65536)
 print(subprocess.run(["ss", "-tin", "dst", "10.211.0.2"], capture_output=True, text=True).stdout)'
 x module list
 wait $srv 2>/dev/null
+
+step "the same for Prometheus: one scrape of the exporter (--once; --listen serves it)"
+echo "\$ xctl -N $B exporter --once | grep ..."
+"$XCTL" --bpffs "$BPFFS" -N "$B" exporter --once |
+	grep -E '^xctl_(xdp_(packets|bytes)_total|xdp_info|module_info|scrape_collector_success)'
 
 step "unload it"
 x module unload "$MOD" --force
