@@ -406,8 +406,8 @@ int exporter_scrape(struct exporter *e, struct metrics *out)
 		ok[c] = !r;
 		if (r) {
 			e->errors[c]++;
-			warn("collector %s: %s: %s", collector_names[c], err.what,
-			     xctl_err_reason(&err));
+			warn("collector %s: %s: %s%s%s", collector_names[c], err.what,
+			     xctl_err_reason(&err), err.hint[0] ? "; hint: " : "", err.hint);
 			metrics_discard(&part);
 		} else {
 			metrics_append(out, &part);
