@@ -12,9 +12,9 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "module_priv.h"
+#include "sops_kind.h"
 #include "prog.h"
 
-#define SOPS_VALUE_PREFIX "bpf_struct_ops_"
 
 static int map_info_by_id(uint32_t id, struct bpf_map_info *info, int *fdp,
 			  struct xctl_err *err)
@@ -39,24 +39,17 @@ int mod_kern_sops_kind(uint32_t map_id, char *kind, size_t len,
 		       struct xctl_err *err)
 {
 	struct bpf_map_info info;
-	const struct btf_type *t;
-	const char *name;
-	struct btf *vmlinux;
 	int fd, r;
 
 	r = map_info_by_id(map_id, &info, &fd, err);
 	if (r)
 		return r;
 	close(fd);
-	vmlinux = xctl_kernel_btf(err);
-	if (!vmlinux)
+	if (!xctl_kernel_btf(err))
 		return -errno ?: -ENOENT;
-	t = btf__type_by_id(vmlinux, info.btf_vmlinux_value_type_id);
-	name = t ? btf__name_by_offset(vmlinux, t->name_off) : NULL;
-	if (info.type != BPF_MAP_TYPE_STRUCT_OPS || !name ||
-	    strncmp(name, SOPS_VALUE_PREFIX, strlen(SOPS_VALUE_PREFIX)))
+	if (info.type != BPF_MAP_TYPE_STRUCT_OPS ||
+	    sops_kind_of(info.btf_vmlinux_value_type_id, kind, len, NULL))
 		return xctl_errf(err, EINVAL, "map %u is not a struct_ops map", map_id);
-	snprintf(kind, len, "%s", name + strlen(SOPS_VALUE_PREFIX));
 	return 0;
 }
 
@@ -74,8 +67,9 @@ static const struct btf_type *resolve(const struct btf *btf, uint32_t id)
 int mod_kern_sops_progs(uint32_t map_id, struct mod_prog **progs, size_t *cnt,
 			struct xctl_err *err)
 {
-	const struct btf_type *vt, *dt, *mt;
-	const struct btf_member *m, *dm = NULL;
+	const struct btf_type *dt, *mt;
+	const struct btf_member *m;
+	struct sops_layout lay;
 	struct bpf_map_info info;
 	struct mod_prog *p = NULL;
 	struct btf *vmlinux;
@@ -96,15 +90,12 @@ int mod_kern_sops_progs(uint32_t map_id, struct mod_prog **progs, size_t *cnt,
 		r = -ENOENT;
 		goto out;
 	}
-	vt = btf__type_by_id(vmlinux, info.btf_vmlinux_value_type_id);
-	if (info.type != BPF_MAP_TYPE_STRUCT_OPS || !vt || !btf_is_struct(vt)) {
+	if (info.type != BPF_MAP_TYPE_STRUCT_OPS ||
+	    sops_layout_of(vmlinux, info.btf_vmlinux_value_type_id, &lay, NULL)) {
 		r = xctl_errf(err, EINVAL, "map %u is not a struct_ops map", map_id);
 		goto out;
 	}
-	for (i = 0, m = btf_members(vt); i < btf_vlen(vt); i++, m++)
-		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), "data"))
-			dm = m;
-	dt = dm ? resolve(vmlinux, dm->type) : NULL;
+	dt = resolve(vmlinux, lay.data_type);
 	val = calloc(1, info.value_size);
 	p = calloc(dt && btf_is_struct(dt) ? btf_vlen(dt) + 1 : 1, sizeof(*p));
 	if (!dt || !btf_is_struct(dt) || !val || !p) {
@@ -123,7 +114,7 @@ int mod_kern_sops_progs(uint32_t map_id, struct mod_prog **progs, size_t *cnt,
 		mt = resolve(vmlinux, mt->type);
 		if (!mt || !btf_is_func_proto(mt))
 			continue;
-		off = dm->offset / 8 + btf_member_bit_offset(dt, i) / 8;
+		off = lay.data_off + btf_member_bit_offset(dt, i) / 8;
 		if (off + sizeof(id) > info.value_size)
 			continue;
 		memcpy(&id, val + off, sizeof(id));

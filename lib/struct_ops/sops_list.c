@@ -33,91 +33,10 @@
 #include "xctl_priv.h"
 #include "compat.h"
 #include "sops_priv.h"
+#include "sops_kind.h"
 
-#define SOPS_VALUE_PREFIX	"bpf_struct_ops_"
 #define PIN_SCAN_DEPTH		8
 #define PIN_SCAN_MAX		20000	/* bpffs entries looked at, at most */
-
-int sops_kind_of(uint32_t type_id, char *kind, size_t len, struct xctl_err *err)
-{
-	struct btf *btf = xctl_kernel_btf(err);
-	const struct btf_type *t;
-	const char *name;
-
-	if (!btf)
-		return -ENOENT;
-	t = btf__type_by_id(btf, type_id);
-	name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
-	if (!name || strncmp(name, SOPS_VALUE_PREFIX, strlen(SOPS_VALUE_PREFIX)))
-		return xctl_errf(err, ENOENT, "cannot tell the kind of struct_ops value "
-				 "type %u", type_id);
-	snprintf(kind, len, "%s", name + strlen(SOPS_VALUE_PREFIX));
-	return 0;
-}
-
-/* Byte offset of member `name` of struct `id` (and its type id), or -1. */
-static long member_off(const struct btf *btf, uint32_t id, const char *name,
-		       uint32_t *mtype)
-{
-	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
-	const struct btf_member *m;
-	int i;
-
-	if (!t || !btf_is_composite(t))
-		return -1;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
-			continue;
-		if (mtype)
-			*mtype = m->type;
-		return btf_member_bit_offset(t, i) / 8;
-	}
-	return -1;
-}
-
-/* Fill kind, ops name, state and refcnt from the map's value. */
-void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size)
-{
-	struct btf *btf = xctl_kernel_btf(NULL);
-	uint32_t common_t, data_t, name_t, flags_t, zero = 0;
-	long common, data, state, refcnt, name, flags;
-	const struct btf_type *nt;
-	char *v;
-
-	if (!btf || sops_kind_of(m->btf_vmlinux_value_type_id, m->kind, sizeof(m->kind), NULL))
-		return;
-	v = calloc(1, value_size);
-	if (!v)
-		return;
-	if (bpf_map_lookup_elem(fd, &zero, v))
-		goto out;
-	common = member_off(btf, m->btf_vmlinux_value_type_id, "common", &common_t);
-	data = member_off(btf, m->btf_vmlinux_value_type_id, "data", &data_t);
-	if (common >= 0) {
-		state = member_off(btf, common_t, "state", NULL);
-		refcnt = member_off(btf, common_t, "refcnt", NULL);
-		if (state >= 0 && common + state + 4 <= value_size)
-			memcpy(&m->state, v + common + state, 4);
-		if (refcnt >= 0 && common + refcnt + 4 <= value_size)
-			memcpy(&m->refcnt, v + common + refcnt, 4);
-	}
-	name = data >= 0 ? member_off(btf, data_t, "name", &name_t) : -1;
-	nt = name >= 0 ? btf__type_by_id(btf, btf__resolve_type(btf, name_t)) : NULL;
-	if (nt && btf_is_array(nt) && data + name + btf_array(nt)->nelems <= value_size) {
-		snprintf(m->ops_name, sizeof(m->ops_name), "%.*s",
-			 (int)btf_array(nt)->nelems, v + data + name);
-		m->has_ops_name = true;
-	}
-	flags = data >= 0 ? member_off(btf, data_t, "flags", &flags_t) : -1;
-	nt = flags >= 0 ? btf__type_by_id(btf, btf__resolve_type(btf, flags_t)) : NULL;
-	if (nt && btf_is_int(nt) && nt->size == 4 && data + flags + 4 <= value_size) {
-		memcpy(&m->flags, v + data + flags, 4);
-		m->has_flags = true;
-	}
-out:
-	free(v);
-}
 
 static int add_map(struct xctl_sops_list *l, uint32_t id, size_t *cap,
 		   struct xctl_err *err)

@@ -132,9 +132,8 @@ bool sops_below_base(const struct xctl_bpffs *fs, const char *path);
  */
 void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size);
 
-/* The map's kind ("tcp_congestion_ops") from its kernel value type id. */
-int sops_kind_of(uint32_t btf_vmlinux_value_type_id, char *kind, size_t len,
-		 struct xctl_err *err);
+/* The kind and layout of a value type: lib/struct_ops/sops_kind.h. */
+#include "sops_kind.h"
 
 /*
  * For libbpf < 1.2: rewrite an object image in memory so that the maps of a
