@@ -139,13 +139,16 @@ static int run_once(struct exporter *e, const struct exporter_args *a)
 
 	if (metrics_open(&m, fmt) || exporter_scrape(e, &m)) {
 		metrics_discard(&m);
-		return fail((xctl_errf(&err, ENOMEM, "cannot collect the metrics"), &err));
+		xctl_errf(&err, ENOMEM, "cannot collect the metrics");
+		return fail(&err);
 	}
 	buf = metrics_finish(&m, &len, &doc);
 	if (fmt == METRICS_JSON && doc)
 		return emit(doc, NULL);
-	if (!buf)
-		return fail((xctl_errf(&err, ENOMEM, "cannot render the metrics"), &err));
+	if (!buf) {
+		xctl_errf(&err, ENOMEM, "cannot render the metrics");
+		return fail(&err);
+	}
 	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout)) {
 		xctl_errf(&err, errno ? errno : EIO, "cannot write the metrics to stdout");
 		free(buf);
@@ -295,6 +298,7 @@ static int open_listener(const char *arg, struct sockaddr_storage *ss, socklen_t
 {
 	int fd, one = 1;
 
+	/* SO_REUSEADDR: a restarted exporter gets its port back at once */
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return xctl_errf(err, errno, "cannot create a socket to listen on %s", arg);
@@ -303,10 +307,12 @@ static int open_listener(const char *arg, struct sockaddr_storage *ss, socklen_t
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)ss, *len) || listen(fd, 64) ||
 	    getsockname(fd, (struct sockaddr *)ss, len)) {
-		xctl_errf(err, errno, "cannot listen on %s", arg);
-		if (errno == EADDRINUSE)
+		int e = errno;
+
+		xctl_errf(err, e, "cannot listen on %s", arg);
+		if (e == EADDRINUSE)
 			xctl_err_hint(err, "another program has that port: pick another with --listen ADDR:PORT");
-		else if (errno == EADDRNOTAVAIL)
+		else if (e == EADDRNOTAVAIL)
 			xctl_err_hint(err, "the address is not one of this network namespace's (-N NETNS)");
 		close(fd);
 		return -1;
