@@ -280,27 +280,21 @@ void xctl_ctl_type_name(const struct btf *btf, uint32_t id, char *buf, size_t le
 
 int xctl_ctl_kmember_off(const char *struct_name, const char *member, size_t *size)
 {
-	const struct btf_member *m;
-	const struct btf_type *t;
+	uint32_t mid, nbits;
 	struct btf *btf;
-	int id, i;
+	size_t bit;
+	int id;
 
 	btf = xctl_kernel_btf(NULL);
 	if (!btf)
 		return -ENOENT;
 	id = btf__find_by_name_kind(btf, struct_name, BTF_KIND_STRUCT);
-	if (id < 0)
+	if (id < 0 || xctl_btf_member_path(btf, (uint32_t)id, member, &mid, &bit, &nbits, NULL) ||
+	    nbits || bit % 8)
 		return -ENOENT;
-	t = btf__type_by_id(btf, id);
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), member))
-			continue;
-		if (size)
-			*size = btf__resolve_size(btf, m->type);
-		return btf_member_bit_offset(t, i) / 8;
-	}
-	return -ENOENT;
+	if (size)
+		*size = btf__resolve_size(btf, mid);
+	return (int)(bit / 8);
 }
 
 int xctl_ctl_kstruct(const char *struct_name, const struct btf **btf, uint32_t *id,
