@@ -226,6 +226,13 @@ module_maps() {
 	assert_status 1
 	[[ "$output" == *"does not support member get_info"* ]]
 	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+	# without the map that sets it, its program is not loaded at all
+	run xctl -j struct_ops register "$UNSUPP_OBJ" map ca_unsupp_ok ops_name "ca_unsupp_ok=${CA}u"
+	assert_status 0
+	[ "$(bpftool_ca "$(jq '.[0].map_id' <<<"$output")")" = "${CA}u" ]
+	ca_registered "${CA}u"
+	rm -rf "$BPFFS/xctl/struct_ops"
+	ca_gone "${CA}u"
 }
 
 @test "objects: non_restricted lets a child network namespace make the CA its default" {
