@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * struct_ops objects: open, check, rename, load and write the map values.
+ * struct_ops objects: open, check, describe, rename; loading is sops_load.c.
  *
- * libbpf 1.1 knows only the `.struct_ops` section and registers maps the
- * legacy way. Link-based registration (kernel 6.4+) needs BPF_F_LINK on the
- * map before it is created; after the load, writing the value (program fds
- * in the function-pointer slots) leaves the map READY but unregistered, and
- * a BPF_STRUCT_OPS link registers it (sops_link.c).
+ * Link-based registration (kernel 6.4+) needs BPF_F_LINK on the map before
+ * it is created: xctl sets it on every struct_ops map, whatever its section
+ * (libbpf 1.2+ sets it itself on `.struct_ops.link` maps, 1.1 knows only
+ * `.struct_ops`). After the load, writing the value (program fds in the
+ * function-pointer slots) leaves the map READY but unregistered, and a
+ * BPF_STRUCT_OPS link registers it (sops_link.c).
  *
- * The object file is read into memory and checked with libelf first, so a
- * missing, non-ELF, non-BPF or truncated file gets a precise error instead of
- * libbpf's generic one, and so ops names can be rewritten in the image
- * before libbpf copies the struct_ops data out of it (libbpf 1.1 has no API
- * to edit a struct_ops map's initial value).
+ * The object file is read into memory and checked first, so a missing,
+ * non-ELF, non-BPF or truncated file gets a precise error instead of
+ * libbpf's generic one, and so the image can be changed before libbpf reads
+ * it: ops names and flags rewritten in the struct_ops data (libbpf 1.1 has
+ * no API to edit a struct_ops map's initial value), and for libbpf < 1.2 a
+ * `.struct_ops.link` section made `.struct_ops` (sops_image.c). xctl's own
+ * description of the maps (kind, ops name, section, the programs of their
+ * function pointers) comes from the ELF symbols, relocations and BTF.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -644,112 +648,6 @@ fail:
 	return r;
 }
 
-/* Legacy maps registered by a failed load are unregistered again. */
-static void unregister_legacy(struct xctl_sops_obj *o, size_t n)
-{
-	uint32_t zero = 0;
-
-	while (n-- > 0)
-		bpf_map_delete_elem(bpf_map__fd(o->maps[n].map), &zero);
-}
-
-/*
- * Why the load failed, from the errno and the verifier's verdict in the
- * libbpf log: shown without -d (which shows the whole log).
- */
-static void load_fail_why(struct xctl_err *err, int errnum, const char *log)
-{
-	char prog[128], line[256], member[64], kind[64];
-
-	if (errnum == EPERM) {
-		xctl_err_hint(err, "loading struct_ops needs CAP_BPF and CAP_SYS_ADMIN "
-			      "(run as root)");
-		return;
-	}
-	if (!xctl_log_verdict(log, prog, sizeof(prog), line, sizeof(line)))
-		return;
-	if (sscanf(line, "attach to unsupported member %63s of struct %63s", member,
-		   kind) == 2) {
-		xctl_err_why(err, "the kernel does not support member %s of %s (program %s)",
-			     member, kind, prog);
-		xctl_err_hint(err, "leave %s unset, or leave the maps that set it out "
-			      "with 'map NAME'", member);
-		return;
-	}
-	xctl_err_why(err, "the verifier refused program %s: %s", prog, line);
-}
-/* Every map's kind must be a struct_ops type of the running kernel. */
-static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
-{
-	char tname[128];
-	struct btf *btf;
-	size_t i;
-	int r;
-
-	btf = xctl_kernel_btf(err);
-	if (!btf)
-		return -ENOENT;
-	for (i = 0; i < o->sel_cnt; i++) {
-		snprintf(tname, sizeof(tname), "bpf_struct_ops_%s", o->maps[i].kind);
-		if (btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0)
-			continue;
-		r = xctl_errf(err, EOPNOTSUPP, "cannot load struct_ops %s", o->maps[i].name);
-		xctl_err_why(err, "this kernel has no struct_ops type %s", o->maps[i].kind);
-		xctl_err_hint(err, "the kernel's struct_ops types are the "
-			      "struct bpf_struct_ops_* of /sys/kernel/btf/vmlinux");
-		return r;
-	}
-	return 0;
-}
-
-/* Write map i's value: registers a legacy map, makes a link map READY. */
-static int write_value(struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
-{
-	struct sops_obj_map *m = &o->maps[i];
-	struct sops_value_src src;
-	size_t j;
-	int r;
-
-	for (j = 0; j < m->slot_cnt; j++)
-		m->slots[j].prog_fd = bpf_program__fd(
-			bpf_object__find_program_by_name(o->obj, m->slots[j].prog));
-	sops_value_src_of(o, m, &src);
-	r = sops_value_write(&src, bpf_map__fd(m->map), o->legacy, err);
-	if (r && err && !err->why[0])
-		sops_register_why(err, -r, m->kind, m->has_ops_name ? m->ops_name : NULL);
-	return r;
-}
-
-int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
-{
-	char *log;
-	size_t i;
-	int r;
-
-	r = check_kinds(o, err);
-	if (r)
-		return r;
-	xctl_libbpf_log_clear();
-	if (bpf_object__load(o->obj)) {
-		r = xctl_errf(err, errno, "cannot load object %s", o->path);
-		log = xctl_libbpf_log_take();
-		load_fail_why(err, -r, log);
-		xctl_err_log(err, log);
-		free(log);
-		return r;
-	}
-	o->loaded = true;
-	for (i = 0; i < o->sel_cnt; i++) {
-		r = write_value(o, i, err);
-		if (r) {
-			if (o->legacy)
-				unregister_legacy(o, i);
-			return r;
-		}
-	}
-	return 0;
-}
-
 void xctl_sops_obj_close(struct xctl_sops_obj *o)
 {
 	size_t i, j;
@@ -821,18 +719,4 @@ const char *xctl_sops_obj_section(const struct xctl_sops_obj *o, size_t i)
 const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i)
 {
 	return i < o->cnt && o->maps[i].has_ops_name ? o->maps[i].ops_name : NULL;
-}
-
-int xctl_sops_obj_link_create(const struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
-{
-	int fd;
-
-	if (i >= o->sel_cnt)
-		return xctl_errf(err, EINVAL, "no struct_ops map %zu to register in %s", i,
-				 o->path);
-	fd = xctl_sops_link_create(bpf_map__fd(o->maps[i].map), err);
-	if (fd < 0 && err)	/* name the map and the file, not the kernel's names */
-		snprintf(err->what, sizeof(err->what), "cannot register struct_ops %s of %s",
-			 o->maps[i].name, o->path);
-	return fd;
 }
