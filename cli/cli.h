@@ -111,6 +111,16 @@ json_t *json_path(const json_t *obj, const char *path);
 
 /* Open the bpffs selected by --bpffs / --no-mount. */
 int open_bpffs(struct xctl_bpffs *fs, struct xctl_err *err);
+/*
+ * The bpffs for a read-only command (cli/bpffs_guard.c): 0 and fs set;
+ * -ENOENT when the default bpffs is not mounted (nothing to show); another
+ * -errno, err set, when --bpffs names something that is not a bpffs.
+ */
+int probe_bpffs(struct xctl_bpffs *fs, struct xctl_err *err);
+/* Record the bpffs before a command; undo what a failed command created. */
+void bpffs_snapshot(void);
+void bpffs_undo(void);
+void bpffs_guard_end(void);
 
 /* Objects. */
 int do_struct_ops(int argc, char **argv);

@@ -19,6 +19,17 @@ bool no_mount;
 const char *bpffs_dir;
 const char *netns_name;
 
+/* The command names of cmds, NULL-terminated, in words (64 entries). */
+static const char **words_of(const struct cmd *cmds, const char **words)
+{
+	int i;
+
+	for (i = 0; cmds[i].name && i < 63; i++)
+		words[i] = cmds[i].name;
+	words[i] = NULL;
+	return words;
+}
+
 int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int argc, char **argv), const char *object)
 {
@@ -28,11 +39,16 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 
 	if (argc < 1)
 		return cmds[0].func(argc, argv);
+	/* help, also a prefix of it, takes no arguments: "help extra" is a usage error. */
+	if ((!strcmp(argv[0], "help") || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ||
+	     (keyword_index(argv[0], words_of(cmds, words)) < 0 && is_prefix(argv[0], "help"))) &&
+	    argc > 1)
+		return usage_error("'%s' takes no arguments (got '%s')", argv[0], argv[1]);
 	if (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))
 		return help(argc - 1, argv + 1);
-	for (i = 0; cmds[i].name && n < 63; i++)
-		words[n++] = cmds[i].name;
-	words[n] = NULL;
+	words_of(cmds, words);
+	for (n = 0; words[n]; n++)
+		;
 	idx = keyword_index(argv[0], words);
 	if (idx >= 0)
 		return cmds[idx].func(argc - 1, argv + 1);
@@ -275,5 +291,11 @@ int main(int argc, char **argv)
 		if (r)
 			return r;
 	}
-	return run_command(argc, argv);
+	bpffs_snapshot();
+	r = run_command(argc, argv);
+	if (r)
+		bpffs_undo();
+	else
+		bpffs_guard_end();
+	return r;
 }

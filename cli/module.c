@@ -306,11 +306,15 @@ static int do_list(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	json_t *doc;
+	int r;
 
 	(void)argv;
 	if (argc)
 		return usage_error("'module list' takes no arguments");
-	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+	r = probe_bpffs(&fs, &err);
+	if (r && r != -ENOENT)
+		return fail(&err);
+	if (r) {
 		/* No bpffs: no modules; unmanaged struct_ops are still listed. */
 		if (xctl_module_list(NULL, &doc, &err))
 			return fail(&err);
@@ -344,7 +348,10 @@ static int do_info(int argc, char **argv)
 			return usage_error("too many 'map' arguments");
 		maps[nmaps++] = argv[i + 1];
 	}
-	have_fs = !xctl_bpffs_probe(&fs, bpffs_dir);
+	r = probe_bpffs(&fs, &err);
+	if (r && r != -ENOENT)
+		return fail(&err);
+	have_fs = !r;
 	if (have_fs && !xctl_module_name_check(argv[0], &err) &&
 	    xctl_module_exists(&fs, argv[0])) {
 		if (nmaps)
@@ -416,7 +423,10 @@ static int do_unload(int argc, char **argv)
 	r = check_name(name);
 	if (r)
 		return r;
-	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+	r = probe_bpffs(&fs, &err);
+	if (r && r != -ENOENT)
+		return fail(&err);
+	if (r) {
 		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
 		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
 		return fail(&err);
@@ -450,7 +460,10 @@ static int do_reload(int argc, char **argv)
 		goto out;
 	module_load_opts_set(&a, &o);
 	o.name = NULL;	/* reload: the module's own */
-	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
+	r = probe_bpffs(&fs, &err);
+	if (r && r != -ENOENT) {
+		r = fail(&err);
+	} else if (r) {
 		r = xctl_errf(&err, ENOENT, "module %s is not loaded", name);
 		xctl_err_why(&err, "no bpffs at %s", bpffs_dir ?: XCTL_BPFFS_DEFAULT);
 		r = fail(&err);

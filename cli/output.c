@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "core_priv.h"
 
 /* Active capture (out_capture_begin()), or NULL: print. */
 static struct out_capture *capture;
@@ -138,6 +139,13 @@ int emit(json_t *doc, const struct out_view *view)
 		json_array_append_new(capture->docs, doc ? doc : json_null());
 		return EXIT_OK;
 	}
+	if (!doc) {
+		/* A builder failed (out of memory, or text jansson refused). */
+		struct xctl_err err = {};
+
+		xctl_errf(&err, ENOMEM, "cannot build the result document");
+		return fail(&err);
+	}
 	if (json_output) {
 		s = json_dumps(doc, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
 			       (pretty_output ? JSON_INDENT(2) : JSON_COMPACT));
@@ -170,9 +178,11 @@ static void print_error(const char *msg, int errnum, const char *hint)
 	json_t *e;
 
 	if (json_output || capture) {
-		e = json_pack("{s:s, s:i}", "message", msg, "errno", errnum);
+		/* Arguments and kernel text may not be UTF-8: never lose the error. */
+		e = json_pack("{s:o, s:i}", "message", xctl_json_text(msg, strlen(msg)),
+			      "errno", errnum);
 		if (e && hint && *hint)
-			json_object_set_new(e, "hint", json_string(hint));
+			json_object_set_new(e, "hint", xctl_json_text(hint, strlen(hint)));
 		if (capture) {
 			/* The first failure is the one to report. */
 			if (!capture->error)
@@ -192,15 +202,19 @@ static void print_error(const char *msg, int errnum, const char *hint)
 
 int fail(struct xctl_err *err)
 {
-	char msg[1100];
+	char msg[1100], caps[64], need[128];
 	const char *hint = err->hint;
 
 	if (!err->errnum)
 		err->errnum = EINVAL;
 	snprintf(msg, sizeof(msg), "%s: %s", err->what[0] ? err->what : "operation failed",
 		 xctl_err_reason(err));
-	if (!*hint && (err->errnum == EPERM || err->errnum == EACCES))
-		hint = "run as root: xctl needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN";
+	/* Only when capabilities are really missing: root gets EPERM/EACCES too. */
+	if (!*hint && (err->errnum == EPERM || err->errnum == EACCES) &&
+	    xctl_missing_caps(caps, sizeof(caps))) {
+		snprintf(need, sizeof(need), "run as root: this process lacks %s", caps);
+		hint = need;
+	}
 	if (debug_output && err->log)
 		fprintf(stderr, "%s%s", err->log,
 			err->log[strlen(err->log) - 1] == '\n' ? "" : "\n");

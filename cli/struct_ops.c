@@ -64,14 +64,17 @@ static int parse_sel(int argc, char **argv, uint32_t *id)
 	return 2;
 }
 
-/* The bpffs for pin information, never mounted by a read-only command. */
-static const struct xctl_bpffs *probe_fs(struct xctl_bpffs *fs)
+/*
+ * The bpffs for pin information, never mounted by a read-only command:
+ * NULL when there is none; *bad set (err filled) when --bpffs is not one.
+ */
+static const struct xctl_bpffs *probe_fs(struct xctl_bpffs *fs, bool *bad,
+					 struct xctl_err *err)
 {
-	if (xctl_bpffs_probe(fs, bpffs_dir)) {
-		memset(fs, 0, sizeof(*fs));
-		return NULL;
-	}
-	return fs;
+	int r = probe_bpffs(fs, err);
+
+	*bad = r && r != -ENOENT;
+	return r ? NULL : fs;
 }
 
 static char *fmt_links(const json_t *row, const json_t *v)
@@ -123,6 +126,8 @@ static int do_list(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_sops_list l;
 	struct xctl_bpffs fs;
+	const struct xctl_bpffs *fsp;
+	bool bad;
 	uint32_t id = 0;
 	json_t *doc;
 	size_t i;
@@ -133,7 +138,8 @@ static int do_list(int argc, char **argv)
 		if (r < 0)
 			return -r;
 	}
-	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
+	fsp = probe_fs(&fs, &bad, &err);
+	if (bad || xctl_sops_list_get(&l, fsp, &err))
 		return fail(&err);
 	doc = json_array();
 	for (i = 0; i < l.cnt; i++)
@@ -160,6 +166,8 @@ static int do_dump(int argc, char **argv)
 	struct xctl_err err = {};
 	struct xctl_sops_list l;
 	struct xctl_bpffs fs;
+	const struct xctl_bpffs *fsp;
+	bool bad;
 	const struct xctl_sops_map *m = NULL;
 	json_t *doc, *value;
 	uint32_t id;
@@ -169,7 +177,8 @@ static int do_dump(int argc, char **argv)
 	r = parse_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
-	if (xctl_sops_list_get(&l, probe_fs(&fs), &err))
+	fsp = probe_fs(&fs, &bad, &err);
+	if (bad || xctl_sops_list_get(&l, fsp, &err))
 		return fail(&err);
 	for (i = 0; i < l.cnt; i++)
 		if (l.maps[i].id == id)
@@ -284,6 +293,7 @@ static int do_unregister(int argc, char **argv)
 {
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
+	bool bad;
 	json_t *doc, *l, *p;
 	size_t i, j;
 	uint32_t id;
@@ -292,8 +302,8 @@ static int do_unregister(int argc, char **argv)
 	r = parse_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
-	probe_fs(&fs);
-	if (xctl_sops_unregister(&fs, id, &doc, &err))
+	probe_fs(&fs, &bad, &err);
+	if (bad || xctl_sops_unregister(&fs, id, &doc, &err))
 		return fail(&err);
 	/* with -j the document's links[].pinned says the same */
 	json_array_foreach(json_object_get(doc, "links"), i, l) {

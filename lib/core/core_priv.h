@@ -3,6 +3,7 @@
 #ifndef XCTL_CORE_PRIV_H
 #define XCTL_CORE_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -35,5 +36,12 @@ int xctl_sha256_hex(const void *data, size_t size, char hex[65], struct xctl_err
  * U+FFFD, and NUL bytes become U+FFFD too, so the document is never lost.
  */
 json_t *xctl_json_text(const char *s, size_t n);
+
+/*
+ * Names of the capabilities among CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN
+ * missing from the effective set ("CAP_BPF, CAP_SYS_ADMIN") into buf; the
+ * count (0: none missing, or the set cannot be read).
+ */
+size_t xctl_missing_caps(char *buf, size_t len);
 
 #endif

@@ -66,9 +66,11 @@ int xctl_file_read(const char *path, size_t max, struct xctl_file *f,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		r = xctl_errf(err, errno, "cannot open %s", path);
-		if (errno == EACCES)
-			xctl_err_why(err, "permission denied by the file's mode or a security "
-				     "module (root's capabilities do not cover this here)");
+		if (-r == EACCES || -r == EPERM) {
+			xctl_err_why(err, "permission denied by the file's mode, a directory "
+				     "on its path, or a security module");
+			xctl_err_hint(err, "check who may read %s (ls -l, and any LSM policy)", path);
+		}
 		return r;
 	}
 	if (fstat(fd, &st)) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
 void mod_state_free(struct mod_state *s)
@@ -168,9 +169,11 @@ json_t *mod_state_sops_json(const struct mod_state *s,
 		const struct mod_link *k = &s->links[i];
 
 		m = mod_inv_find(inv, k->map_id);
-		e = json_pack("{s:s, s:s?, s:s?, s:I, s:I, s:I}", "map", k->map,
+		e = json_pack("{s:o, s:s?, s:o, s:I, s:I, s:I}",
+			      "map", xctl_json_text(k->map, strlen(k->map)),
 			      "kind", m ? m->kind : NULL,
-			      "ops_name", m && m->has_ops_name ? m->ops_name : NULL,
+			      "ops_name", m && m->has_ops_name ?
+					  xctl_json_text(m->ops_name, strlen(m->ops_name)) : json_null(),
 			      "map_id", (json_int_t)k->map_id,
 			      "link_id", (json_int_t)k->link_id,
 			      "users", (json_int_t)(m ? m->users : 0));
@@ -249,8 +252,9 @@ static json_t *module_json(const struct mod_state *s, const struct xctl_sops_lis
 	json_int_t users;
 	json_t *sops = mod_state_sops_json(s, inv, &users);
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I}",
-			 "name", s->name, "state", mod_state_name(s),
+	return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I}",
+			 "name", xctl_json_text(s->name, strlen(s->name)),
+			 "state", mod_state_name(s),
 			 "object", mod_meta_field(s, "object"),
 			 "sha256", mod_meta_field(s, "sha256"),
 			 "loaded_at", mod_meta_field(s, "loaded_at_rfc3339"),
@@ -262,8 +266,9 @@ static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
 {
 	json_t *sops;
 
-	sops = json_pack("[{s:s, s:s?, s:I, s:o, s:I}]", "kind", m->kind,
-			 "ops_name", m->has_ops_name ? m->ops_name : NULL,
+	sops = json_pack("[{s:s, s:o, s:I, s:o, s:I}]", "kind", m->kind,
+			 "ops_name", m->has_ops_name ? xctl_json_text(m->ops_name, strlen(m->ops_name))
+						     : json_null(),
 			 "map_id", (json_int_t)m->id,
 			 "link_id", m->link_cnt ? json_integer(m->links[0].id) : json_null(),
 			 "users", (json_int_t)m->users);

@@ -18,6 +18,7 @@
 
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
 #include "sops_priv.h"
 
 void sops_register_why(struct xctl_err *err, int errnum, const char *kind,
@@ -97,8 +98,14 @@ int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
 		xctl_err_hint(err, "unregister it and register the new one");
 		break;
 	case EPERM:
-		xctl_err_why(err, "the link's current map is not the expected one, "
-			     "or CAP_BPF/CAP_SYS_ADMIN is missing");
+		if (old_map_fd >= 0 && !xctl_missing_caps(NULL, 0)) {
+			xctl_err_why(err, "the link no longer runs the struct_ops this "
+				     "command read: another change replaced it meanwhile");
+			xctl_err_hint(err, "look at the current state and run the command again");
+		} else {
+			xctl_err_why(err, "CAP_BPF and CAP_SYS_ADMIN are needed");
+			xctl_err_hint(err, "run as root");
+		}
 		break;
 	case EINVAL:
 		xctl_err_why(err, "the new map is of another kind, not READY, or "

@@ -32,6 +32,7 @@
 
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
 #include "sops_priv.h"
 #include "sops_kind.h"
 
@@ -315,15 +316,17 @@ json_t *xctl_sops_map_json(const struct xctl_sops_map *m)
 	for (i = 0; i < m->link_cnt; i++)
 		json_array_append_new(links, json_pack("{s:I, s:o}",
 			"id", (json_int_t)m->links[i].id,
-			"pinned", m->links[i].pinned ? json_string(m->links[i].pinned)
-						     : json_null()));
+			"pinned", m->links[i].pinned ? xctl_json_text(m->links[i].pinned,
+							strlen(m->links[i].pinned)) : json_null()));
 	return json_pack("{s:I, s:s, s:o, s:o, s:b, s:o, s:I, s:o}",
 		"id", (json_int_t)m->id,
 		"name", m->name,
 		"kind", *m->kind ? json_string(m->kind) : json_null(),
-		"ops_name", m->has_ops_name ? json_string(m->ops_name) : json_null(),
+		/* the kernel's bytes: another loader may have used any */
+		"ops_name", m->has_ops_name ? xctl_json_text(m->ops_name, strlen(m->ops_name))
+					    : json_null(),
 		"registered", m->registered,
 		"links", links,
 		"users", (json_int_t)m->users,
-		"module", m->module ? json_string(m->module) : json_null());
+		"module", m->module ? xctl_json_text(m->module, strlen(m->module)) : json_null());
 }

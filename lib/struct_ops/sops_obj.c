@@ -284,6 +284,24 @@ static char *map_data(const struct xctl_sops_obj *o, const struct elf_secs *s,
 	return (char *)sec_data(o, &s->sec[m->sec].sh) + m->voff;
 }
 
+/*
+ * A name the kernel shows in /proc and sysctls (tcp_congestion_ops.name):
+ * the characters bpf_obj_name_cpy() accepts, and never "." or "..". Also
+ * what keeps listings valid UTF-8 and single words.
+ */
+static bool ops_name_ok(const char *s)
+{
+	const char *p;
+
+	if (!*s || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
+			return false;
+	return true;
+}
+
 /* Rename the ops of map m in the image when the caller asks to. */
 static int rename_map(const char *path, struct xctl_sops_obj *o, const struct elf_secs *s,
 		      struct sops_obj_map *m, const struct xctl_sops_open_opts *opts,
@@ -309,10 +327,12 @@ static int rename_map(const char *path, struct xctl_sops_obj *o, const struct el
 	val = map_data(o, s, m);
 	newname = rename ? rename(m->name, val + noff, XCTL_OPT(opts, rename_ctx, NULL)) : NULL;
 	if (newname) {
-		if (strlen(newname) >= nsize || !*newname) {
+		if (strlen(newname) >= nsize || !ops_name_ok(newname)) {
 			r = xctl_errf(err, EINVAL, "cannot rename %s of %s to '%s'",
 				      m->kind, m->name, newname);
-			xctl_err_why(err, "a %s name has 1 to %u characters", m->kind, nsize - 1);
+			xctl_err_why(err, "a %s name has 1 to %u characters: ASCII "
+				     "letters, digits, '_' and '.' (not '.' or '..')",
+				     m->kind, nsize - 1);
 			return r;
 		}
 		memset(val + noff, 0, nsize);

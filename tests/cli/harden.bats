@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# Hostile input: crafted objects (tests/tools/craft_objs.py), files that are
+# not regular files, unreadable objects, bad usage. Every refusal must exit 1
+# (2 for usage), say what is wrong, and change nothing: the private bpffs
+# stays empty, nothing is mounted, no XDP program appears on the device.
+# Oracles: find(1) on the bpffs, /proc/self/mountinfo, ip -j link.
+load helpers
+bats_require_minimum_version 1.5.0
+
+CC_OBJ="$EXAMPLES/cc.bpf.o"
+
+setup_file() {
+	CRAFT="$BATS_FILE_TMPDIR/craft"
+	"$BATS_TEST_DIRNAME/../tools/craft_objs.py" "$CC_OBJ" "$CRAFT"
+	export CRAFT
+}
+
+setup() {
+	common_setup
+	NAME="h$UNIQ"
+	CA="xh$UNIQ"
+	make_netns h >/dev/null
+	NS="xt-$UNIQ-h"
+}
+
+teardown() { common_teardown; }
+
+# Mount points at or below $1 (other test runs mount elsewhere concurrently).
+mounts_below() {
+	awk -v p="$1" '$5 == p || index($5, p "/") == 1' /proc/self/mountinfo | wc -l
+}
+
+# Nothing below the private bpffs (but the kernel's own maps.debug and
+# progs.debug iterators), and no mount in the test's directory but it.
+assert_untouched() {
+	local left
+	left=$(find "$BPFFS" -mindepth 1 ! -name '*.debug')
+	[ -z "$left" ] || { echo "left in the bpffs: $left" >&2; return 1; }
+	[ "$(mounts_below "$TMPD")" -eq 1 ] || {
+		echo "mounts changed below $TMPD" >&2; return 1; }
+	[ "$(ip -n "$NS" -j link show lo | jq -r '.[0].xdp // "none"')" = none ]
+}
+
+# Every command that reads an object refuses $1 with exit 1 and message $2.
+refused_everywhere() {
+	local obj=$1 msg=$2
+	run -1 timeout 20 "$XCTL_BIN" --bpffs "$BPFFS" module load "$obj" name "$NAME" ops_name "$CA"
+	[[ "$output" == *"$msg"* ]] || { echo "module load: $output" >&2; return 1; }
+	assert_untouched
+	run -1 timeout 20 "$XCTL_BIN" --bpffs "$BPFFS" struct_ops register "$obj" ops_name "$CA"
+	[[ "$output" == *"$msg"* ]] || { echo "struct_ops register: $output" >&2; return 1; }
+	assert_untouched
+	run -1 timeout 20 "$XCTL_BIN" --bpffs "$BPFFS" module info "$obj"
+	[[ "$output" == *"$msg"* ]] || { echo "module info: $output" >&2; return 1; }
+	run -1 timeout 20 "$XCTL_BIN" --bpffs "$BPFFS" -N "$NS" xdp attach lo "$obj"
+	[[ "$output" == *"$msg"* ]] || { echo "xdp attach: $output" >&2; return 1; }
+	assert_untouched
+	run -1 timeout 20 "$XCTL_BIN" -j --bpffs "$BPFFS" module load "$obj" name "$NAME"
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"$msg"* ]]
+	assert_untouched
+}
+
+@test "crafted: ops name member of 32 MiB (heap overflow when renaming)" {
+	refused_everywhere "$CRAFT/name-huge.o" "member 'name' of [251] struct 'tcp_congestion_ops' (offset 88, size 33554432) exceeds its size 192"
+}
+
+@test "crafted: member name offset outside the BTF strings" {
+	refused_everywhere "$CRAFT/member-name.o" "name offset 2147483632 outside the string section"
+}
+
+@test "crafted: struct_ops variable name offset outside the BTF strings" {
+	refused_everywhere "$CRAFT/var-name.o" "name offset 2147483632 outside the string section"
+}
+
+@test "crafted: name member placed outside its struct" {
+	refused_everywhere "$CRAFT/member-off.o" "member 'name' of [251] struct 'tcp_congestion_ops' (offset 524272, size 16) exceeds its size 192"
+}
+
+@test "crafted: map symbol past the end of .struct_ops" {
+	refused_everywhere "$CRAFT/sym-value.o" "lies outside its section .struct_ops (192 bytes)"
+}
+
+@test "crafted: relocation naming a symbol that does not exist (libbpf 1.1 reads out of bounds)" {
+	refused_everywhere "$CRAFT/reloc-sym.o" "names symbol 16777215 of"
+}
+
+@test "crafted: typedef loop (libbpf follows it forever)" {
+	refused_everywhere "$CRAFT/btf-loop.o" "is part of a reference loop"
+}
+
+@test "crafted: .BTF.ext record naming a type that does not exist" {
+	refused_everywhere "$CRAFT/ext-type.o" ".BTF.ext function info refer to types or strings outside the BTF"
+}
+
+@test "crafted: section headers past the end of the file" {
+	refused_everywhere "$CRAFT/shdr-trunc.o" "truncated ELF file (section headers missing)"
+}
+
+@test "crafted: big-endian object is named as such" {
+	refused_everywhere "$CRAFT/big-endian.o" "it is a big-endian object; this host is little-endian"
+}
+
+@test "the unmodified base of the crafted objects loads (the crafts are what is refused)" {
+	run -0 xctl module info "$CRAFT/base.o"
+	run -0 xctl -j module load "$CRAFT/base.o" name "$NAME" ops_name "$CA"
+	grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
+	run -0 xctl module unload "$NAME"
+}
+
+@test "a FIFO, /dev/zero and a directory as OBJ are refused at once" {
+	mkfifo "$TMPD/fifo.o"
+	refused_everywhere "$TMPD/fifo.o" "it is a FIFO, not a regular file"
+	refused_everywhere /dev/zero "it is a character device, not a regular file"
+	mkdir "$TMPD/dir.o"
+	refused_everywhere "$TMPD/dir.o" "it is a directory, not a regular file"
+}
+
+@test "module info NAME does not hang when the recorded object became a FIFO" {
+	cp "$CC_OBJ" "$TMPD/obj.o"
+	run -0 xctl module load "$TMPD/obj.o" name "$NAME" ops_name "$CA"
+	rm "$TMPD/obj.o"
+	mkfifo "$TMPD/obj.o"
+	run -0 timeout 10 "$XCTL_BIN" --bpffs "$BPFFS" -j module info "$NAME"
+	assert_json
+	[ "$(jq -r .name <<<"$output")" = "$NAME" ]
+	[ "$(jq -r .license <<<"$output")" = null ]
+	run -0 xctl module unload "$NAME"
+}
+
+@test "an unreadable object says permission denied, not 'run as root', even as root" {
+	cp "$CC_OBJ" "$TMPD/perm.o"
+	chmod 000 "$TMPD/perm.o"
+	run -1 capsh --drop=cap_dac_override,cap_dac_read_search -- -c \
+		"'$XCTL_BIN' --bpffs '$BPFFS' module info '$TMPD/perm.o'"
+	[[ "$output" == *"permission denied by the file's mode"* ]]
+	[[ "$output" != *"run as root"* ]]
+	[[ "$output" != *"CAP_BPF"* ]]
+}
+
+@test "help takes no arguments" {
+	run -2 xctl help extra
+	[[ "$output" == *"'help' takes no arguments (got 'extra')"* ]]
+	run -2 xctl module help extra
+	run -0 xctl help
+}
+
+@test "a failed load on an empty --bpffs directory leaves it unmounted and empty" {
+	mkdir "$TMPD/empty"
+	run -1 "$XCTL_BIN" --bpffs "$TMPD/empty" module load "$TMPD/missing.o"
+	[[ "$output" == *"cannot open object $TMPD/missing.o"* ]]
+	! mountpoint -q "$TMPD/empty"
+	[ -z "$(ls -A "$TMPD/empty")" ]
+	[ "$(mounts_below "$TMPD")" -eq 1 ]
+	# failing in the kernel (the verifier refuses the object) after mounting
+	run -1 "$XCTL_BIN" --bpffs "$TMPD/empty" module load "$TESTS_BPF/mod_reject.bpf.o" \
+		name "$NAME" ops_name "$CA"
+	! mountpoint -q "$TMPD/empty"
+	[ "$(mounts_below "$TMPD")" -eq 1 ]
+	# a mount point xctl had to create is removed again
+	run -1 "$XCTL_BIN" --bpffs "$TMPD/new/deeper" module load "$TESTS_BPF/mod_reject.bpf.o" \
+		name "$NAME" ops_name "$CA"
+	[ ! -e "$TMPD/new" ]
+}
+
+@test "failed commands leave no empty xctl directories in the bpffs" {
+	run -1 xctl module load "$TESTS_BPF/mod_reject.bpf.o" name "$NAME" ops_name "$CA"
+	assert_untouched
+	run -1 xctl struct_ops register "$TESTS_BPF/mod_reject.bpf.o" ops_name "$CA"
+	assert_untouched
+	run -1 xctl -N "$NS" xdp attach lo "$TESTS_BPF/redir_pass.bpf.o" prog nosuchprog
+	assert_untouched
+	# what existed before a failure stays
+	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	run -1 xctl module load "$TESTS_BPF/mod_reject.bpf.o" name "${NAME}b" ops_name "${CA}b"
+	[ -d "$BPFFS/xctl/modules/$NAME" ]
+	[ ! -e "$BPFFS/xctl/modules/${NAME}b" ]
+	run -0 xctl module unload "$NAME"
+}
+
+@test "read-only commands refuse a --bpffs that is not a bpffs" {
+	mkdir "$TMPD/plain"
+	head -c 4096 /dev/zero >"$TMPD/file"
+	for d in "$TMPD/plain" "$TMPD/file" "$TMPD/none"; do
+		run -1 "$XCTL_BIN" --bpffs "$d" module list
+		[[ "$output" == *"--bpffs $d is not a bpffs mount"* ]]
+		run -1 "$XCTL_BIN" --bpffs "$d" struct_ops list
+		[[ "$output" == *"--bpffs $d is not a bpffs mount"* ]]
+		run -1 "$XCTL_BIN" -j --bpffs "$d" module info "$NAME"
+		assert_json
+	done
+	! mountpoint -q "$TMPD/plain"
+	[ ! -e "$TMPD/none" ]
+}
+
+@test "ops names that are not valid for their kind are refused, and -j still prints the error" {
+	for bad in $'rel\xff\xe9' 'has space' '..' '.' 'a/b'; do
+		run -1 xctl module load "$CC_OBJ" name "$NAME" ops_name "$bad"
+		[[ "$output" == *"ASCII letters, digits, '_' and '.'"* ]]
+		run -1 xctl -j struct_ops register "$CC_OBJ" ops_name "$bad"
+		assert_json
+		[[ "$(jq -r .error.message <<<"$output")" == *"cannot rename tcp_congestion_ops"* ]]
+	done
+	assert_untouched
+	run -2 xctl -j module load $'/tmp/\xff.o'
+	assert_json
+}
