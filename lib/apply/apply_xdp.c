@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "module_priv.h"
+#include "nl_dev.h"
 
 #define APPLY_XDP_DIR	"apply/xdp"
 
@@ -41,7 +42,7 @@ static int record_path(const struct xctl_bpffs *fs, const char *ifname, char *ou
 static bool own_link_ids(const struct xctl_bpffs *fs, const char *ifname, int ifindex,
 			 json_int_t *link_id, json_int_t *prog_id, struct xctl_err *err)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xctl_nl_dev q;
 	json_t *info = NULL;
 	json_int_t pid;
 	bool own;
@@ -55,8 +56,8 @@ static bool own_link_ids(const struct xctl_bpffs *fs, const char *ifname, int if
 	*prog_id = pid;
 	json_decref(info);
 	/* an ifindex is per namespace: the device here must run the program */
-	own = !bpf_xdp_query(ifindex, 0, &q) && pid &&
-	      (pid == q.drv_prog_id || pid == q.skb_prog_id || pid == q.hw_prog_id);
+	own = !xctl_nl_dev_get(ifindex, 0, &q, NULL) && pid &&
+	      (pid == q.xdp_drv_prog_id || pid == q.xdp_skb_prog_id || pid == q.xdp_hw_prog_id);
 	return own;
 }
 
