@@ -42,20 +42,29 @@ static const struct mod_link *find_link(const struct mod_state *s, const char *m
 	return NULL;
 }
 
-static const char *loaded_ops_name(const struct xctl_sops_list *inv, uint32_t map_id)
+static const struct xctl_sops_map *inv_map(const struct xctl_sops_list *inv,
+					   uint32_t map_id)
 {
 	size_t i;
 
 	for (i = 0; i < inv->cnt; i++)
 		if (inv->maps[i].id == map_id)
-			return inv->maps[i].has_ops_name ? inv->maps[i].ops_name : "";
+			return &inv->maps[i];
 	return NULL;
 }
 
+static const char *loaded_ops_name(const struct xctl_sops_list *inv, uint32_t map_id)
+{
+	const struct xctl_sops_map *m = inv_map(inv, map_id);
+
+	return m ? (m->has_ops_name ? m->ops_name : "") : NULL;
+}
+
 /*
- * Same struct_ops maps, each with the declared ops name? Differences that a
- * reload cannot make (the kernel keeps a tcp CA's name across an update,
- * and reload keeps the map set) are appended to why.
+ * Same struct_ops maps (those 'map' selects), each with the declared ops
+ * name and TCP_CONG_NON_RESTRICTED as declared? Differences that a reload
+ * cannot make (the kernel keeps a tcp CA's name across an update, reload
+ * keeps the map set and the flag) are appended to why.
  */
 static int compare_maps(const struct mod_state *s, const char *obj_path,
 			const struct xctl_module_load_opts *opts, char *why, size_t len,
@@ -63,6 +72,11 @@ static int compare_maps(const struct mod_state *s, const char *obj_path,
 {
 	const struct xctl_sops_rename *renames = XCTL_OPT(opts, renames, NULL);
 	size_t rcnt = renames ? XCTL_OPT(opts, rename_cnt, 0) : 0;
+	XCTL_OPTS(xctl_sops_open_opts, oo, .maps = XCTL_OPT(opts, maps, NULL),
+		  .map_cnt = XCTL_OPT(opts, map_cnt, 0),
+		  .non_restricted = XCTL_OPT(opts, non_restricted, false));
+	uint32_t flags;
+	const struct xctl_sops_map *m;
 	struct xctl_sops_list inv = {};
 	struct xctl_sops_obj *o;
 	const struct mod_link *k;
@@ -70,7 +84,7 @@ static int compare_maps(const struct mod_state *s, const char *obj_path,
 	size_t i, cnt;
 	int r;
 
-	r = xctl_sops_obj_open(obj_path, NULL, &o, err);
+	r = xctl_sops_obj_open(obj_path, &oo, &o, err);
 	if (r)
 		return r;
 	r = mod_sops_list(&inv, NULL, err);
@@ -90,6 +104,13 @@ static int compare_maps(const struct mod_state *s, const char *obj_path,
 		have = loaded_ops_name(&inv, k->map_id);
 		if (have && strcmp(have, want ?: ""))
 			why_add(why, len, "ops name of %s is %s, declared %s", map, have, want ?: "");
+		/* TCP_CONG_NON_RESTRICTED: the object's own, or 'non_restricted' */
+		m = inv_map(&inv, k->map_id);
+		if (m && m->has_flags && xctl_sops_obj_flags(o, i, &flags) &&
+		    (m->flags & 0x1) != (flags & 0x1))
+			why_add(why, len, "%s is %snon_restricted, declared %s", map,
+				(m->flags & 0x1) ? "" : "not ",
+				(flags & 0x1) ? "non_restricted" : "without");
 	}
 out:
 	xctl_sops_list_free(&inv);

@@ -311,3 +311,23 @@ module_maps() {
 	run complete_words "$XCTL_BIN" module info "$NOUSE_OBJ" map ca_nouse_s
 	[ "$output" = "ca_nouse_spare" ]
 }
+
+@test "objects: apply with map and non_restricted converges, then leaves it unchanged" {
+	mkdir -p "$TMPD/conf/modules.d"
+	echo "$NOUSE_OBJ name $NAME map ca_nouse ops_name ca_nouse=${CA}n non_restricted" \
+		>"$TMPD/conf/modules.d/10-nouse.conf"
+	run xctl -j apply --config "$TMPD/conf"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '[.actions[] | "\(.name):\(.action)"] | join(",")' <<<"$output")" = "$NAME:load" ]
+	ca_registered "${CA}n"
+	! ca_registered xctl_nouse_spare
+	id=$(xctl -j module list | jq --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops[0].map_id')
+	[ "$(xctl -j struct_ops dump id "$id" | jq -c .flags)" = '["non_restricted"]' ]
+	run xctl -j apply --config "$TMPD/conf"
+	assert_status 0
+	[ "$(jq -r '[.actions[] | "\(.name):\(.action)"] | join(",")' <<<"$output")" = "$NAME:unchanged" ]
+	run xctl -j module unload "$NAME"
+	assert_status 0
+	ca_gone "${CA}n"
+}
