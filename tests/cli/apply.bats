@@ -57,6 +57,15 @@ ca_gone() {
 	return 1
 }
 
+# The .flags of module $1's tcp_congestion_ops value, as bpftool dumps the
+# map (its id from module list: bookworm's bpftool does not show the map of
+# a struct_ops link).
+ca_flags() {
+	local id
+	id=$(xctl -j module list | jq --arg n "$1" '.[] | select(.name == $n) | .struct_ops[0].map_id')
+	bpftool struct_ops dump id "$id" | sed -n 's/^ *"flags": \([0-9]*\),\{0,1\}$/\1/p'
+}
+
 # The actions of the last `run apply -j` as "kind:name:action" lines.
 actions() {
 	jq -r '.actions[] | "\(.kind):\(.name):\(.action)"' <<<"$output"
@@ -154,6 +163,56 @@ module:$B:unchanged" ]
 	jq -e '.actions[0].reason | test("sha256 differs")' <<<"$output"
 	sha=$(sha256sum "$TMPD/cc2.bpf.o" | cut -d' ' -f1)
 	bpftool -j map dump pinned "$BPFFS/xctl/modules/$A/meta" | grep -q "$sha"
+}
+
+@test "apply follows the declared map selection and non_restricted flag" {
+	local two="$TESTS_BPF/mod_two.bpf.o"
+	echo "$two name $A map mod_two_a ops_name mod_two_a=$CA_A" > "$CONF/modules.d/two.conf"
+	run apply -j
+	assert_status 0
+	[ "$(actions)" = "module:$A:load" ]
+	ca_registered "$CA_A"
+	[ ! -e "$BPFFS/xctl/modules/$A/mod_two_b" ]
+	run apply -j
+	[ "$(actions)" = "module:$A:unchanged" ]
+
+	# both maps now: the module is replaced (reload keeps the map set)
+	echo "$two name $A ops_name mod_two_a=$CA_A ops_name mod_two_b=$CA_B" > "$CONF/modules.d/two.conf"
+	run apply -j
+	assert_status 0
+	[ "$(actions)" = "module:$A:reload" ]
+	jq -e '.actions[0].reason | test("it has 1 struct_ops maps, the object 2")' <<<"$output"
+	ca_registered "$CA_A"
+	ca_registered "$CA_B"
+	run apply -j
+	[ "$(actions)" = "module:$A:unchanged" ]
+
+	# non_restricted (ca_link.bpf.o does not set TCP_CONG_NON_RESTRICTED
+	# itself): the flags of the registered value, as bpftool dumps them
+	echo "$TESTS_BPF/ca_link.bpf.o name $B ops_name x$UNIQ" > "$CONF/modules.d/two.conf"
+	run apply -j --prune
+	assert_status 0
+	[ "$(ca_flags "$B")" = 0 ]
+	echo "$TESTS_BPF/ca_link.bpf.o name $B ops_name x$UNIQ non_restricted" > "$CONF/modules.d/two.conf"
+	run apply -j
+	assert_status 0
+	[ "$(actions)" = "module:$B:reload" ]
+	jq -e '.actions[0].reason | test("is not non_restricted, declared non_restricted")' <<<"$output"
+	[ "$(ca_flags "$B")" = 1 ]
+	ca_registered "x$UNIQ"
+	# and another network namespace may make it its default
+	make_netns nr >/dev/null
+	ip netns exec "xt-$UNIQ-nr" sysctl -qw "net.ipv4.tcp_congestion_control=x$UNIQ"
+	ip netns exec "xt-$UNIQ-nr" sysctl -qw net.ipv4.tcp_congestion_control=reno
+	run apply -j
+	[ "$(actions)" = "module:$B:unchanged" ]
+	# without it again (a reload keeps the flag: the module is loaded anew)
+	echo "$TESTS_BPF/ca_link.bpf.o name $B ops_name x$UNIQ" > "$CONF/modules.d/two.conf"
+	run apply -j
+	assert_status 0
+	[ "$(actions)" = "module:$B:reload" ]
+	jq -e '.actions[0].reason | test("is non_restricted, declared without")' <<<"$output"
+	[ "$(ca_flags "$B")" = 0 ]
 }
 
 @test "apply --prune removes an undeclared module and nothing unmanaged" {
