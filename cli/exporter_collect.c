@@ -357,6 +357,9 @@ static void add_health(struct metrics *m, const struct exporter *e, const double
 {
 	int c, fam;
 
+	metric_family(m, "xctl_build", "info", NULL,
+		      "The xctl that exports these metrics and the libbpf it runs with (value 1).");
+	metric_int(m, 1, "version", xctl_version(), "libbpf", xctl_libbpf_version(), NULL);
 	for (fam = 0; fam < 3; fam++) {
 		if (fam == 0)
 			metric_family(m, "xctl_scrape_duration_seconds", "gauge", "seconds",

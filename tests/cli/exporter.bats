@@ -177,6 +177,9 @@ assert any(s.labels["device"] == "e\"s\\c" for s in fams["xctl_xdp_packets"].sam
 	# only the xdp collector ran
 	[ "$(jq '[.[] | select(.name | startswith("xctl_module") or startswith("xctl_struct_ops"))] | length' <<<"$output")" = 0 ]
 	[ "$(jq -c '[.[] | select(.name == "xctl_scrape_collector_success") | .samples[].labels.collector]' <<<"$output")" = '["xdp"]' ]
+	# the build: xctl's version, the Makefile's VERSION
+	[ "$(jq -r '.[] | select(.name == "xctl_build") | .samples[0].labels.version' <<<"$output")" = \
+	  "$(awk '$1 == "VERSION" { print $3 }' "$BATS_TEST_DIRNAME/../../Makefile")" ]
 	validate <<<"$output"
 	run --separate-stderr xctl -j exporter --once
 	assert_status 0
