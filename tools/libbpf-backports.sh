@@ -48,9 +48,12 @@ apt_opts=(
 	-o "APT::Default-Release=$suite"
 )
 
-apt-get "${apt_opts[@]}" -qq update
+# Its own lists and cache need no lock, but apt is shared on the machines
+# this runs on: take the project's apt lock all the same.
+flock /tmp/xctl-apt.lock apt-get "${apt_opts[@]}" -qq update
 (cd "$apt_dir/debs" &&
- apt-get "${apt_opts[@]}" -qq download "libbpf1/$suite" "libbpf-dev/$suite")
+ flock /tmp/xctl-apt.lock apt-get "${apt_opts[@]}" -qq download \
+	"libbpf1/$suite" "libbpf-dev/$suite")
 
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"
