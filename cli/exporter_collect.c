@@ -220,57 +220,101 @@ static int collect_xdp(struct scrape *s, struct metrics *m, struct xctl_err *err
 	return 0;
 }
 
+/* Append program p (a program JSON of the library) of type to progs, once per id. */
+static void prog_add(json_t *progs, json_t *seen, const json_t *p, const char *type)
+{
+	char id[24];
+
+	if (!num(p, "id", id, sizeof(id)) || json_object_get(seen, id))
+		return;
+	json_object_set_new(seen, id, json_true());
+	json_array_append_new(progs, json_pack("{s:s, s:O, s:s}", "id", id, "prog", p,
+					       "type", type));
+}
+
 /*
- * Run statistics of the programs attached to the devices, each program once
- * (one may run on several devices). The kernel counts only while
- * kernel.bpf_stats_enabled is 1: xctl_bpf_stats_enabled says so, and the
- * counter families stay empty meanwhile.
+ * The programs of the registered struct_ops maps (the callbacks of a TCP
+ * congestion control): one map lookup and one bpf_prog_info per program. A
+ * map gone since the inventory is skipped.
+ */
+static int sops_progs(struct scrape *s, json_t *progs, json_t *seen, struct xctl_err *err)
+{
+	json_t *list, *p;
+	size_t i, j;
+	int r;
+
+	r = fetch_inv(s, err);
+	if (r)
+		return r;
+	for (i = 0; i < s->inv.cnt; i++) {
+		if (!s->inv.maps[i].registered)
+			continue;
+		r = xctl_sops_map_progs(s->inv.maps[i].id, &list, err);
+		if (r == -ENOENT) {
+			xctl_err_reset(err);
+			continue;
+		}
+		if (r)
+			return r;
+		json_array_foreach(list, j, p)
+			prog_add(progs, seen, p, "struct_ops");
+		json_decref(list);
+	}
+	return 0;
+}
+
+/*
+ * Run statistics of the programs attached to the devices and of the
+ * registered struct_ops maps, each program once (one may run on several
+ * devices). The kernel counts only while kernel.bpf_stats_enabled is 1:
+ * xctl_bpf_stats_enabled says so, and the counter families stay empty
+ * meanwhile (the library reports the run figures as null).
  */
 static int collect_prog(struct scrape *s, struct metrics *m, struct xctl_err *err)
 {
-	json_t *seen, *dev, *p;
-	bool on = false;
+	json_t *progs, *seen, *dev, *e;
 	size_t i;
 	int r, pass;
 
 	r = fetch_stats(s, err);
 	if (r)
 		return r;
-	/* pass 0: run counts, pass 1: run times; each program once */
-	for (pass = 0; pass < 2; pass++) {
+	progs = json_array();
+	seen = json_object();
+	json_array_foreach(s->stats, i, dev)
+		prog_add(progs, seen, json_object_get(json_object_get(dev, "xdp"), "prog"), "xdp");
+	r = sops_progs(s, progs, seen, err);
+	json_decref(seen);
+	for (pass = 0; !r && pass < 2; pass++) {
 		if (!pass)
 			metric_family(m, "xctl_prog_runs", "counter", NULL,
-				      "Runs of the XDP program (bpf_prog_info run_cnt; counted while BPF stats are enabled).");
+				      "Runs of the program (bpf_prog_info run_cnt; counted while BPF stats are enabled).");
 		else
 			metric_family(m, "xctl_prog_run_time_seconds", "counter", "seconds",
-				      "Time the XDP program ran (bpf_prog_info run_time_ns; counted while BPF stats are enabled).");
-		seen = json_object();
-		json_array_foreach(s->stats, i, dev) {
-			const json_t *cnt, *ns;
-			char id[24];
+				      "Time the program ran (bpf_prog_info run_time_ns; counted while BPF stats are enabled).");
+		json_array_foreach(progs, i, e) {
+			const json_t *p = json_object_get(e, "prog");
+			const json_t *cnt = json_object_get(p, "run_cnt");
+			const json_t *ns = json_object_get(p, "run_time_ns");
 
-			p = json_object_get(json_object_get(dev, "xdp"), "prog");
-			cnt = json_object_get(p, "run_cnt");
-			ns = json_object_get(p, "run_time_ns");
-			if (!num(p, "id", id, sizeof(id)) || !json_is_integer(cnt) ||
-			    !json_is_integer(ns))
+			if (!json_is_integer(cnt) || !json_is_integer(ns))
 				continue;
-			on = true;
-			if (json_object_get(seen, id))
-				continue;
-			json_object_set_new(seen, id, json_true());
 			if (!pass)
-				metric_int(m, json_integer_value(cnt), "prog_id", id,
-					   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
+				metric_int(m, json_integer_value(cnt), "prog_id", str(e, "id"),
+					   "prog_name", str(p, "name"), "prog_tag", str(p, "tag"),
+					   "prog_type", str(e, "type"), NULL);
 			else
-				metric_real(m, (double)json_integer_value(ns) / 1e9, "prog_id", id,
-					    "prog_name", str(p, "name"), "prog_tag", str(p, "tag"), NULL);
+				metric_real(m, (double)json_integer_value(ns) / 1e9, "prog_id",
+					    str(e, "id"), "prog_name", str(p, "name"),
+					    "prog_tag", str(p, "tag"), "prog_type", str(e, "type"), NULL);
 		}
-		json_decref(seen);
 	}
+	json_decref(progs);
+	if (r)
+		return r;
 	metric_family(m, "xctl_bpf_stats_enabled", "gauge", NULL,
 		      "1 when the kernel counts BPF program runs and run time (sysctl kernel.bpf_stats_enabled), else 0.");
-	metric_int(m, on || xctl_bpf_stats_enabled(), NULL);
+	metric_int(m, xctl_bpf_stats_enabled(), NULL);
 	return 0;
 }
 

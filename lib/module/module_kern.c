@@ -245,3 +245,26 @@ json_t *mod_kern_prog_json(const struct mod_prog *p, bool stats)
 	json_object_set_new(o, "member", json_string(p->member));
 	return o;
 }
+
+int xctl_sops_map_progs(uint32_t map_id, json_t **out, struct xctl_err *err)
+{
+	bool stats = xctl_bpf_stats_enabled();
+	struct mod_prog *progs = NULL;
+	size_t n = 0, i;
+	json_t *arr, *p;
+	int r;
+
+	*out = NULL;
+	r = mod_kern_sops_progs(map_id, &progs, &n, err);
+	if (r)
+		return r;
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		p = xctl_prog_json(progs[i].id, stats);
+		json_object_set_new(p, "member", json_string(progs[i].member));
+		json_array_append_new(arr, p);
+	}
+	free(progs);
+	*out = arr;
+	return 0;
+}

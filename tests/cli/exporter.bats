@@ -125,10 +125,60 @@ get() {
 	assert_status 0
 	promtool check metrics <<<"$output"
 	[ "$(sample "$output" xctl_bpf_stats_enabled)" = 1 ]
-	runs=$(sample "$output" "xctl_prog_runs_total{prog_id=\"$id\",prog_name=\"xdp_count\",prog_tag=\"$(bpftool -j prog show id "$id" | jq -r .tag)\"}")
+	runs=$(sample "$output" "xctl_prog_runs_total{prog_id=\"$id\",prog_name=\"xdp_count\",prog_tag=\"$(bpftool -j prog show id "$id" | jq -r .tag)\",prog_type=\"xdp\"}")
 	[ "$r0" -ge 3 ] && [ "$runs" -ge "$r0" ] && [ "$runs" -le "$r1" ]
 	t=$(grep "^xctl_prog_run_time_seconds_total{prog_id=\"$id\"," <<<"$output" | awk '{ print $NF }')
 	awk -v t="$t" 'BEGIN { exit !(t > 0 && t < 10) }'
+}
+
+# Sum of the run counts bpftool reports for the program ids $@.
+bpftool_runs() {
+	local id s=0
+	for id in "$@"; do
+		s=$((s + $(bpftool -j prog show id "$id" | jq '.run_cnt // 0')))
+	done
+	echo "$s"
+}
+
+@test "exporter --once: a module's struct_ops programs run by TCP, counted as bpftool counts them" {
+	local ca="xp$UNIQ" map_id= id ids r0 r1 runs=0
+	NAME="p$UNIQ"
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	run xctl module load "$MOD_OBJ" name "$NAME" ops_name "$ca"
+	assert_status 0
+	# a TCP transfer between the namespaces with the module's congestion control
+	ip netns exec "$NSB" python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.78.0.2", 5301)); s.listen(1); s.settimeout(10)
+c, _ = s.accept()
+while c.recv(65536):
+    pass' &
+	PIDS+=($!)
+	sleep 0.3
+	ip netns exec "$NSA" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, sys.argv[1].encode())
+s.connect(("10.78.0.2", 5301)); s.sendall(b"x" * 262144); s.close()' "$ca"
+	# bpftool: the struct_ops map whose value names the CA, and its programs
+	for id in $(bpftool -j struct_ops show | jq '.[] | select(.name == "xctl_cc") | .id'); do
+		bpftool -j struct_ops dump id "$id" 2>/dev/null | grep -q "\"$ca\"" && map_id=$id
+	done
+	[ -n "$map_id" ]
+	ids=$(bpftool struct_ops dump id "$map_id" | grep -o 'prog_id:[0-9]*' | cut -d: -f2 | sort -u)
+	[ -n "$ids" ]
+	r0=$(bpftool_runs $ids)
+	run --separate-stderr xctl exporter --once --collect prog
+	r1=$(bpftool_runs $ids)
+	assert_status 0
+	promtool check metrics <<<"$output"
+	for id in $ids; do
+		grep -q "^xctl_prog_runs_total{prog_id=\"$id\",.*,prog_type=\"struct_ops\"} " <<<"$output"
+		runs=$((runs + $(grep "^xctl_prog_runs_total{prog_id=\"$id\"," <<<"$output" | awk '{ print $NF }')))
+	done
+	[ "$r0" -gt 0 ] && [ "$runs" -ge "$r0" ] && [ "$runs" -le "$r1" ]
 }
 
 @test "exporter --once --openmetrics: the OpenMetrics parser accepts it; counters end in _total; # EOF" {

@@ -273,6 +273,14 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_list *inv,
 			  json_t **out, struct xctl_err *err);
 
+/*
+ * The programs a struct_ops map's value points at: [{id, name, tag,
+ * run_cnt, run_time_ns, member}] (the program JSON of xdp stats; run figures
+ * null unless kernel.bpf_stats_enabled; member: the struct_ops member it
+ * implements). One map lookup and one bpf_prog_info per program.
+ */
+int xctl_sops_map_progs(uint32_t map_id, json_t **out, struct xctl_err *err);
+
 
 /* modinfo of a loaded module (parameter values read back from the kernel). */
 int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
