@@ -67,7 +67,8 @@ static int check_kinds(const struct xctl_sops_obj *o, struct xctl_err *err)
 		snprintf(tname, sizeof(tname), "bpf_struct_ops_%s", o->maps[i].kind);
 		if (btf__find_by_name_kind(btf, tname, BTF_KIND_STRUCT) > 0)
 			continue;
-		r = xctl_errf(err, EOPNOTSUPP, "cannot load struct_ops %s", o->maps[i].name);
+		r = xctl_errf(err, EOPNOTSUPP, "cannot load struct_ops %s of %s",
+			      o->maps[i].name, o->path);
 		xctl_err_why(err, "this kernel has no struct_ops type %s", o->maps[i].kind);
 		xctl_err_hint(err, "the kernel's struct_ops types are the "
 			      "struct bpf_struct_ops_* of /sys/kernel/btf/vmlinux");
