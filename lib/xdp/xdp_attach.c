@@ -120,6 +120,24 @@ static bool runs_prog(const struct xctl_nl_dev *q, uint32_t id)
 		      id == q->xdp_hw_prog_id);
 }
 
+/*
+ * Whether a program of ours can replace the one xctl's link at path runs
+ * with BPF_LINK_UPDATE: the link stays, so it must already be attached in
+ * the mode asked for (any mode when none is asked for). Offloaded programs
+ * are bound to the device they were loaded for: those are attached anew.
+ */
+static bool updatable(const struct xctl_nl_dev *q, const char *path, enum xctl_xdp_mode m)
+{
+	uint32_t prog_id = 0;
+
+	if (m == XCTL_XDP_MODE_DEFAULT)
+		return true;
+	if (xdp_link_pin_ids(path, NULL, &prog_id) < 0 || !prog_id)
+		return false;
+	return (m == XCTL_XDP_MODE_NATIVE && prog_id == q->xdp_drv_prog_id) ||
+	       (m == XCTL_XDP_MODE_GENERIC && prog_id == q->xdp_skb_prog_id);
+}
+
 /* The attached program, as the kernel reports it: native first. */
 static uint32_t first_prog(const struct xctl_nl_dev *q)
 {
@@ -316,8 +334,8 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	}
 	/* Before replacing: the old program may be gone afterwards. */
 	old = prog_json(old_id, stats);
-	if (link_fd >= 0 && mode == XCTL_XDP_MODE_DEFAULT) {
-		/* Ours: swap the program atomically; the pin stays. */
+	if (link_fd >= 0 && updatable(&q, path, mode)) {
+		/* Ours, in that mode: swap the program atomically; the pin stays. */
 		if (bpf_link_update(link_fd, bpf_program__fd(prog), NULL)) {
 			r = xctl_errf(err, errno, "cannot replace the program of %s", path);
 			goto out;

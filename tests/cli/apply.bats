@@ -336,10 +336,24 @@ redirect:va:setup" ]
 redirect:va:unchanged" ]
 	jq -e '.actions[0].reason | test("^prog differs")' <<<"$output"
 	[ "$(xdp_prog vc)" = pass_b ]
+	# in an explicit mode: attached anew once, then replaced in place
+	sed -i "s|^attach vc .*|attach vc $XDP_OBJ2 prog pass_b mode generic|" "$CONF/xdp.d/x.conf"
+	run xctl -N "$NS" -j apply --config "$CONF"
+	assert_status 0
+	jq -e '.actions[0].reason | test("^mode differs")' <<<"$output"
+	[ "$(ip -n "$NS" -j link show vc | jq '.[0].xdp.mode')" = 2 ]
+	link=$(bpftool -j link show pinned "$BPFFS/xctl/xdp/vc" | jq .id)
+	sed -i "s|^attach vc .*|attach vc $XDP_OBJ2 prog pass_a mode generic|" "$CONF/xdp.d/x.conf"
+	run xctl -N "$NS" apply --config "$CONF"
+	assert_status 0
+	[ "$(xdp_prog vc)" = pass_a ]
+	[ "$(ip -n "$NS" -j link show vc | jq '.[0].xdp.mode')" = 2 ]
+	[ "$(bpftool -j link show pinned "$BPFFS/xctl/xdp/vc" | jq .id)" = "$link" ]
 	sed -i "s|^attach vc .*|attach vc $XDP_OBJ2|" "$CONF/xdp.d/x.conf"
 	run xctl -N "$NS" apply --config "$CONF"
 	assert_status 0
 	[ "$(xdp_prog vc)" = pass_a ]
+	link=$(bpftool -j link show pinned "$BPFFS/xctl/xdp/vc" | jq .id)
 
 	# replaced by hand behind apply's back: apply puts the declared one back
 	run xctl -N "$NS" xdp attach vc "$XDP_OBJ" --replace
