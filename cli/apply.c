@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include "cli.h"
+#include "args.h"
 #include "verb_args.h"
 
 static const char *const apply_help =
@@ -178,16 +179,28 @@ static void parse_module(struct apply *ap, struct item *it)
 /* The device an xdp.d line names (DEV or ifindex N), as written. */
 static const char *dev_word(const struct xctl_decl *d, int at, char *buf)
 {
+	struct xctl_err err = {};
+	struct out_capture c;
+	struct dev_arg dev;
 	uint32_t idx;
+	int n;
 
 	if (at >= d->argc)
 		return NULL;
-	if (strcmp(d->argv[at], "ifindex"))
+	/* malformed words are reported when the line's verb parses them */
+	out_capture_begin(&c);
+	n = parse_dev(d->argc - at, d->argv + at, "xdp", &dev);
+	out_capture_end(&c);
+	out_capture_free(&c);
+	if (n < 0)
+		return NULL;
+	if (dev.name)
 		return d->argv[at];
-	if (at + 1 < d->argc && !parse_u32(d->argv[at + 1], &idx) &&
-	    if_indextoname(idx, buf))
-		return buf;
-	return NULL;
+	if (dev_resolve(&dev, &idx, buf, &err)) {
+		xctl_err_reset(&err);
+		return NULL;
+	}
+	return buf;
 }
 
 static void parse_xdp(struct apply *ap, struct item *it)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "args.h"
 
 static const char *const control_help =
 	"Usage: xctl control { types | help }\n"
@@ -59,13 +60,28 @@ static int open_type(int argc, char **argv, struct xctl_ctl **c)
  */
 static int parse_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key)
 {
+	const struct xctl_ctl_type_info *t = xctl_ctl_info(c);
+	char name[IF_NAMESIZE];
 	struct xctl_err err = {};
-	int r;
+	struct dev_arg dev;
+	struct sel_arg sel;
+	int n, r;
 
-	r = xctl_ctl_parse_key(c, argc, argv, key, &err);
-	if (r > 0)
-		return r;
+	if (t->device_key) {
+		n = parse_dev(argc, argv, t->name, &dev);
+		if (n > 0 && dev_resolve(&dev, key, name, &err))
+			return -fail(&err);
+		return n;
+	}
+	n = parse_sel(argc, argv, t->name, &sel);
+	if (n < 0)
+		return n;
+	*key = sel.id;
+	if (sel.kind == SEL_ID)
+		return n;
+	r = xctl_ctl_resolve(c, sel.kw, sel.arg, key, &err);
 	if (r == -EINVAL) {
+		/* not a name or a pin of this type at all: a usage error */
 		if (err.why[0])
 			usage_error("%s: %s", err.what, err.why);
 		else
@@ -73,7 +89,9 @@ static int parse_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key)
 		xctl_err_reset(&err);
 		return -EXIT_USAGE;
 	}
-	return -fail(&err);
+	if (r)
+		return -fail(&err);
+	return n;
 }
 
 /* Parse KEY that must be the last argument: 0, or minus the exit status. */

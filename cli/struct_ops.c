@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "args.h"
 #include "compat.h"
 
 static const char *const sops_help =
@@ -40,28 +41,21 @@ static int do_help(int argc, char **argv)
  * or minus the exit status (malformed selectors are usage errors, selectors
  * naming nothing failures).
  */
-static int parse_sel(int argc, char **argv, uint32_t *id)
+static int parse_map_sel(int argc, char **argv, uint32_t *id)
 {
-	static const char *const kws[] = { "id", "name", "pinned", NULL };
 	struct xctl_err err = {};
-	int k;
+	struct sel_arg sel;
+	int n;
 
-	if (argc < 1)
-		return -usage_error("missing STRUCT_OPS_MAP (id ID, name NAME or pinned PATH)");
-	k = keyword_index(argv[0], kws);
-	if (k < 0)
-		return -usage_error("expected 'id', 'name' or 'pinned', got '%s'", argv[0]);
-	if (argc < 2)
-		return -usage_error("missing argument after '%s'", kws[k]);
-	if (k == 0 && parse_u32(argv[1], id))
-		return -usage_error("invalid map id '%s'", argv[1]);
-	if (!*argv[1])
-		return -usage_error("empty argument after '%s'", kws[k]);
-	if (argc > 2)
-		return -usage_error("unexpected argument '%s'", argv[2]);
-	if (xctl_sops_resolve(kws[k], argv[1], id, &err))
+	n = parse_sel(argc, argv, "struct_ops map", &sel);
+	if (n < 0)
+		return n;
+	if (argc > n)
+		return -usage_error("unexpected argument '%s'", argv[n]);
+	*id = sel.id;
+	if (xctl_sops_resolve(sel.kw, sel.arg, id, &err))
 		return -fail(&err);
-	return 2;
+	return n;
 }
 
 /*
@@ -134,7 +128,7 @@ static int do_list(int argc, char **argv)
 	int r;
 
 	if (argc) {
-		r = parse_sel(argc, argv, &id);
+		r = parse_map_sel(argc, argv, &id);
 		if (r < 0)
 			return -r;
 	}
@@ -174,7 +168,7 @@ static int do_dump(int argc, char **argv)
 	size_t i;
 	int r;
 
-	r = parse_sel(argc, argv, &id);
+	r = parse_map_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
 	fsp = probe_fs(&fs, &bad, &err);
@@ -299,7 +293,7 @@ static int do_unregister(int argc, char **argv)
 	uint32_t id;
 	int r;
 
-	r = parse_sel(argc, argv, &id);
+	r = parse_map_sel(argc, argv, &id);
 	if (r < 0)
 		return -r;
 	probe_fs(&fs, &bad, &err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <net/if.h>
 #include "cli.h"
+#include "args.h"
 #include "xdp_cmds.h"
 #include "verb_args.h"
 
@@ -33,35 +34,19 @@ static int redirect_help(int argc, char **argv)
 int xdp_dev_arg(int *argc, char ***argv, int *ifindex, const char *verb)
 {
 	struct xctl_err err = {};
-	uint32_t idx;
 	char name[IF_NAMESIZE];
+	struct dev_arg d;
+	uint32_t idx;
+	int n;
 
-	if (*argc < 1)
-		return usage_error("'%s' needs a device (DEV or ifindex N)", verb);
-	if (!strcmp((*argv)[0], "ifindex")) {
-		if (*argc < 2)
-			return usage_error("missing argument after 'ifindex'");
-		if (parse_u32((*argv)[1], &idx) || !idx || idx > INT32_MAX)
-			return usage_error("invalid ifindex '%s'", (*argv)[1]);
-		if (!if_indextoname(idx, name)) {
-			xctl_errf(&err, ENODEV, "no device with ifindex %u", idx);
-			return fail(&err);
-		}
-		*ifindex = (int)idx;
-		*argc -= 2;
-		*argv += 2;
-		return 0;
-	}
-	if (!*(*argv)[0] || strlen((*argv)[0]) >= IF_NAMESIZE)
-		return usage_error("invalid device name '%s'", (*argv)[0]);
-	*ifindex = (int)if_nametoindex((*argv)[0]);
-	if (!*ifindex) {
-		xctl_errf(&err, ENODEV, "cannot find device '%s'", (*argv)[0]);
-		xctl_err_hint(&err, "list devices with 'ip link' (or use -N NETNS)");
+	n = parse_dev(*argc, *argv, verb, &d);
+	if (n < 0)
+		return -n;
+	if (dev_resolve(&d, &idx, name, &err))
 		return fail(&err);
-	}
-	*argc -= 1;
-	*argv += 1;
+	*ifindex = (int)idx;
+	*argc -= n;
+	*argv += n;
 	return 0;
 }
 

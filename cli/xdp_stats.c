@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "args.h"
 #include "xdp_cmds.h"
 
 #define MAX_DEVS 256
@@ -62,27 +63,27 @@ static int parse_devs(int argc, char **argv, struct devsel *s, const char *verb,
 			if (argc < 2 || parse_u64(argv[1], &s->count) || !s->count)
 				return usage_error("--count needs a positive number");
 			NEXT_ARG();
-		} else if (!strcmp(a, "ifindex")) {
-			uint32_t idx;
-
-			if (argc < 2 || parse_u32(argv[1], &idx) || !idx)
-				return usage_error("'ifindex' needs a positive number");
-			if (s->q.dev_cnt == MAX_DEVS)
-				return usage_error("at most %d devices", MAX_DEVS);
-			if (!if_indextoname(idx, s->idx_names[s->q.dev_cnt])) {
-				snprintf(s->idx_names[s->q.dev_cnt], IF_NAMESIZE, "#%u", idx);
-			}
-			s->names[s->q.dev_cnt] = s->idx_names[s->q.dev_cnt];
-			s->q.dev_cnt++;
-			NEXT_ARG();
 		} else if (a[0] == '-') {
 			return usage_error("unknown option '%s' for 'xdp %s'", a, verb);
 		} else {
+			struct dev_arg d;
+			int n;
+
 			if (s->q.dev_cnt == MAX_DEVS)
 				return usage_error("at most %d devices", MAX_DEVS);
-			if (strlen(a) >= IF_NAMESIZE)
-				return usage_error("'%s' is not a device name (too long)", a);
-			s->names[s->q.dev_cnt++] = a;
+			n = parse_dev(argc, argv, verb, &d);
+			if (n < 0)
+				return -n;
+			if (!d.name) {
+				/* by name from here on; a missing one is reported by name */
+				if (!if_indextoname(d.ifindex, s->idx_names[s->q.dev_cnt]))
+					snprintf(s->idx_names[s->q.dev_cnt], IF_NAMESIZE, "#%u",
+						 d.ifindex);
+				d.name = s->idx_names[s->q.dev_cnt];
+			}
+			s->names[s->q.dev_cnt++] = d.name;
+			argc -= n - 1;
+			argv += n - 1;
 		}
 		NEXT_ARG();
 	}

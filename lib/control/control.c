@@ -137,73 +137,17 @@ const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c)
 	return &c->ops->info;
 }
 
-static int parse_dev_key(int argc, char **argv, uint32_t *key, struct xctl_err *err)
+int xctl_ctl_resolve(struct xctl_ctl *c, const char *kw, const char *arg, uint32_t *key,
+		     struct xctl_err *err)
 {
-	char name[IF_NAMESIZE];
 	int r;
 
-	if (!strcmp(argv[0], "ifindex")) {
-		if (argc < 2)
-			return xctl_errf(err, EINVAL, "missing ifindex after 'ifindex'");
-		if (xctl_parse_u32(argv[1], key) || !*key)
-			return xctl_errf(err, EINVAL, "invalid ifindex '%s'", argv[1]);
-		if (!if_indextoname(*key, name)) {
-			r = xctl_errf(err, ENODEV, "no device with ifindex %u", *key);
-			xctl_err_hint(err, "list devices with 'ip link'");
-			return r;
-		}
-		return 2;
-	}
-	if (strlen(argv[0]) >= IF_NAMESIZE || !*argv[0])
-		return xctl_errf(err, EINVAL, "invalid device name '%s'", argv[0]);
-	*key = if_nametoindex(argv[0]);
-	if (!*key) {
-		r = xctl_errf(err, ENODEV, "cannot find device '%s'", argv[0]);
-		xctl_err_hint(err, "list devices with 'ip link', or use 'ifindex N'");
+	if (c->ops->info.device_key || !c->ops->resolve) {
+		r = xctl_errf(err, EINVAL, "%s keys are not resolved by %s",
+			      c->ops->info.name, kw);
 		return r;
 	}
-	return 1;
-}
-
-static int parse_obj_key(struct xctl_ctl *c, int argc, char **argv, uint32_t *key,
-			 struct xctl_err *err)
-{
-	static const char *const kws[] = { "id", "name", "pinned", NULL };
-	int i = xctl_keyword_index(argv[0], kws), r;
-
-	if (i < 0) {
-		r = xctl_errf(err, EINVAL, "invalid %s key '%s'", c->ops->info.name, argv[0]);
-		xctl_err_why(err, "expected 'id N', 'name NAME' or 'pinned PATH'");
-		return r;
-	}
-	if (argc < 2)
-		return xctl_errf(err, EINVAL, "missing argument after '%s'", kws[i]);
-	if (i == 0) {
-		if (xctl_parse_u32(argv[1], key) || !*key)
-			return xctl_errf(err, EINVAL, "invalid %s id '%s'",
-					 c->ops->info.name, argv[1]);
-		return 2;
-	}
-	r = c->ops->resolve(c, kws[i], argv[1], key, err);
-	return r ? r : 2;
-}
-
-int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
-		       struct xctl_err *err)
-{
-	uint32_t k = 0;
-	int r;
-
-	if (argc < 1)
-		return xctl_errf(err, EINVAL, "missing %s key",
-				 c->ops->info.device_key ? "device" : c->ops->info.name);
-	if (c->ops->info.device_key)
-		r = parse_dev_key(argc, argv, &k, err);
-	else
-		r = parse_obj_key(c, argc, argv, &k, err);
-	if (r > 0)
-		memcpy(key, &k, sizeof(k));
-	return r;
+	return c->ops->resolve(c, kw, arg, key, err);
 }
 
 json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key)

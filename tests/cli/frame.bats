@@ -75,3 +75,35 @@ teardown() { common_teardown; }
 	assert_status 0
 	[ "$(jq -r .kernel.bpffs_mounted <<<"$output")" = false ]
 }
+
+@test "one parser per grammar element: DEV and id|name|pinned read the same in every verb" {
+	local v
+	for v in "xdp stats" "xdp redirect show" "xdp metadata show" "xdp detach" \
+		 "control lookup netdev"; do
+		run xctl $v ifindex 0
+		assert_status 2
+		[[ $output == *"invalid ifindex '0'"* ]]
+		run xctl $v ifindex
+		assert_status 2
+		[[ $output == *"missing argument after 'ifindex'"* ]]
+		run xctl $v a-device-name-longer-than-15
+		assert_status 2
+		[[ $output == *"invalid device name 'a-device-name-longer-than-15'"* ]]
+		run xctl $v ifindex 2147483000
+		[[ $output == *"2147483000"* ]]
+	done
+	for v in "struct_ops dump" "struct_ops unregister" "control lookup prog"; do
+		run xctl $v ident 3
+		assert_status 2
+		[[ $output == *"expected 'id N', 'name NAME' or 'pinned PATH'"* ]]
+		run xctl $v id 4x
+		assert_status 2
+		[[ $output == *"id '4x'"* ]]
+		run xctl $v name ""
+		assert_status 2
+		[[ $output == *"empty argument after 'name'"* ]]
+		run xctl $v id
+		assert_status 2
+		[[ $output == *"missing argument after 'id'"* ]]
+	done
+}

@@ -3,10 +3,12 @@
  * Control keys and update assignments: input = u32 type id, u32 BTF length,
  * raw BTF (none: a built-in struct with ints, bitfields, an enum, a char
  * array, a nested struct and an array), then text lines: the first is a key
- * (words) for the prog control type, the others FIELD=VALUE assignments
+ * (words; `name NAME` and `pinned PATH` are resolved) for the prog control
+ * type, the others FIELD=VALUE assignments
  * applied as `control update` does.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/btf.h>
 #include "xctl_priv.h"
 #include "fuzz.h"
@@ -67,7 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (line) {
 		for (p = strtok(line, " "); p && n < 8; p = strtok(NULL, " "))
 			words[n++] = p;
-		xctl_ctl_parse_key(prog, n, words, &key, &err);
+		/* the key grammar is the CLI's; lib resolves name/pinned */
+		if (n >= 2 && (!strcmp(words[0], "name") || !strcmp(words[0], "pinned")))
+			xctl_ctl_resolve(prog, words[0], words[1], &key, &err);
 		xctl_err_reset(&err);
 	}
 	while ((line = strtok_r(NULL, "\n", &save))) {

@@ -182,30 +182,21 @@ static void test_type_table(void **state)
 	assert_false(t->ops & XCTL_CTL_OP_UPDATE);
 }
 
-static void test_parse_obj_key(void **state)
+/* name/pinned keys resolve in lib (the key grammar is the CLI's, cli/args.c). */
+static void test_resolve_obj_key(void **state)
 {
 	struct xctl_err err = {};
 	struct xctl_ctl *c;
-	char *a_id[] = { "id", "42" }, *a_hex[] = { "id", "0x10" };
-	char *a_bad[] = { "id", "4x" }, *a_zero[] = { "id", "0" };
-	char *a_kw[] = { "ident", "3" }, *a_miss[] = { "id" };
-	char *a_name[] = { "name", "" }, *a_long[] = { "name", "abcdefghijklmnop" };
 	uint32_t key = 0;
 
 	(void)state;
 	assert_int_equal(xctl_ctl_open("prog", &c, &err), 0);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_id, &key, &err), 2);
-	assert_int_equal(key, 42);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_hex, &key, &err), 2);
-	assert_int_equal(key, 16);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_bad, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_zero, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_kw, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 1, a_miss, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 0, a_miss, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_name, &key, &err), -EINVAL);
-	assert_int_equal(xctl_ctl_parse_key(c, 2, a_long, &key, &err), -EINVAL);
+	assert_int_equal(xctl_ctl_resolve(c, "name", "abcdefghijklmnop", &key, &err), -EINVAL);
 	assert_non_null(strstr(err.what, "abcdefghijklmnop"));
+	xctl_err_reset(&err);
+	xctl_ctl_close(c);
+	assert_int_equal(xctl_ctl_open("netdev", &c, &err), 0);
+	assert_int_equal(xctl_ctl_resolve(c, "name", "lo", &key, &err), -EINVAL);
 	xctl_err_reset(&err);
 	xctl_ctl_close(c);
 }
@@ -281,7 +272,7 @@ int main(void)
 		cmocka_unit_test(test_copy_value),
 		cmocka_unit_test(test_btf_copy),
 		cmocka_unit_test(test_type_table),
-		cmocka_unit_test(test_parse_obj_key),
+		cmocka_unit_test(test_resolve_obj_key),
 		cmocka_unit_test(test_open_unknown_and_read_only),
 		cmocka_unit_test(test_lookup_sizes),
 	};

@@ -149,13 +149,12 @@ char *xctl_json_to_text(const json_t *v, int indent);
 /* ---- control maps: JSON and key grammar for the CLI, building blocks ----- */
 
 /*
- * Parse a key from argv: `DEV | ifindex N` for device types, `id N | name
- * NAME | pinned PATH` for BPF objects. Returns the number of arguments used,
- * -EINVAL for a malformed key (a usage error) or another -errno when the key
- * names nothing (-ENODEV, -ENOENT).
+ * The key of a BPF object type's `name NAME` or `pinned PATH` (kw "name"
+ * or "pinned"); -ENOENT (or another -errno) with err when it names nothing.
+ * The key grammar itself is parsed by the CLI (cli/args.c).
  */
-int xctl_ctl_parse_key(struct xctl_ctl *c, int argc, char **argv, void *key,
-		       struct xctl_err *err);
+int xctl_ctl_resolve(struct xctl_ctl *c, const char *kw, const char *arg, uint32_t *key,
+		     struct xctl_err *err);
 /* JSON of a key: {"ifindex": N, "ifname": "..."} or {"id": N, "name": ...}. */
 json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key);
 
