@@ -391,6 +391,26 @@ out:
 	return r;
 }
 
+/*
+ * Of the pins detach removed from the attachment's directory: the maps
+ * (shared false), or the names of the maps left in their pin_root (true).
+ */
+static json_t *removed_maps(json_t *removed, bool shared)
+{
+	size_t plen = strlen(XDP_OBJ_SHARED_PREFIX), i;
+	json_t *arr = json_array(), *e;
+	const char *n;
+
+	json_array_foreach(removed, i, e) {
+		n = json_string_value(e);
+		if (!n || !strcmp(n, XDP_OBJ_DEV_BOUND_PIN))
+			continue;
+		if (!strncmp(n, XDP_OBJ_SHARED_PREFIX, plen) == shared)
+			json_array_append_new(arr, json_string(shared ? n + plen : n));
+	}
+	return arr;
+}
+
 int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		    json_t **report, struct xctl_err *err)
 {
@@ -437,10 +457,12 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 			json_decref(removed);
 			return r;
 		}
-		*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o}", "ifname", name,
+		*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o, s:o}", "ifname", name,
 				    "ifindex", ifindex, "detached", prog,
 				    "link_id", (json_int_t)link_id, "unpinned", path,
-				    "maps_removed", removed);
+				    "maps_removed", removed_maps(removed, false),
+				    "maps_shared", removed_maps(removed, true));
+		json_decref(removed);
 		return 0;
 	}
 	if (r == 0)

@@ -203,6 +203,34 @@ int xdp_obj_load(struct xdp_obj *x, const struct xctl_bpffs *fs, const char *pat
 	return objm_stage(&x->maps, err);
 }
 
+/*
+ * The maps this attachment shares in a pin_root are pinned once more in its
+ * directory as XDP_OBJ_SHARED_PREFIX<name>, so detach can say which maps it
+ * leaves in place (the extra pin goes with the directory).
+ */
+static int record_shared(struct xdp_obj *x, struct xctl_err *err)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < x->maps.cnt; i++) {
+		const struct objm_pin *p = &x->maps.pins[i];
+
+		if (!p->shared)
+			continue;
+		if (mkdir(x->dir, 0700) && errno != EEXIST)
+			return xctl_errf(err, errno, "cannot create %s", x->dir);
+		if (snprintf(path, sizeof(path), "%s/" XDP_OBJ_SHARED_PREFIX "%s", x->dir,
+			     p->file) >= (int)sizeof(path))
+			return xctl_errf(err, ENAMETOOLONG, "pin path %s", x->dir);
+		unlink(path);
+		if (bpf_obj_pin(bpf_map__fd(p->map), path))
+			return xctl_errf(err, errno, "cannot record the shared map %s at %s",
+					 p->file, path);
+	}
+	return 0;
+}
+
 int xdp_obj_commit(struct xdp_obj *x, struct xctl_err *err)
 {
 	char path[PATH_MAX];
@@ -220,7 +248,7 @@ int xdp_obj_commit(struct xdp_obj *x, struct xctl_err *err)
 	if (x->dev_bound && bpf_obj_pin(bpf_program__fd(x->prog), path))
 		return xctl_errf(err, errno, "cannot record the device-bound program at %s",
 				 path);
-	return 0;
+	return record_shared(x, err);
 }
 
 void xdp_obj_close(struct xdp_obj *x, bool failed)

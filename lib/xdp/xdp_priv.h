@@ -114,6 +114,8 @@ json_t *xdp_features_json(const struct xctl_nl_dev *d);
 #define XDP_OBJ_SUBDIR		"xdp-maps"
 /* The attached program, pinned when it is device-bound ('-': no map name). */
 #define XDP_OBJ_DEV_BOUND_PIN	"dev-bound-prog"
+/* A second pin of a map shared in a pin_root ("shared-<map>"). */
+#define XDP_OBJ_SHARED_PREFIX	"shared-"
 
 struct xdp_obj {
 	char dir[PATH_MAX];	/* <bpffs>/xctl/xdp-maps/<ifname>, set by caller */

@@ -5,7 +5,8 @@
  * prog_array, whose slot 0 holds xt_pass; when the tail call fails (the
  * slot is empty, e.g. because the kernel flushed the array with its last
  * user reference) the entry's fallback action, XDP_DROP, is taken.
- * xt_hits counts packets per program (0: entry, 1: xt_pass). xt_other is a
+ * xt_hits counts packets per program (0: entry, 1: xt_pass); it is pinned
+ * by name, so objects attached with one pin_root share it. xt_other is a
  * program no map names: a loader that honours the object leaves it alone.
  */
 #include "vmlinux.h"
@@ -16,6 +17,7 @@ struct {
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xt_hits SEC(".maps");
 
 static void hit(__u32 slot)

@@ -47,7 +47,8 @@ value0() {
 	jq -e '.programs_loaded | index("xt_pass")' <<<"$output"
 	! jq -e '.programs_loaded | index("xt_other")' <<<"$output"
 	pin="$BPFFS/xctl/xdp-maps/vb/xt_jmp"
-	[ "$(jq -r '.maps_pinned[0].pinned' <<<"$output")" = "$pin" ]
+	[ "$(jq -r '.maps_pinned[] | select(.map == "xt_jmp") | .pinned' <<<"$output")" = "$pin" ]
+	[ "$(jq -r '.maps_pinned[] | select(.map == "xt_hits") | .why' <<<"$output")" = pinned_by_name ]
 
 	# xctl has exited: the prog_array still holds xt_pass (bpftool) ...
 	[ "$(bpftool -j map dump pinned "$pin" | jq length)" -eq 1 ]
@@ -62,7 +63,8 @@ value0() {
 	run xb -j xdp detach vb
 	assert_status 0
 	assert_json
-	[ "$(jq -r '.maps_removed[0]' <<<"$output")" = xt_jmp ]
+	[ "$(jq -r '.maps_removed | sort | join(",")' <<<"$output")" = xt_hits,xt_jmp ]
+	[ "$(jq '.maps_shared | length' <<<"$output")" -eq 0 ]
 	[ -z "$(prog_id "$NS_B" vb)" ]
 	# nothing of the attachment is left pinned
 	[ -z "$(find "$BPFFS/xctl" -type f)" ]
@@ -152,4 +154,31 @@ value0() {
 	# the first attachment is untouched by the failures
 	ping_b
 	[ -e "$BPFFS/xctl/xdp-maps/vb/xt_jmp" ]
+}
+
+@test "xdp attach pin_root: two attachments share a map pinned by name; detach leaves it and says so" {
+	mkdir "$BPFFS/shared"
+	run xb -j xdp attach vb "$TAIL" prog xt_entry pin_root "$BPFFS/shared"
+	assert_status 0
+	[ "$(jq -r '.maps_pinned[] | select(.map == "xt_hits") | .shared' <<<"$output")" = true ]
+	[ -e "$BPFFS/shared/xt_hits" ]
+	[ ! -e "$BPFFS/xctl/xdp-maps/vb/xt_hits" ]
+	run xa -j xdp attach va "$TAIL" prog xt_entry pin_root "$BPFFS/shared"
+	assert_status 0
+	[ "$(jq -r '.maps_pinned[] | select(.map == "xt_hits") | .reused' <<<"$output")" = true ]
+	ping_b
+	# both programs count into the one map (bpftool): requests on vb,
+	# replies on va, each through entry (0) and tail call (1)
+	hits=$(bpftool -j map dump pinned "$BPFFS/shared/xt_hits" | jq '[.[].formatted.value] | add')
+	[ "$hits" -ge 8 ]
+
+	run xb -j xdp detach vb
+	assert_status 0
+	[ "$(jq -r '.maps_shared | join(",")' <<<"$output")" = xt_hits ]
+	[ "$(jq -r '.maps_removed | join(",")' <<<"$output")" = xt_jmp ]
+	[ -e "$BPFFS/shared/xt_hits" ]
+	[ ! -e "$BPFFS/xctl/xdp-maps/vb" ]
+	run xa -j xdp detach va
+	assert_status 0
+	[ -e "$BPFFS/shared/xt_hits" ]
 }
