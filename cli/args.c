@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The shared grammar elements DEV and SEL (cli/args.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 #include "cli.h"
@@ -74,4 +75,28 @@ int parse_sel(int argc, char **argv, const char *what, struct sel_arg *s)
 	if (k == SEL_ID && (parse_u32(argv[1], &s->id) || !s->id))
 		return -usage_error("invalid %s id '%s'", what, argv[1]);
 	return 2;
+}
+
+int parse_ops_name(const char *word, char **map, const char **ops)
+{
+	const char *eq = strchr(word, '=');
+
+	*map = NULL;
+	*ops = word;
+	if (!*word || eq == word || (eq && !eq[1]))
+		return usage_error("invalid 'ops_name %s' (expected [MAP=]NAME)", word);
+	if (!eq)
+		return 0;
+	*map = strndup(word, (size_t)(eq - word));
+	if (!*map)
+		return usage_error("out of memory");
+	*ops = eq + 1;
+	return 0;
+}
+
+bool is_assignment(const char *word, bool need_value)
+{
+	const char *eq = strchr(word, '=');
+
+	return eq && eq != word && (!need_value || eq[1]);
 }

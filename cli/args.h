@@ -6,6 +6,8 @@
  *
  *   DEV := { NAME | ifindex N }
  *   SEL := { id N | name NAME | pinned PATH }
+ *   OPS := [MAP=]NAME                       (ops_name)
+ *   K=V                                     (parameters, fields, max_entries)
  *
  * Parsers return the number of words used, or minus the exit status of a
  * usage error they reported.
@@ -13,6 +15,7 @@
 #ifndef XCTL_CLI_ARGS_H
 #define XCTL_CLI_ARGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
 
@@ -43,5 +46,18 @@ struct sel_arg {
 
 /* SEL at argv[0]; what names the object in messages ("map", "program"). */
 int parse_sel(int argc, char **argv, const char *what, struct sel_arg *s);
+
+/*
+ * OPS := [MAP=]NAME, the word after ops_name: *map is malloc'd (NULL
+ * without MAP=; the caller frees it), *ops points into word. 0, or
+ * EXIT_USAGE (reported).
+ */
+int parse_ops_name(const char *word, char **map, const char **ops);
+
+/*
+ * K=V (PARAM=VALUE, FIELD=VALUE, VAR=VALUE, MAP=N): true when word has a
+ * key before its '=' (and, with need_value, something after it).
+ */
+bool is_assignment(const char *word, bool need_value);
 
 #endif /* XCTL_CLI_ARGS_H */

@@ -256,7 +256,7 @@ static int do_update(int argc, char **argv)
 	argc -= 1 + r;
 	argv += 1 + r;
 	for (i = 0; i < argc; i++)
-		if (!strchr(argv[i], '=') || argv[i][0] == '=') {
+		if (!is_assignment(argv[i], false)) {
 			r = -usage_error("expected FIELD=VALUE, got '%s'", argv[i]);
 			goto out;
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "args.h"
 #include "verb_args.h"
 
 static const char *const module_help =
@@ -70,7 +71,7 @@ static int check_name(const char *name)
 static int parse_load_args(int argc, char **argv, bool allow_name,
 			   struct module_load_args *a)
 {
-	char *eq;
+	char *map;
 
 	memset(a, 0, sizeof(*a));
 	a->params = calloc(argc + 1, sizeof(*a->params));
@@ -87,18 +88,14 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 			REQ_ARGS(1);
 			if (a->rename_cnt == MODULE_MAX_RENAMES)
 				return usage_error("too many 'ops_name' arguments");
-			eq = strchr(argv[0], '=');
-			if (!argv[0][0] || eq == argv[0] || (eq && !eq[1]))
-				return usage_error("invalid 'ops_name %s' (expected [MAP=]NAME)",
-						   argv[0]);
-			a->renames[a->rename_cnt].map = eq ? strndup(argv[0], eq - argv[0]) : NULL;
-			a->renames[a->rename_cnt].ops_name = eq ? eq + 1 : argv[0];
+			if (parse_ops_name(argv[0], &map, &a->renames[a->rename_cnt].ops_name))
+				return EXIT_USAGE;
+			a->renames[a->rename_cnt].map = map;
 			a->rename_cnt++;
 		} else if (!strcmp(argv[0], "max_entries")) {
 			NEXT_ARG();
 			REQ_ARGS(1);
-			eq = strchr(argv[0], '=');
-			if (!eq || eq == argv[0] || !eq[1])
+			if (!is_assignment(argv[0], true))
 				return usage_error("invalid 'max_entries %s' (expected MAP=N)",
 						   argv[0]);
 			a->max_entries[a->max_entries_cnt++] = argv[0];
@@ -118,7 +115,7 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 			a->maps[a->map_cnt++] = argv[0];
 		} else if (!strcmp(argv[0], "non_restricted")) {
 			a->non_restricted = true;
-		} else if (strchr(argv[0], '=') && argv[0][0] != '=') {
+		} else if (is_assignment(argv[0], false)) {
 			a->params[a->param_cnt++] = argv[0];
 		} else {
 			return usage_error("expected %sops_name, map, non_restricted, "
@@ -388,7 +385,7 @@ static int do_set(int argc, char **argv)
 	if (r)
 		return r;
 	for (i = 1; i < argc; i++)
-		if (!strchr(argv[i], '=') || argv[i][0] == '=')
+		if (!is_assignment(argv[i], false))
 			return usage_error("expected VAR=VALUE, got '%s'", argv[i]);
 	if (xctl_bpffs_probe(&fs, bpffs_dir)) {
 		xctl_errf(&err, ENOENT, "module %s is not loaded", name);

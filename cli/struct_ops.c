@@ -214,12 +214,13 @@ static int do_register(int argc, char **argv)
 					    "non_restricted", NULL };
 	XCTL_OPTS(xctl_sops_register_opts, opts);
 	struct xctl_sops_rename renames[16];
+	char *rmaps[16];
 	const char *maps[16];
 	size_t nmaps = 0;
 	struct xctl_err err = {};
 	struct xctl_bpffs fs;
 	const char *obj;
-	size_t n = 0;
+	size_t n = 0, i;
 	json_t *doc;
 	int k, r;
 
@@ -227,11 +228,14 @@ static int do_register(int argc, char **argv)
 		return usage_error("missing OBJ (a BPF object file with struct_ops maps)");
 	obj = argv[0];
 	NEXT_ARG();
+	r = 0;
 	while (argc) {
 		k = keyword_index(argv[0], kws);
-		if (k < 0)
-			return usage_error("expected 'pin', 'ops_name', 'map', 'non_restricted' "
-					   "or 'legacy', got '%s'", argv[0]);
+		if (k < 0) {
+			r = usage_error("expected 'pin', 'ops_name', 'map', 'non_restricted' "
+					"or 'legacy', got '%s'", argv[0]);
+			goto out;
+		}
 		if (k == 2 || k == 4) {
 			if (k == 2)
 				opts.legacy = true;
@@ -241,29 +245,35 @@ static int do_register(int argc, char **argv)
 			continue;
 		}
 		NEXT_ARG();
-		REQ_ARGS(1);
-		if (!*argv[0])
-			return usage_error("empty argument after '%s'", kws[k]);
+		if (argc < 1) {
+			r = usage_error("missing argument after '%s'", argv[-1]);
+			goto out;
+		}
+		if (!*argv[0]) {
+			r = usage_error("empty argument after '%s'", kws[k]);
+			goto out;
+		}
 		if (k == 3) {
-			if (nmaps == sizeof(maps) / sizeof(maps[0]))
-				return usage_error("too many 'map' arguments");
+			if (nmaps == sizeof(maps) / sizeof(maps[0])) {
+				r = usage_error("too many 'map' arguments");
+				goto out;
+			}
 			maps[nmaps++] = argv[0];
 		} else if (k == 0) {
-			if (opts.pin_dir)
-				return usage_error("'pin' given twice");
+			if (opts.pin_dir) {
+				r = usage_error("'pin' given twice");
+				goto out;
+			}
 			opts.pin_dir = argv[0];
 		} else {
-			char *eq = strchr(argv[0], '=');
-
-			if (n == sizeof(renames) / sizeof(renames[0]))
-				return usage_error("too many 'ops_name' arguments");
-			if (eq && (eq == argv[0] || !eq[1]))
-				return usage_error("invalid 'ops_name %s' (expected [MAP=]NAME)",
-						   argv[0]);
-			if (eq)
-				*eq = '\0';
-			renames[n].map = eq ? argv[0] : NULL;
-			renames[n].ops_name = eq ? eq + 1 : argv[0];
+			if (n == sizeof(renames) / sizeof(renames[0])) {
+				r = usage_error("too many 'ops_name' arguments");
+				goto out;
+			}
+			r = parse_ops_name(argv[0], &rmaps[n], &renames[n].ops_name);
+			if (r)
+				goto out;
+			renames[n].map = rmaps[n];
 			n++;
 		}
 		NEXT_ARG();
@@ -272,15 +282,19 @@ static int do_register(int argc, char **argv)
 	opts.rename_cnt = n;
 	opts.maps = maps;
 	opts.map_cnt = nmaps;
-	if (open_bpffs(&fs, &err))
-		return fail(&err);
+	if (open_bpffs(&fs, &err)) {
+		r = fail(&err);
+		goto out;
+	}
 	if (!opts.legacy && !xctl_features()->sops_link)
 		warn("this kernel has no link-based struct_ops (Linux 6.4+); registering "
 		     "the legacy way, which stays until 'xctl struct_ops unregister'");
 	r = xctl_sops_register(&fs, obj, &opts, &doc, &err);
-	if (r)
-		return fail(&err);
-	return emit(doc, &view);
+	r = r ? fail(&err) : emit(doc, &view);
+out:
+	for (i = 0; i < n; i++)
+		free(rmaps[i]);
+	return r;
 }
 
 static int do_unregister(int argc, char **argv)

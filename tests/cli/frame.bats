@@ -107,3 +107,23 @@ teardown() { common_teardown; }
 		[[ $output == *"missing argument after 'id'"* ]]
 	done
 }
+
+@test "one parser per grammar element: ops_name [MAP=]NAME and K=V read the same in every verb" {
+	local v w obj="$BATS_TEST_DIRNAME/../bpf/sops_cc.bpf.o"
+	for v in "struct_ops register" "module load"; do
+		for w in "=cc" "map="; do
+			run xctl $v "$obj" ops_name "$w"
+			assert_status 2
+			[[ $output == *"invalid 'ops_name $w' (expected [MAP=]NAME)"* ]]
+		done
+	done
+	run xctl module load "$obj" =3
+	assert_status 2
+	[[ $output == *"got '=3'"* ]]
+	run xctl module set nosuchmod x
+	assert_status 2
+	[[ $output == *"expected VAR=VALUE, got 'x'"* ]]
+	run xctl control update xdp lo =1
+	assert_status 2
+	[[ $output == *"expected FIELD=VALUE, got '=1'"* ]]
+}
