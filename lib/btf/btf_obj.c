@@ -127,8 +127,8 @@ static int check_sections(struct img *m, uint16_t shstrndx)
 	for (i = 0; i < m->shnum; i++) {
 		const Elf64_Shdr *s = &m->sh[i];
 
-		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL &&
-		    !in_range(s->sh_offset, s->sh_size, m->size))
+		/* every section but NOBITS: libbpf reads .BTF & co. whatever their type */
+		if (s->sh_type != SHT_NOBITS && !in_range(s->sh_offset, s->sh_size, m->size))
 			return bad(m, "truncated ELF file (data of section %u missing)", i);
 	}
 	if (!strtab_ok(m, shstrndx))

@@ -37,6 +37,24 @@ int xctl_sha256_hex(const void *data, size_t size, char hex[65], struct xctl_err
  */
 json_t *xctl_json_text(const char *s, size_t n);
 
+/* ---- xctl's pin tree, walked without following links (pintree.c) ---- */
+
+struct xctl_bpffs;
+
+/*
+ * Open directory path (absolute, below fs->root) one component at a time
+ * with O_NOFOLLOW, each checked to be on a bpffs: the fd, or -errno with
+ * "refusing to use PATH" when a component is a symlink, not a directory or
+ * not on a bpffs.
+ */
+int xctl_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err);
+
+enum { XCTL_PIN_OBJ, XCTL_PIN_DIR, XCTL_PIN_SYMLINK, XCTL_PIN_OTHER };
+/* What entry name of dfd is (not following a link), or -errno. */
+int xctl_pin_kind(int dfd, const char *name);
+/* bpf_obj_get of pin name in dfd, refusing symlinks and non-pins. */
+int xctl_pin_get(int dfd, const char *name, struct xctl_err *err);
+
 /*
  * Names of the capabilities among CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN
  * missing from the effective set ("CAP_BPF, CAP_SYS_ADMIN") into buf; the

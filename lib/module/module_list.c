@@ -26,6 +26,8 @@ void mod_state_free(struct mod_state *s)
 			close(s->links[i].fd);
 	free(s->links);
 	json_decref(s->meta);
+	if (s->dfd > 0)
+		close(s->dfd);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -42,22 +44,40 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 	if (r)
 		return r;
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	ne = scandir(s->dir, &ents, NULL, alphasort);
+	s->dfd = xctl_pin_opendir(fs, s->dir, err);
+	if (s->dfd < 0) {
+		r = s->dfd;
+		s->dfd = 0;
+		if (r == -ENOENT) {
+			xctl_err_reset(err);
+			r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
+		}
+		return r;
+	}
+	ne = scandirat(s->dfd, ".", &ents, NULL, alphasort);
 	if (ne < 0) {
-		r = xctl_errf(err, errno, "module %s is not loaded", name);
-		if (errno != ENOENT)
-			xctl_err_why(err, "cannot read %s: %s", s->dir, xctl_strerror(errno));
+		r = xctl_errf(err, errno, "cannot read module %s", name);
+		xctl_err_why(err, "cannot read %s: %s", s->dir, xctl_strerror(errno));
+		mod_state_free(s);
 		return r;
 	}
 	for (i = 0; i < ne; i++) {
 		const char *e = ents[i]->d_name;
+		int kind;
 
 		if (r || !strcmp(e, ".") || !strcmp(e, ".."))
 			continue;
 		if (!mod_path(path, sizeof(path), s->dir, e))
 			continue;
-		if (!strcmp(e, XCTL_MODULE_MAPS)) {
+		kind = xctl_pin_kind(s->dfd, e);
+		if (!strcmp(e, XCTL_MODULE_MAPS) && kind == XCTL_PIN_DIR) {
 			s->has_maps = true;	/* pinned maps: not a link */
+			continue;
+		}
+		if (kind != XCTL_PIN_OBJ) {
+			/* a symlink, a directory or a socket: never xctl's */
+			s->foreign = true;
+			snprintf(s->foreign_name, sizeof(s->foreign_name), "%s", e);
 			continue;
 		}
 		if (!strcmp(e, XCTL_MODULE_META)) {
@@ -76,7 +96,7 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 		k = &s->links[s->cnt++];
 		memset(k, 0, sizeof(*k));
 		snprintf(k->map, sizeof(k->map), "%s", e);
-		k->fd = bpf_obj_get(path);
+		k->fd = xctl_pin_get(s->dfd, e, NULL);
 		if (k->fd < 0 || xctl_sops_link_map_id(k->fd, &k->map_id, &k->link_id))
 			k->bad = true;
 	}

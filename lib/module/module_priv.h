@@ -177,6 +177,9 @@ struct mod_link {
 struct mod_state {
 	char name[XCTL_MODULE_NAME_MAX + 1];
 	char dir[PATH_MAX];
+	int dfd;		/* dir, opened without following links (pintree.c) */
+	bool foreign;		/* it holds a symlink or other non-xctl entry */
+	char foreign_name[256];
 	bool has_meta;
 	bool has_maps;		/* maps/ exists */
 	json_t *meta;		/* walker JSON of the meta value, or NULL */

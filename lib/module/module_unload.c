@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
 /* Append "; "-separated text to buf (len bytes), truncating if full. */
@@ -81,6 +83,28 @@ static json_t *shared_json(const struct mod_state *s)
 	return arr;
 }
 
+/* rmdir of dir through its parent's fd, so that a link is never followed. */
+static int rmdir_nofollow(const struct xctl_bpffs *fs, const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+	struct xctl_err ign = {};
+	int pfd, r;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	pfd = xctl_pin_opendir(fs, parent, &ign);
+	if (pfd < 0) {
+		errno = -pfd;
+		return -1;
+	}
+	r = unlinkat(pfd, slash + 1, AT_REMOVEDIR);
+	close(pfd);
+	return r;
+}
+
 int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		       const struct xctl_module_unload_opts *opts,
 		       struct xctl_err *err)
@@ -99,6 +123,13 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
 		return r;
+	if (s.foreign) {
+		r = xctl_errf(err, EPERM, "refusing to unload module %s", name);
+		xctl_err_why(err, "%s/%s is not a pin xctl made (a symbolic link, "
+			     "directory or other file)", s.dir, s.foreign_name);
+		xctl_err_hint(err, "look at it and remove it by hand, then unload again");
+		goto out;
+	}
 	r = mod_sops_list(&inv, fs, err);
 	if (r)
 		goto out;
@@ -118,7 +149,7 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		if (k->fd < 0 || k->bad)
 			continue;	/* not ours: rmdir below reports it */
 		mod_path(path, sizeof(path), s.dir, k->map);
-		if (unlink(path)) {
+		if (unlinkat(s.dfd, k->map, 0)) {
 			r = xctl_errf(err, errno, "cannot remove %s", path);
 			goto out;
 		}
@@ -129,11 +160,11 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 	if (r)
 		goto out;
 	mod_path(path, sizeof(path), s.dir, XCTL_MODULE_META);
-	if (s.has_meta && unlink(path) && errno != ENOENT) {
+	if (s.has_meta && unlinkat(s.dfd, XCTL_MODULE_META, 0) && errno != ENOENT) {
 		r = xctl_errf(err, errno, "cannot remove %s", path);
 		goto out;
 	}
-	if (rmdir(s.dir)) {
+	if (rmdir_nofollow(fs, s.dir)) {
 		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
 		if (errno == ENOTEMPTY)
 			xctl_err_why(err, "it holds files that are not struct_ops links of the module");

@@ -205,3 +205,33 @@ refused_everywhere() {
 	run -2 xctl -j module load $'/tmp/\xff.o'
 	assert_json
 }
+
+@test "unload never follows a symlink at modules/NAME (nothing outside the bpffs is removed)" {
+	mkdir -p "$TMPD/outside" "$BPFFS/xctl/modules"
+	echo keep >"$TMPD/outside/meta"
+	ln -s "$TMPD/outside" "$BPFFS/xctl/modules/$NAME"
+	run -1 xctl module unload "$NAME"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/modules/$NAME: a component of it is a symbolic link"* ]]
+	[ "$(cat "$TMPD/outside/meta")" = keep ]
+	run -1 xctl module info "$NAME"
+	[ "$(cat "$TMPD/outside/meta")" = keep ]
+	rm "$BPFFS/xctl/modules/$NAME"
+}
+
+@test "unload never follows a symlink at modules/NAME/MAP (another bpffs's registration stays)" {
+	# a registration pinned in a second bpffs, linked into this module's directory
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module load "$CC_OBJ" name "${NAME}o" ops_name "${CA}o"
+	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	ln -s "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" "$BPFFS/xctl/modules/$NAME/stolen"
+	run -1 xctl module unload "$NAME"
+	[[ "$output" == *"refusing to unload module $NAME"*"stolen is not a pin xctl made"* ]]
+	grep -qw -- "${CA}o" /proc/sys/net/ipv4/tcp_available_congestion_control
+	grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
+	[ -e "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" ]
+	rm "$BPFFS/xctl/modules/$NAME/stolen"
+	run -0 xctl module unload "$NAME"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module unload "${NAME}o"
+	umount "$TMPD/other"
+}
