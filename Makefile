@@ -140,11 +140,17 @@ LIBBPF_STAMP	:= $(BUILD)/libbpf.stamp
 $(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || \
 	echo '$(LIBBPF_DIR)' > $(LIBBPF_STAMP))
 
-.PHONY: all deps check check-package unit cli-test demo bench install uninstall clean fuzz fuzz-build
+.PHONY: all build-install deps check check-package unit cli-test demo bench install uninstall clean fuzz fuzz-build
 # Skeletons and their objects are intermediate files make must keep.
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
-all: $(XCTL_BIN) $(LIBXCTL_SO) $(BUILD)/libxctl.pc $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+# What make install ships; `all` adds the test objects.
+INSTALL_FILES	:= $(XCTL_BIN) $(LIBXCTL_SO) $(BUILD)/libxctl.pc $(BPF_EX_OBJS) $(MAN_PAGES)
+
+all: $(INSTALL_FILES) $(BPF_TEST_OBJS)
+
+# The installed files only (debian/rules builds this).
+build-install: $(INSTALL_FILES)
 
 # vmlinux.h and the BPF objects do not depend on the sanitizer: one copy in build/.
 build/vmlinux.h: $(VMLINUX_BTF)
@@ -282,7 +288,7 @@ bench: deps
 	$(MAKE) all
 	@tests/bench/run.sh
 
-install: all
+install: $(INSTALL_FILES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR) $(DESTDIR)$(COMPLDIR)
 	install -m 0755 xctl $(DESTDIR)$(BINDIR)/xctl
 	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/
