@@ -192,12 +192,37 @@ static int check_free(const struct xctl_bpffs *fs, const struct reg_state *s,
 	return 0;
 }
 
+/*
+ * prepare callback: register pins links only; a map the object declares
+ * LIBBPF_PIN_BY_NAME would go to libbpf's default pin root, outside the
+ * bpffs xctl was given, and outlive the registration. Modules pin them.
+ */
+static int refuse_pins(struct bpf_object *obj, void *ctx, struct xctl_err *err)
+{
+	struct bpf_map *m;
+	int r;
+
+	(void)ctx;
+	bpf_object__for_each_map(m, obj) {
+		if (!bpf_map__pin_path(m))
+			continue;
+		r = xctl_errf(err, EOPNOTSUPP, "cannot register %s", bpf_object__name(obj));
+		xctl_err_why(err, "map %s is declared LIBBPF_PIN_BY_NAME, and struct_ops "
+			     "register pins no maps", bpf_map__name(m));
+		xctl_err_hint(err, "load it as a module, which pins such maps: "
+			      "xctl module load OBJ [pin_root DIR]");
+		return r;
+	}
+	return 0;
+}
+
 int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		       const struct xctl_sops_register_opts *opts, json_t **out,
 		       struct xctl_err *err)
 {
 	bool legacy = XCTL_OPT(opts, legacy, false) || !xctl_features()->sops_link;
-	XCTL_OPTS(xctl_sops_open_opts, oo, .legacy = legacy, .rename = rename_cb,
+	XCTL_OPTS(xctl_sops_open_opts, oo, .legacy = legacy, .prepare = refuse_pins,
+		  .rename = rename_cb,
 		  .rename_ctx = (void *)opts, .maps = XCTL_OPT(opts, maps, NULL),
 		  .map_cnt = XCTL_OPT(opts, map_cnt, 0),
 		  .non_restricted = XCTL_OPT(opts, non_restricted, false));

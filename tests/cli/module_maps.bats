@@ -263,3 +263,11 @@ pinned_value() {
 	run complete_words "$XCTL_BIN" xdp attach lo "$TESTS_BPF/xdp_tail.bpf.o" d
 	[ "$output" = "dev_bound" ]
 }
+
+@test "struct_ops register refuses an object with a LIBBPF_PIN_BY_NAME map: it pins no maps" {
+	run xctl struct_ops register "$OBJ" ops_name "$CA"
+	assert_status 1
+	[[ $output == *"map mm_stats is declared LIBBPF_PIN_BY_NAME"*"xctl module load OBJ"* ]]
+	! grep -qw -- "$CA" "$AVAIL"
+	[ -z "$(find "$BPFFS/xctl" -type f 2>/dev/null)" ]
+}
