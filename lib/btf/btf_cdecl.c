@@ -477,3 +477,33 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 	*out = buf;
 	return 0;
 }
+
+char *xbtf_decl_text(const struct btf *btf, uint32_t type_id, const char *field_name,
+		     bool strip_mods)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o, .field_name = field_name,
+		    .strip_mods = strip_mods);
+	struct cdecl_out out_ctx = {};
+	struct btf_dump *d;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	out_ctx.f = open_memstream(&buf, &len);
+	if (!out_ctx.f)
+		return NULL;
+	d = btf_dump__new(btf, cdecl_printf, &out_ctx, NULL);
+	if (!d) {
+		fclose(out_ctx.f);
+		free(buf);
+		return NULL;
+	}
+	r = btf_dump__emit_type_decl(d, type_id, &o);
+	btf_dump__free(d);
+	fclose(out_ctx.f);
+	if (r || out_ctx.overflow || !len) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

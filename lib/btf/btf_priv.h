@@ -110,6 +110,15 @@ int xbtf_check_object(const void *image, size_t size, const char *path,
  * 0 for none), as xctl_btf_member_path() found it (lib/btf/btf_walk.c). The
  * walker never resolves paths itself: btf_member.c sits on top of it.
  */
+/*
+ * The one btf_dump wrapper for a declaration: "TYPE FIELD" as C spells it
+ * (field_name "" for the type alone; strip_mods drops const/volatile),
+ * malloc'd, bounded like xctl_btf_c_decl(); NULL when it cannot be made.
+ * Whole definitions are xctl_btf_c_decl() (lib/btf/btf_cdecl.c).
+ */
+char *xbtf_decl_text(const struct btf *btf, uint32_t type_id, const char *field_name,
+		     bool strip_mods);
+
 struct xctl_btf_dump_opts;
 int xbtf_walk_member(const struct btf *btf, uint32_t type_id, const void *data,
 		     size_t size, uint32_t mid, size_t bit_off, uint32_t nbits,

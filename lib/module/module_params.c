@@ -167,32 +167,9 @@ int mod_params_set(const struct btf *btf, uint32_t sec_id, void *image,
 	return 0;
 }
 
-static void type_text_cb(void *ctx, const char *fmt, va_list args)
-{
-	vfprintf(ctx, fmt, args);
-}
-
 char *mod_type_text(const struct btf *btf, uint32_t type_id)
 {
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o, .field_name = "", .strip_mods = true);
-	struct btf_dump *d;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	d = btf_dump__new(btf, type_text_cb, f, NULL);
-	if (!d) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	btf_dump__emit_type_decl(d, type_id, &o);
-	btf_dump__free(d);
-	fclose(f);
-	return buf;
+	return xbtf_decl_text(btf, type_id, "", true);
 }
 
 static json_t *find_entry(json_t *arr, const char *name)

@@ -20,6 +20,7 @@
 #include <linux/sockios.h>
 #include <bpf/btf.h>
 #include "xctl_priv.h"
+#include "btf_priv.h"
 #include "xdp_priv.h"
 
 /* NETDEV_XDP_RX_METADATA_* and the kfunc that reads each. */
@@ -61,32 +62,12 @@ static json_t *enum_json(int v, const char *const *names, size_t n)
 	return json_integer(v);
 }
 
-struct buf {
-	char s[512];
-	size_t len;
-};
-
-static void buf_printf(void *ctx, const char *fmt, va_list args)
-{
-	struct buf *b = ctx;
-	int n;
-
-	if (b->len >= sizeof(b->s) - 1)
-		return;
-	n = vsnprintf(b->s + b->len, sizeof(b->s) - b->len, fmt, args);
-	if (n > 0)
-		b->len += (size_t)n;
-	if (b->len >= sizeof(b->s))
-		b->len = sizeof(b->s) - 1;
-}
-
-/* "int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, ...)" or NULL. */
+/* "int bpf_xdp_metadata_rx_hash(const struct xdp_md *ctx, ...)" or null. */
 static json_t *kfunc_proto(const struct btf *btf, const char *name)
 {
-	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o, .field_name = name);
 	const struct btf_type *t;
-	struct btf_dump *d;
-	struct buf b = {};
+	json_t *j;
+	char *s;
 	int id;
 
 	if (!btf)
@@ -95,16 +76,10 @@ static json_t *kfunc_proto(const struct btf *btf, const char *name)
 	if (id <= 0)
 		return json_null();
 	t = btf__type_by_id(btf, (uint32_t)id);
-	if (!t)
-		return json_null();
-	d = btf_dump__new(btf, buf_printf, &b, NULL);
-	if (!d)
-		return json_null();
-	if (btf_dump__emit_type_decl(d, t->type, &o))
-		b.len = 0;
-	btf_dump__free(d);
-	b.s[b.len] = '\0';
-	return b.len ? json_string(b.s) : json_null();
+	s = t ? xbtf_decl_text(btf, t->type, name, false) : NULL;
+	j = s ? json_string(s) : json_null();
+	free(s);
+	return j;
 }
 
 /* SIOCGHWTSTAMP / SIOCSHWTSTAMP on ifname; 0 or -errno. */
