@@ -80,10 +80,13 @@ struct xctl_sops_open_opts {
 XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 				struct xctl_sops_obj **out, struct xctl_err *err);
 /*
- * Load programs and maps, and write every struct_ops map's value (program
- * fds into function-pointer slots). For link-based maps this leaves them
- * READY and unregistered; for legacy maps this registers them. On failure the
- * verifier log is attached to err (err->log).
+ * Load programs and maps, and write the value of every struct_ops map a
+ * load registers (program fds in the function-pointer slots; xctl builds
+ * the value itself on every libbpf). For link-based maps this leaves them
+ * READY and unregistered; for legacy maps this registers them. On failure
+ * err says why the kernel refused (the verifier's verdict, the members the
+ * kernel requires that are unset, a member it does not support) and holds
+ * libbpf's log (err->log).
  */
 XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
 XCTL_API void xctl_sops_obj_close(struct xctl_sops_obj *o);
