@@ -195,9 +195,12 @@ $(BUILD)/libxctl.pc: lib/libxctl.pc.in Makefile
 $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL) $(LIBBPF_STAMP)
+# Unit tests link the library and the CLI's text renderer.
+UNIT_CLI_OBJS	:= $(BUILD)/cli/json_text.o
+$(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL) $(UNIT_CLI_OBJS) $(LIBBPF_STAMP)
 	@mkdir -p $(@D)
-	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(LIBXCTL) $(LDLIBS) -lcmocka
+	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -Icli -o $@ $< $(UNIT_CLI_OBJS) \
+		$(LIBXCTL) $(LDLIBS) -lcmocka
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIBXCTL)
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "xctl_priv.h"
+#include "json_text.h"
 
 #define EXIT_OK		0
 #define EXIT_FAIL	1

@@ -3,10 +3,11 @@
  * Plain-text form of a JSON result document. It is the only text renderer
  * for nested values, so what text mode shows is exactly what -j shows.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "xctl_priv.h"
+#include "json_text.h"
 
 static bool is_scalar(const json_t *v)
 {

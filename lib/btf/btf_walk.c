@@ -586,22 +586,6 @@ int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 	return 0;
 }
 
-int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
-		     size_t size, const struct xctl_btf_dump_opts *opts,
-		     char **out, struct xctl_err *err)
-{
-	json_t *v;
-	int r;
-
-	*out = NULL;
-	r = xctl_btf_to_json(btf, type_id, data, size, opts, &v, err);
-	if (r)
-		return r;
-	*out = xctl_json_to_text(v, 0);
-	json_decref(v);
-	return *out ? 0 : xctl_errf(err, ENOMEM, "cannot render a BTF value as text");
-}
-
 int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err)
 {

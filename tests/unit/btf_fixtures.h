@@ -22,6 +22,25 @@
 #include <bpf/libbpf.h>
 #include <linux/btf.h>
 #include "xctl_priv.h"
+#include "json_text.h"
+
+/* The walker's JSON in the CLI's text form (what text mode prints). */
+static inline int btf_to_text(const struct btf *btf, uint32_t type_id,
+			      const void *data, size_t size,
+			      const struct xctl_btf_dump_opts *opts, char **out,
+			      struct xctl_err *err)
+{
+	json_t *v;
+	int r;
+
+	*out = NULL;
+	r = xctl_btf_to_json(btf, type_id, data, size, opts, &v, err);
+	if (r)
+		return r;
+	*out = xctl_json_to_text(v, 0);
+	json_decref(v);
+	return *out ? 0 : -ENOMEM;
+}
 
 #define FIXTURE static __attribute__((unused))
 
@@ -68,7 +87,7 @@ FIXTURE void expect_text(const struct btf *btf, int id, const void *data,
 	struct xctl_err err = {};
 	char *s = NULL;
 
-	assert_int_equal(xctl_btf_to_text(btf, id, data, size, NULL, &s, &err), 0);
+	assert_int_equal(btf_to_text(btf, id, data, size, NULL, &s, &err), 0);
 	assert_non_null(s);
 	assert_string_equal(s, expected);
 	free(s);
@@ -93,7 +112,7 @@ FIXTURE void expect_refused(const struct btf *btf, int id, const void *data,
 	if (what_contains && !strstr(msg, what_contains))
 		fail_msg("error '%s' does not mention '%s'", msg, what_contains);
 	xctl_err_reset(&err);
-	assert_int_equal(xctl_btf_to_text(btf, id, data, size, NULL, &s, &err), -EINVAL);
+	assert_int_equal(btf_to_text(btf, id, data, size, NULL, &s, &err), -EINVAL);
 	assert_null(s);
 	xctl_err_reset(&err);
 	if (type_ok) {

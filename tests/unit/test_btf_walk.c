@@ -308,7 +308,7 @@ static void test_pointers(void **state)
 	       " \"data\": \"18446612682070036480\"}");
 	assert_int_equal(calls, 2);	/* not called for 0 */
 	/* The text form, as struct_ops dump shows it. */
-	assert_int_equal(xctl_btf_to_text(b, st, v, sizeof(v), &o, &txt, &err), 0);
+	assert_int_equal(btf_to_text(b, st, v, sizeof(v), &o, &txt, &err), 0);
 	assert_string_equal(txt,
 			    "init:\n    prog_id: 7\n    prog_name: my_prog\n"
 			    "release: -\n"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "xctl_priv.h"
+#include "json_text.h"
 
 /* Text of the JSON document `json` at `indent`. Caller frees. */
 static char *text_of(const char *json, int indent)

@@ -132,20 +132,6 @@ int xctl_parse_u32(const char *s, uint32_t *out);
 int xctl_split_words(const char *line, int *argc, char ***argv,
 		     struct xctl_err *err);
 
-/* ---- text -------------------------------------------------------------- */
-
-/* xctl_btf_to_json() rendered as indented text (caller frees). */
-int xctl_btf_to_text(const struct btf *btf, uint32_t type_id, const void *data,
-		     size_t size, const struct xctl_btf_dump_opts *opts,
-		     char **out, struct xctl_err *err);
-/*
- * Render any JSON value as indented "key: value" text, the plain-text form of
- * every result document. Objects: one "key: value" line per member, nested
- * objects/arrays of objects indented below their key; arrays of scalars on one
- * line separated by ", "; null as "-"; booleans as yes/no. Caller frees.
- */
-char *xctl_json_to_text(const json_t *v, int indent);
-
 /* ---- control maps: JSON and key grammar for the CLI, building blocks ----- */
 
 /*
