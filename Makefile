@@ -202,10 +202,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBXCTL) $(UNIT_CLI_OBJS) $(LIBBPF_STAMP)
 	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/unit -Icli -o $@ $< $(UNIT_CLI_OBJS) \
 		$(LIBXCTL) $(LDLIBS) -lcmocka
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIBXCTL)
+# Harnesses link the library and the CLI's text renderer (cli/json_text.c).
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIBXCTL) \
+		$(UNIT_CLI_OBJS)
 	@mkdir -p $(@D)
-	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
-		$(LIBXCTL) $(LDLIBS)
+	$(LINK) $(XCTL_CPPFLAGS) $(CPPFLAGS) -Itests/fuzz -Icli -o $@ $< tests/fuzz/replay.c \
+		$(UNIT_CLI_OBJS) $(LIBXCTL) $(LDLIBS)
 
 $(FUZZ_BUILD)/%.o: %.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
@@ -215,9 +217,10 @@ $(FUZZ_BUILD)/libxctl.a: $(FUZZ_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libxctl.a
-	$(CLANG) $(XCTL_CPPFLAGS) -Itests/fuzz -std=gnu11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer \
-		-o $@ $< $(FUZZ_BUILD)/libxctl.a $(LDLIBS)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libxctl.a \
+		$(FUZZ_BUILD)/cli/json_text.o
+	$(CLANG) $(XCTL_CPPFLAGS) -Itests/fuzz -Icli -std=gnu11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_BUILD)/cli/json_text.o $(FUZZ_BUILD)/libxctl.a $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
