@@ -110,6 +110,15 @@ char *cell_text(const json_t *v);
 /* Look up a dotted key path ("xdp.prog.id") in an object. */
 json_t *json_path(const json_t *obj, const char *path);
 
+/*
+ * libbpf's messages (cli/libbpf_log.c): setup installs the print callback
+ * (stderr with -d, else kept for the current command); clear starts a
+ * command; text is what was kept (NULL: nothing).
+ */
+void libbpf_log_setup(void);
+void libbpf_log_clear(void);
+const char *libbpf_log_text(void);
+
 /* Open the bpffs selected by --bpffs / --no-mount. */
 int open_bpffs(struct xctl_bpffs *fs, struct xctl_err *err);
 /*

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/libbpf.h>
 #include "cli.h"
 
 bool json_output;
@@ -141,6 +140,7 @@ static const struct cmd objects[] = {
 
 int run_command(int argc, char **argv)
 {
+	libbpf_log_clear();
 	return cmd_select(objects, argc, argv, do_help, NULL);
 }
 
@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	argc = strip_trailing_globals(argc, argv);
-	xctl_libbpf_log_setup(debug_output);
+	libbpf_log_setup();
 
 	if (want_help)
 		return do_help(0, NULL);

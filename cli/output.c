@@ -209,6 +209,8 @@ int fail(struct xctl_err *err)
 		err->errnum = EINVAL;
 	snprintf(msg, sizeof(msg), "%s: %s", err->what[0] ? err->what : "operation failed",
 		 xctl_err_reason(err));
+	if (!err->log)
+		xctl_err_log(err, libbpf_log_text());
 	/* Only when capabilities are really missing: root gets EPERM/EACCES too. */
 	if (!*hint && (err->errnum == EPERM || err->errnum == EACCES) &&
 	    xctl_missing_caps(caps, sizeof(caps))) {

@@ -136,11 +136,9 @@ static int load_btf(struct xctl_ctl *c, const struct snap *s, struct btf **out,
 		return xctl_errf(err, *val_id, "cannot copy the types of control type '%s'",
 				 c->ops->info.name);
 	}
-	xctl_libbpf_log_clear();
 	if (btf__load_into_kernel(btf)) {
 		r = xctl_errf(err, errno, "cannot load the BTF of control type '%s' "
 			      "into the kernel", c->ops->info.name);
-		xctl_err_log(err, xctl_libbpf_log_take());
 		btf__free(btf);
 		return r;
 	}

@@ -1,72 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libbpf print capture. libbpf reports verifier logs and load failures
- * through its print callback; the library must not print, so the text is
- * kept in a buffer that the caller attaches to its struct xctl_err (shown
- * with -d), and echoed to stderr only when the user asked for debug output.
+ * Reading verifier logs: the verdict (the line that says why a program was
+ * refused) in the kernel's log of a load (struct xctl_klog) or in a
+ * libbpf-formatted log, so an error can say why without the whole log.
  */
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <bpf/libbpf.h>
 #include "xctl_priv.h"
-
-#define LOG_CAP (1U << 20)
-
-static char *log_buf;
-static size_t log_len;
-static bool log_echo;
-
-static int log_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char line[4096];
-	int n;
-
-	if (level == LIBBPF_DEBUG && !log_echo)
-		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n < 0)
-		return 0;
-	if (n >= (int)sizeof(line))
-		n = sizeof(line) - 1;
-	if (log_echo)
-		fputs(line, stderr);
-	if (log_len + n + 1 > LOG_CAP)
-		return 0;
-	if (!log_buf) {
-		log_buf = malloc(LOG_CAP);
-		if (!log_buf)
-			return 0;
-	}
-	memcpy(log_buf + log_len, line, n);
-	log_len += n;
-	log_buf[log_len] = '\0';
-	return 0;
-}
-
-void xctl_libbpf_log_setup(bool echo)
-{
-	log_echo = echo;
-	libbpf_set_print(log_print);
-}
-
-char *xctl_libbpf_log_take(void)
-{
-	char *s = NULL;
-
-	if (log_buf && log_len)
-		s = strdup(log_buf);
-	xctl_libbpf_log_clear();
-	return s;
-}
-
-void xctl_libbpf_log_clear(void)
-{
-	log_len = 0;
-	if (log_buf)
-		log_buf[0] = '\0';
-}
 
 /* Lines of a verifier log that are statistics, not the verdict. */
 static bool log_noise(const char *l, size_t n)
@@ -87,11 +28,31 @@ static bool log_noise(const char *l, size_t n)
 	return false;
 }
 
+/* The last line of [p, end) that is not statistics; false if none. */
+static bool last_verdict(const char *p, const char *end, char *line, size_t llen)
+{
+	const char *q, *last = NULL;
+	size_t lastn = 0;
+
+	for (; p < end; p = q + 1) {
+		q = memchr(p, '\n', end - p);
+		if (!q)
+			q = end;
+		if (!log_noise(p, q - p)) {
+			last = p;
+			lastn = q - p;
+		}
+	}
+	if (!last)
+		return false;
+	snprintf(line, llen, "%.*s", (int)lastn, last);
+	return true;
+}
+
 bool xctl_log_verdict(const char *log, char *prog, size_t plen, char *line, size_t llen)
 {
 	static const char begin[] = "': -- BEGIN PROG LOAD LOG --";
-	const char *b = NULL, *p, *q, *end, *last = NULL;
-	size_t lastn = 0;
+	const char *b = NULL, *p, *q, *end;
 
 	for (p = log ? strstr(log, begin) : NULL; p; p = strstr(p + 1, begin))
 		b = p;
@@ -107,17 +68,12 @@ bool xctl_log_verdict(const char *log, char *prog, size_t plen, char *line, size
 	end = p ? strstr(p, "-- END PROG LOAD LOG --") : NULL;
 	if (!end)
 		end = log + strlen(log);
-	for (p = p ? p + 1 : end; p < end; p = q + 1) {
-		q = memchr(p, '\n', end - p);
-		if (!q)
-			q = end;
-		if (!log_noise(p, q - p)) {
-			last = p;
-			lastn = q - p;
-		}
-	}
-	if (!last)
+	return last_verdict(p ? p + 1 : end, end, line, llen);
+}
+
+bool xctl_klog_verdict(const char *log, char *line, size_t llen)
+{
+	if (!log)
 		return false;
-	snprintf(line, llen, "%.*s", (int)lastn, last);
-	return true;
+	return last_verdict(log, log + strlen(log), line, llen);
 }

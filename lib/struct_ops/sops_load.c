@@ -29,18 +29,28 @@ static void unregister_legacy(struct xctl_sops_obj *o, size_t n)
 
 /*
  * Why the load failed, from the errno and the verifier's verdict in the
- * libbpf log: shown without -d (which shows the whole log).
+ * kernel's log: shown without -d (which shows the whole log).
  */
-static void load_fail_why(struct xctl_err *err, int errnum, const char *log)
+static void load_fail_why(const struct xctl_sops_obj *o, struct xctl_err *err,
+			  int errnum)
 {
-	char prog[128], line[256], member[64], kind[64];
+	char line[256], member[64], kind[64];
+	const char *prog = NULL;
+	struct bpf_program *p;
 
 	if (errnum == EPERM) {
 		xctl_err_hint(err, "loading struct_ops needs CAP_BPF and CAP_SYS_ADMIN "
 			      "(run as root)");
 		return;
 	}
-	if (!xctl_log_verdict(log, prog, sizeof(prog), line, sizeof(line)))
+	/* libbpf loads in order and stops at the first program refused */
+	bpf_object__for_each_program(p, o->obj) {
+		if (bpf_program__autoload(p) && bpf_program__fd(p) < 0) {
+			prog = bpf_program__name(p);
+			break;
+		}
+	}
+	if (!prog || !xctl_klog_verdict(o->klog.buf, line, sizeof(line)))
 		return;
 	if (sscanf(line, "attach to unsupported member %63s of struct %63s", member,
 		   kind) == 2) {
@@ -97,20 +107,16 @@ static int write_value(struct xctl_sops_obj *o, size_t i, struct xctl_err *err)
 
 int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 {
-	char *log;
 	size_t i;
 	int r;
 
 	r = check_kinds(o, err);
 	if (r)
 		return r;
-	xctl_libbpf_log_clear();
 	if (bpf_object__load(o->obj)) {
 		r = xctl_errf(err, errno, "cannot load object %s", o->path);
-		log = xctl_libbpf_log_take();
-		load_fail_why(err, -r, log);
-		xctl_err_log(err, log);
-		free(log);
+		xctl_klog_attach(&o->klog, err);
+		load_fail_why(o, err, -r);
 		return r;
 	}
 	o->loaded = true;

@@ -609,7 +609,6 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	struct elf_secs secs = {};
 	struct xctl_sops_obj *o;
 	const char *base;
-	char *log;
 	int r;
 
 	*out = NULL;
@@ -644,13 +643,13 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 
 	base = strrchr(path, '/');
 	oo.object_name = base ? base + 1 : path;
-	xctl_libbpf_log_clear();
+	if (xctl_klog_init(&o->klog, &oo)) {
+		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		goto fail;
+	}
 	o->obj = bpf_object__open_mem(o->image, o->size, &oo);
 	if (!o->obj) {
 		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open object %s", path);
-		log = xctl_libbpf_log_take();
-		xctl_err_log(err, log);
-		free(log);
 		o->obj = NULL;
 		goto fail;
 	}
@@ -684,6 +683,7 @@ void xctl_sops_obj_close(struct xctl_sops_obj *o)
 		free(o->link_names[i]);
 	free(o->link_names);
 	btf__free(o->btf);
+	xctl_klog_free(&o->klog);
 	free(o->image);
 	free(o->maps);
 	free(o->path);

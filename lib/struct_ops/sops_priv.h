@@ -56,6 +56,7 @@ struct xctl_sops_obj {
 	size_t link_name_cnt;
 	bool legacy;
 	bool loaded;
+	struct xctl_klog klog;	/* the verifier's log of a failed load */
 };
 
 /*

@@ -21,14 +21,6 @@
 #include "btf_priv.h"
 #include "xdp_priv.h"
 
-void xdp_err_libbpf_log(struct xctl_err *err)
-{
-	char *log = xctl_libbpf_log_take();
-
-	xctl_err_log(err, log);
-	free(log);
-}
-
 int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
 			struct xctl_err *err)
 {

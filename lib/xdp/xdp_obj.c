@@ -134,12 +134,15 @@ int xdp_obj_read(struct xdp_obj *x, const char *obj_path, struct xctl_err *err)
 		return r;
 	}
 	oo.object_name = base ? base + 1 : obj_path;
-	xctl_libbpf_log_clear();
+	if (xctl_klog_init(&x->klog, &oo)) {
+		xctl_file_free(file);
+		return xctl_errf(err, ENOMEM, "cannot open BPF object %s", obj_path);
+	}
 	x->obj = bpf_object__open_mem(file->data, file->size, &oo);
 	if (!x->obj) {
 		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open BPF object %s", obj_path);
 		xctl_err_why(err, "not a valid BPF ELF object (%s)", xctl_strerror(-r));
-		xdp_err_libbpf_log(err);
+		xctl_klog_free(&x->klog);
 		xctl_file_free(file);
 		return r;
 	}
@@ -191,13 +194,12 @@ int xdp_obj_load(struct xdp_obj *x, const struct xctl_bpffs *fs, const char *pat
 	if (r)
 		return r;
 	x->begun = true;
-	xctl_libbpf_log_clear();
 	if (bpf_object__load(x->obj)) {
 		r = xctl_errf(err, errno, "cannot load %s from %s",
 			      bpf_program__name(x->prog), path);
 		if (x->dev_bound && errno == EOPNOTSUPP)
 			xctl_err_why(err, "the driver cannot run device-bound programs");
-		xdp_err_libbpf_log(err);
+		xctl_klog_attach(&x->klog, err);
 		return r;
 	}
 	return objm_stage(&x->maps, err);
@@ -258,6 +260,7 @@ void xdp_obj_close(struct xdp_obj *x, bool failed)
 	objm_free(&x->maps);
 	bpf_object__close(x->obj);
 	x->obj = NULL;
+	xctl_klog_free(&x->klog);
 	xctl_file_free(&x->file);
 }
 

@@ -55,9 +55,6 @@ struct xctl_redirect_state {
 int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 		   struct xctl_err *err);
 
-/* Attach libbpf's captured log (verifier output) to err, for -d. */
-void xdp_err_libbpf_log(struct xctl_err *err);
-
 /* The bpffs dir (or the default) if it is mounted; never mounts. -ENOENT if not. */
 int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs);
 
@@ -125,6 +122,7 @@ struct xdp_obj {
 	struct objm maps;
 	bool dev_bound;		/* prog is loaded bound to the device */
 	bool begun;
+	struct xctl_klog klog;	/* the verifier's log of a failed load */
 };
 
 /* Read and check the object file once, open it (x->obj). */

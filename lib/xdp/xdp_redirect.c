@@ -391,6 +391,32 @@ static void undo(struct plan *p, bool chan, bool ring, bool link)
 	rmdir(p->dir);
 }
 
+/* xctl's pass-through program, the verifier's log attached on failure. */
+static struct xdp_pass *load_pass(struct xctl_err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct xctl_klog klog = {};
+	struct xdp_pass *skel = NULL;
+	int r;
+
+	if (xctl_klog_init(&klog, &oo)) {
+		xctl_errf(err, ENOMEM, "cannot load xctl's pass-through XDP program");
+		return NULL;
+	}
+	skel = xdp_pass__open_opts(&oo);
+	r = skel ? xdp_pass__load(skel) : -errno;
+	if (r) {
+		r = xctl_errf(err, r, "cannot load xctl's pass-through XDP program");
+		xctl_klog_attach(&klog, err);
+		if (r == -EPERM)
+			xctl_err_hint(err, "loading BPF programs needs CAP_BPF (root)");
+		xdp_pass__destroy(skel);
+		skel = NULL;
+	}
+	xctl_klog_free(&klog);
+	return skel;
+}
+
 static int apply(struct plan *p, struct xctl_err *err)
 {
 	bool chan = false, ring = false, link = false;
@@ -399,14 +425,9 @@ static int apply(struct plan *p, struct xctl_err *err)
 	uint32_t key = 0;
 	int r, fd, sfd, orig;
 
-	skel = xdp_pass__open_and_load();
-	if (!skel) {
-		r = xctl_errf(err, errno, "cannot load xctl's pass-through XDP program");
-		xdp_err_libbpf_log(err);
-		if (r == -EPERM)
-			xctl_err_hint(err, "loading BPF programs needs CAP_BPF (root)");
-		return r;
-	}
+	skel = load_pass(err);
+	if (!skel)
+		return -(err && err->errnum ? err->errnum : EINVAL);
 	r = xctl_bpffs_mkdir(&p->fs, p->rel, err);
 	if (r)
 		goto out;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include "xctl_priv.h"
 #include "core_priv.h"
@@ -193,6 +194,6 @@ int main(void)
 		cmocka_unit_test(test_truncated_objects),
 	};
 
-	xctl_libbpf_log_setup(false);
+	libbpf_set_print(NULL);	/* libbpf stays quiet */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

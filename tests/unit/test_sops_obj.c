@@ -340,6 +340,6 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 	};
 
-	xctl_libbpf_log_setup(false);
+	libbpf_set_print(NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,23 +45,30 @@ void xctl_err_hint(struct xctl_err *e, const char *fmt, ...)
 /* Attach a log (copied). */
 void xctl_err_log(struct xctl_err *e, const char *log);
 
-/* ---- libbpf logging ------------------------------------------------- */
+/* ---- kernel logs ------------------------------------------------------ */
 
 /*
- * libbpf output (including verifier logs) is captured into a buffer instead
- * of being printed; with `echo` set it is also written to stderr (-d).
- * xctl_libbpf_log_take() hands the captured text over (caller frees).
+ * The kernel's log of one object load (verifier messages): xctl_klog_init()
+ * allocates the buffer and points the open opts at it (oo may be NULL);
+ * after a failed load xctl_klog_attach() copies a non-empty log into err.
  */
-void xctl_libbpf_log_setup(bool echo);
-char *xctl_libbpf_log_take(void);
-void xctl_libbpf_log_clear(void);
+struct bpf_object_open_opts;
+struct xctl_klog {
+	char *buf;
+};
+int xctl_klog_init(struct xctl_klog *l, struct bpf_object_open_opts *oo);
+void xctl_klog_attach(const struct xctl_klog *l, struct xctl_err *err);
+void xctl_klog_free(struct xctl_klog *l);
 /*
- * The verdict of the last program load log in a libbpf log: the program's
- * name and the last line of the verifier's log that is not statistics
- * (e.g. "R0 !read_ok", "attach to unsupported member get_info of struct
- * tcp_congestion_ops"). False when the log has none.
+ * The verdict of the last program load log in a libbpf-formatted log ("libbpf:
+ * prog 'NAME': -- BEGIN PROG LOAD LOG --"): the program's name and the last
+ * line of the verifier's log that is not statistics (e.g. "R0 !read_ok",
+ * "attach to unsupported member get_info of struct tcp_congestion_ops").
+ * False when the log has none.
  */
 bool xctl_log_verdict(const char *log, char *prog, size_t plen, char *line, size_t llen);
+/* The same verdict line in the kernel's own log (struct xctl_klog's text). */
+bool xctl_klog_verdict(const char *log, char *line, size_t llen);
 
 /* ---- bpffs ------------------------------------------------------------ */
 
