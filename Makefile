@@ -147,7 +147,7 @@ $(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || 
 # What make install ships; `all` adds the test objects.
 INSTALL_FILES	:= $(XCTL_BIN) $(LIBXCTL_SO) $(BUILD)/libxctl.pc $(BPF_EX_OBJS) $(MAN_PAGES)
 
-all: $(INSTALL_FILES) $(BPF_TEST_OBJS)
+all: $(INSTALL_FILES) $(BUILD)/xctl-test $(BPF_TEST_OBJS)
 
 # The installed files only (debian/rules builds this).
 build-install: $(INSTALL_FILES)
@@ -194,6 +194,19 @@ $(BUILD)/libxctl.pc: lib/libxctl.pc.in Makefile
 
 $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
+
+# xctl-test: the CLI on a test build of the library, with the fault-injection
+# points (-DXCTL_TEST_HOOKS) the kill-at-each-step tests use. Only the files
+# that have such points are compiled twice; xctl and libxctl have none.
+HOOK_SRCS	:= lib/module/module.c
+HOOK_OBJS	:= $(HOOK_SRCS:%.c=$(BUILD)/test-hooks/%.o)
+TEST_LIB_OBJS	:= $(filter-out $(HOOK_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(HOOK_OBJS)
+$(BUILD)/test-hooks/%.o: %.c | $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(COMPILE) -fPIC -fvisibility=hidden -DXCTL_TEST_HOOKS -c $< -o $@
+
+$(BUILD)/xctl-test: $(CLI_OBJS) $(TEST_LIB_OBJS)
+	$(LINK) -o $@ $(CLI_OBJS) $(TEST_LIB_OBJS) $(LDLIBS)
 
 # Unit tests link the library and the CLI's text renderer.
 UNIT_CLI_OBJS	:= $(BUILD)/cli/json_text.o
@@ -270,10 +283,12 @@ SAN_OPTS	= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:log_path
 check: deps
 	$(MAKE) all unit
 ifeq ($(SANITIZE),)
-	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
+	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test \
+		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
 else
 	@d=$$(mktemp -d /tmp/xctl-san.XXXXXX); rc=0; \
-	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS) || rc=$$?; \
+	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test \
+		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS) || rc=$$?; \
 	if [ -n "$$(ls -A $$d)" ]; then cat $$d/*; \
 		echo "sanitizer reports: $$(ls $$d | wc -l) (above)"; rc=1; fi; \
 	rm -rf $$d; exit $$rc
@@ -332,4 +347,5 @@ uninstall:
 clean:
 	rm -rf build build-san $(FUZZ_BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d) \
+	$(HOOK_OBJS:.o=.d)

@@ -8,6 +8,8 @@
 # common_teardown from it.
 
 XCTL_BIN="${XCTL_BIN:-${BATS_TEST_DIRNAME}/../../xctl}"
+# xctl on a test build of the library: fault-injection points (XCTL_TEST_PAUSE_AT)
+XCTL_TEST_BIN="${XCTL_TEST_BIN:-${BATS_TEST_DIRNAME}/../../build/xctl-test}"
 TESTS_BPF="${BATS_TEST_DIRNAME}/../bpf"
 EXAMPLES="${BATS_TEST_DIRNAME}/../../examples"
 

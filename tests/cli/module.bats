@@ -294,7 +294,7 @@ modules_dir_empty() {
 @test "module load killed at each step leaves no orphan; list and unload clean up" {
 	local step pid st i
 	for step in reserved loaded registered:xctl_cc pinned:xctl_cc meta; do
-		XCTL_TEST_PAUSE_AT=$step "$XCTL_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" \
+		XCTL_TEST_PAUSE_AT=$step "$XCTL_TEST_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" \
 			name "$NAME" ops_name "$CA" >/dev/null 2>&1 3>&- &
 		pid=$!
 		PIDS+=($pid)
@@ -537,7 +537,7 @@ modules_dir_empty() {
 	run xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
 		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
 	assert_status 0
-	XCTL_TEST_PAUSE_AT=swapped:mod_two_a "$XCTL_BIN" --bpffs "$BPFFS" module reload \
+	XCTL_TEST_PAUSE_AT=swapped:mod_two_a "$XCTL_TEST_BIN" --bpffs "$BPFFS" module reload \
 		"$NAME" "$TWO" init_ssthresh=9 >/dev/null 2>&1 3>&- &
 	pid=$!
 	PIDS+=($pid)
