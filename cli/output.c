@@ -200,10 +200,58 @@ static void print_error(const char *msg, int errnum, const char *hint)
 		fprintf(stderr, "hint: %s\n", hint);
 }
 
+/*
+ * The library's hint codes in the CLI's words (its options and commands);
+ * %s are the error's hint_arg[0] and [1], in that order.
+ */
+static const char *const hint_words[XCTL_HINT_MAX] = {
+	[XCTL_HINT_UNREGISTER_PIN] = "unregister it first ('xctl struct_ops unregister "
+				     "pinned %s'), or choose another directory with 'pin DIR'",
+	[XCTL_HINT_UNLOAD_MODULE] = "unload the module: xctl module unload %s",
+	[XCTL_HINT_LIST_STRUCT_OPS] = "'xctl struct_ops list' shows them",
+	[XCTL_HINT_DETACH_IFINDEX] = "detach it with 'xctl xdp detach ifindex %s' or "
+				     "remove the pin",
+	[XCTL_HINT_BPFFS_PER_NETNS] = "give each network namespace its own bpffs "
+				      "(--bpffs DIR)",
+	[XCTL_HINT_REPLACE] = "use --replace to replace it",
+	[XCTL_HINT_FORCE_DETACH] = "use --force to remove it anyway",
+	[XCTL_HINT_LIST_DEVICES] = "list devices with 'xctl xdp stats --all' "
+				   "(-N NETNS for another namespace)",
+	[XCTL_HINT_RING_SIZE] = "leave out --size for this device",
+	[XCTL_HINT_TX_CHANNELS] = "use --rings %s or raise the RX channels of %s",
+	[XCTL_HINT_TEARDOWN] = "run 'xctl xdp redirect teardown %s' first",
+	[XCTL_HINT_REDIRECT_SHOW] = "see 'xctl xdp redirect show'",
+	[XCTL_HINT_CONTROL_DUMP] = "a BPF map has one value type; 'xctl control dump %s' "
+				   "shows them all",
+	[XCTL_HINT_CONTROL_TYPES] = "list them with 'xctl control types'",
+	[XCTL_HINT_CONTROL_BTF_KEY] = "give a key: xctl control btf %s KEY",
+	[XCTL_HINT_FORCE_UNLOAD] = "stop the users, or unload anyway with --force",
+	[XCTL_HINT_LEGACY] = "use 'xctl struct_ops register OBJ legacy'",
+	[XCTL_HINT_LOAD_MODULE] = "load it with 'xctl module load OBJ name %s'",
+	[XCTL_HINT_BPFFS_MOUNT] = "pass a bpffs mount with --bpffs DIR",
+	[XCTL_HINT_PIN_ROOT] = "use a directory below %s (or pass --bpffs)",
+};
+
+/* The hint in the CLI's words when the library gave a code for it. */
+static void word_hint(struct xctl_err *err)
+{
+	const char *fmt;
+
+	if (!err->hint_code || err->hint_code >= XCTL_HINT_MAX)
+		return;
+	fmt = hint_words[err->hint_code];
+	if (fmt)
+		snprintf(err->hint, sizeof(err->hint), fmt, err->hint_arg[0],
+			 err->hint_arg[1]);
+}
+
 int fail(struct xctl_err *err)
 {
 	char msg[1100], caps[64], need[128];
-	const char *hint = err->hint;
+	const char *hint;
+
+	word_hint(err);
+	hint = err->hint;
 
 	if (!err->errnum)
 		err->errnum = EINVAL;

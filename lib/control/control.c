@@ -97,7 +97,8 @@ int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err)
 			      "%s control type '%s'", r == -EINVAL ? "ambiguous" : "unknown",
 			      type);
 		xctl_err_why(err, "known types: %s", names);
-		xctl_err_hint(err, "list them with 'xctl control types'");
+		xctl_err_hint_code(err, XCTL_HINT_CONTROL_TYPES, NULL, NULL,
+				   "xctl_ctl_type_at() lists them");
 		return r;
 	}
 	c = calloc(1, sizeof(*c));
@@ -377,7 +378,8 @@ int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
 	if (!key && c->ops->info.per_key_type) {
 		r = xctl_errf(err, EINVAL, "control type '%s' has a value type per key",
 			      c->ops->info.name);
-		xctl_err_hint(err, "give a key: xctl control btf %s KEY", c->ops->info.name);
+		xctl_err_hint_code(err, XCTL_HINT_CONTROL_BTF_KEY, c->ops->info.name, NULL,
+				   "give a key of '%s'", c->ops->info.name);
 		return r;
 	}
 	r = c->ops->value_type(c, key ? &k : NULL, &out->value_btf, &out->value_type_id,

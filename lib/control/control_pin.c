@@ -61,8 +61,9 @@ static int snap_add(struct xctl_ctl *c, struct snap *s, uint32_t key,
 		r = xctl_errf(err, EINVAL, "cannot pin control type '%s' as one map",
 			      c->ops->info.name);
 		xctl_err_why(err, "its keys have different value types (%s, %s)", a, b);
-		xctl_err_hint(err, "a BPF map has one value type; 'xctl control dump %s' "
-			      "shows them all", c->ops->info.name);
+		xctl_err_hint_code(err, XCTL_HINT_CONTROL_DUMP, c->ops->info.name, NULL,
+				   "a BPF map has one value type; a dump of '%s' "
+				   "shows them all", c->ops->info.name);
 		return r;
 	}
 	p = realloc(s->keys, (s->cnt + 1) * sizeof(*s->keys));

@@ -115,7 +115,8 @@ int xctl_bpffs_open(struct xctl_bpffs *fs, const struct xctl_bpffs_opts *opts,
 		if (!dir_is_empty(dir)) {
 			r = xctl_errf(err, ENOTEMPTY, "cannot mount bpffs on %s", dir);
 			xctl_err_why(err, "it is not a bpffs and not empty");
-			xctl_err_hint(err, "pass a bpffs mount with --bpffs DIR");
+			xctl_err_hint_code(err, XCTL_HINT_BPFFS_MOUNT, NULL, NULL,
+					   "pass a directory where a bpffs is mounted");
 			return r;
 		}
 		if (mount("bpf", dir, "bpf", 0, "mode=0700")) {

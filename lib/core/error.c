@@ -22,6 +22,7 @@ int xctl_errf(struct xctl_err *e, int errnum, const char *fmt, ...)
 	e->why[0] = '\0';
 	e->hint[0] = '\0';
 	e->hint_code = XCTL_HINT_NONE;
+	e->hint_arg[0][0] = e->hint_arg[1][0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(e->what, sizeof(e->what), fmt, ap);
 	va_end(ap);
@@ -48,6 +49,22 @@ void xctl_err_hint(struct xctl_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->hint, sizeof(e->hint), fmt, ap);
 	va_end(ap);
+	e->hint_code = XCTL_HINT_NONE;
+}
+
+void xctl_err_hint_code(struct xctl_err *e, enum xctl_hint code, const char *arg0,
+			const char *arg1, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->hint, sizeof(e->hint), fmt, ap);
+	va_end(ap);
+	e->hint_code = code;
+	snprintf(e->hint_arg[0], sizeof(e->hint_arg[0]), "%s", arg0 ? arg0 : "");
+	snprintf(e->hint_arg[1], sizeof(e->hint_arg[1]), "%s", arg1 ? arg1 : "");
 }
 
 void xctl_err_log(struct xctl_err *e, const char *log)

@@ -3,7 +3,7 @@
  * The kernel's log of one operation (the verifier's log of a failed program
  * load), captured through libbpf's per-object kernel_log_buf and attached to
  * the caller's struct xctl_err. libbpf's own messages go to the print
- * callback the application installs (libbpf_set_print()); the library never
+ * callback the application installs (libbpf_set_print); the library never
  * installs one.
  */
 #include <errno.h>

@@ -241,7 +241,8 @@ int objm_check_pin_root(const struct xctl_bpffs *fs, const char *dir,
 	    (strncmp(buf, fs->root, rlen) || (buf[rlen] && buf[rlen] != '/'))) {
 		r = xctl_errf(err, EINVAL, "cannot use pin_root %s", dir);
 		xctl_err_why(err, "it is outside the bpffs %s xctl was given", fs->root);
-		xctl_err_hint(err, "use a directory below %s (or pass --bpffs)", fs->root);
+		xctl_err_hint_code(err, XCTL_HINT_PIN_ROOT, fs->root, NULL,
+				   "use a directory below %s (or another bpffs)", fs->root);
 		return r;
 	}
 	if (snprintf(real, len, "%s", buf) >= (int)len)

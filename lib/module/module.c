@@ -305,7 +305,8 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		r = xctl_errf(err, EOPNOTSUPP, "cannot load module from %s", obj_path);
 		xctl_err_why(err, "modules register through struct_ops links, which this "
 			     "kernel lacks (Linux 6.4 or later)");
-		xctl_err_hint(err, "use 'xctl struct_ops register OBJ legacy'");
+		xctl_err_hint_code(err, XCTL_HINT_LEGACY, NULL, NULL,
+				   "register the object's struct_ops the legacy way");
 		return r;
 	}
 	if (!name) {
@@ -650,7 +651,8 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
 	if (stat(dir, &st)) {
 		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
-		xctl_err_hint(err, "load it with 'xctl module load OBJ name %s'", name);
+		xctl_err_hint_code(err, XCTL_HINT_LOAD_MODULE, name, NULL,
+				   "load an object as module %s first", name);
 		return r;
 	}
 	if (stat(meta, &st)) {

@@ -58,7 +58,8 @@ static int check_busy(const struct mod_state *s, const struct xctl_sops_list *in
 		return 0;
 	r = xctl_errf(err, EBUSY, "module %s is in use", s->name);
 	xctl_err_why(err, "%s", uses);
-	xctl_err_hint(err, "stop the users, or unload anyway with --force");
+	xctl_err_hint_code(err, XCTL_HINT_FORCE_UNLOAD, NULL, NULL,
+			   "stop the users, or force the unload");
 	return r;
 }
 

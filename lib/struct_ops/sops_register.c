@@ -183,9 +183,9 @@ static int check_free(const struct xctl_bpffs *fs, const struct reg_state *s,
 		if (!lstat(path, &st)) {
 			r = xctl_errf(err, EEXIST, "cannot pin the link of %s at %s", map, path);
 			xctl_err_why(err, "something is pinned there already");
-			xctl_err_hint(err, "unregister it first ('xctl struct_ops unregister "
-				      "pinned %s'), or choose another directory with 'pin DIR'",
-				      path);
+			xctl_err_hint_code(err, XCTL_HINT_UNREGISTER_PIN, path, NULL,
+					   "unregister what is pinned at %s first, or pin "
+					   "below another directory", path);
 			return r;
 		}
 	}
@@ -412,7 +412,8 @@ int xctl_sops_unregister(const struct xctl_bpffs *fs, uint32_t map_id, json_t **
 		r = xctl_errf(err, EBUSY, "cannot unregister struct_ops map %u (%s)",
 			      m->id, m->name);
 		xctl_err_why(err, "it belongs to module %s", m->module);
-		xctl_err_hint(err, "unload the module: xctl module unload %s", m->module);
+		xctl_err_hint_code(err, XCTL_HINT_UNLOAD_MODULE, m->module, NULL,
+				   "unload module %s instead", m->module);
 		goto out;
 	}
 	if (!m->registered) {

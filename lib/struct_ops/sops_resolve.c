@@ -61,7 +61,8 @@ static int by_name(const char *name, uint32_t *map_id, struct xctl_err *err)
 	if (!n) {
 		r = xctl_errf(err, ENOENT, "cannot find struct_ops map '%s'", name);
 		xctl_err_why(err, "no struct_ops map has this name");
-		xctl_err_hint(err, "'xctl struct_ops list' shows them");
+		xctl_err_hint_code(err, XCTL_HINT_LIST_STRUCT_OPS, NULL, NULL,
+				   "the struct_ops inventory lists them");
 		return r;
 	}
 	if (n > 1) {

@@ -174,6 +174,7 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 {
 	struct xctl_nl_dev q;
 	uint32_t prog_id = 0;
+	char idx[16];
 	int r, fd;
 
 	r = xdp_link_pin_ids(path, NULL, &prog_id);
@@ -188,7 +189,9 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 	if (r != ifindex) {
 		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
 		xctl_err_why(err, "it holds the XDP link of ifindex %d (a device since renamed?)", r);
-		xctl_err_hint(err, "detach it with 'xctl xdp detach ifindex %d' or remove the pin", r);
+		snprintf(idx, sizeof(idx), "%d", r);
+		xctl_err_hint_code(err, XCTL_HINT_DETACH_IFINDEX, idx, NULL,
+				   "detach the XDP program of ifindex %d or remove the pin", r);
 		return -EEXIST;
 	}
 	/*
@@ -198,7 +201,8 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 	if (xctl_nl_dev_get(ifindex, 0, &q, NULL) || !runs_prog(&q, prog_id)) {
 		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
 		xctl_err_why(err, "it holds the XDP link of a device with this name in another network namespace");
-		xctl_err_hint(err, "give each network namespace its own bpffs (--bpffs DIR)");
+		xctl_err_hint_code(err, XCTL_HINT_BPFFS_PER_NETNS, NULL, NULL,
+				   "give each network namespace its own bpffs");
 		return -EEXIST;
 	}
 	fd = bpf_obj_get(path);
@@ -321,7 +325,8 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		r = xctl_errf(err, EBUSY, "cannot attach to %s", name);
 		xctl_err_why(err, "XDP program id %u is already attached%s", old_id,
 			     link_fd >= 0 ? " by xctl" : "");
-		xctl_err_hint(err, "use --replace to replace it");
+		xctl_err_hint_code(err, XCTL_HINT_REPLACE, NULL, NULL,
+				   "ask for the program to be replaced");
 		goto out;
 	}
 	/* Before replacing: the old program may be gone afterwards. */
@@ -467,7 +472,8 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	if (!force) {
 		r = xctl_errf(err, EPERM, "cannot detach from %s", name);
 		xctl_err_why(err, "XDP program id %u was not attached by xctl", old_id);
-		xctl_err_hint(err, "use --force to remove it anyway");
+		xctl_err_hint_code(err, XCTL_HINT_FORCE_DETACH, NULL, NULL,
+				   "force the detach to remove it anyway");
 		return r;
 	}
 	prog = prog_json(old_id, stats);

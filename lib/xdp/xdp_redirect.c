@@ -188,7 +188,8 @@ static int plan_rings(struct plan *p, uint32_t size, struct xctl_err *err)
 		r = xctl_errf(err, EOPNOTSUPP, "ring size: %s does not support ring parameters",
 			      drv_name(&p->dev));
 		xctl_err_why(err, "%s has no TX ring size to set", p->dev.name);
-		xctl_err_hint(err, "leave out --size for this device");
+		xctl_err_hint_code(err, XCTL_HINT_RING_SIZE, NULL, NULL,
+				   "leave the ring size of this device unchanged");
 		return r;
 	}
 	if (r) {
@@ -257,6 +258,7 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 {
 	struct xctl_eth_channels pch;
 	uint32_t dev_tx;
+	char cnt[16];
 	int r;
 
 	if (!p->dev.features_known) {
@@ -306,8 +308,10 @@ static int plan_helper(struct plan *p, struct xctl_err *err)
 		r = xctl_errf(err, ERANGE, "rings: veth peer %s has %u RX channels, fewer than the %u TX channels of %s",
 			      p->helper.name, pch.rx, dev_tx, p->dev.name);
 		xctl_err_why(err, "veth needs peer RX queues >= TX queues for XDP");
-		xctl_err_hint(err, "use --rings %u or raise the RX channels of %s", pch.rx,
-			      p->helper.name);
+		snprintf(cnt, sizeof(cnt), "%u", pch.rx);
+		xctl_err_hint_code(err, XCTL_HINT_TX_CHANNELS, cnt, p->helper.name,
+				   "use %u TX channels or raise the RX channels of %s",
+				   pch.rx, p->helper.name);
 		return r;
 	}
 	p->ready_reason = "xctl's pass-through XDP program on the veth peer gives it NAPI";
@@ -559,7 +563,8 @@ static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
 			xctl_err_why(err, "it is already set up by xctl (%s)", p->dir);
 		else
 			xctl_err_why(err, "an earlier setup was interrupted (%s)", p->dir);
-		xctl_err_hint(err, "run 'xctl xdp redirect teardown %s' first", p->dev.name);
+		xctl_err_hint_code(err, XCTL_HINT_TEARDOWN, p->dev.name, NULL,
+				   "tear down the redirect setup of %s first", p->dev.name);
 		return r;
 	}
 	if (!dry) {
@@ -620,7 +625,8 @@ int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 		xctl_errf(err, r, "cannot tear down %s", p.dev.name);
 		if (r == -ENOENT) {
 			xctl_err_why(err, "it was not set up by xctl (no record at %s)", p.dir);
-			xctl_err_hint(err, "see 'xctl xdp redirect show'");
+			xctl_err_hint_code(err, XCTL_HINT_REDIRECT_SHOW, NULL, NULL,
+					   "the redirect setup's state shows what it holds");
 		} else {
 			xctl_err_why(err, "the record at %s is unreadable (%s)", p.state_pin,
 				     xctl_strerror(-r));

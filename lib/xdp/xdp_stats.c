@@ -272,7 +272,8 @@ static int select_devs(struct xctl_nl_devs *s, const struct xctl_xdp_query *q,
 			if (i == s->cnt) {
 				free(sel);
 				xctl_errf(err, ENODEV, "no device named '%s'", q->devs[j]);
-				xctl_err_hint(err, "list devices with 'xctl xdp stats --all' (-N NETNS for another namespace)");
+				xctl_err_hint_code(err, XCTL_HINT_LIST_DEVICES, NULL, NULL,
+						   "list the devices of this network namespace");
 				return -ENODEV;
 			}
 			sel[n++] = &s->dev[i];

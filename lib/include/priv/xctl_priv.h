@@ -42,6 +42,13 @@ void xctl_err_why(struct xctl_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xctl_err_hint(struct xctl_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A hint the caller may word itself: the code, what it names (arg0/arg1,
+ * NULL when unused) and the neutral text.
+ */
+void xctl_err_hint_code(struct xctl_err *e, enum xctl_hint code, const char *arg0,
+			const char *arg1, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* Attach a log (copied). */
 void xctl_err_log(struct xctl_err *e, const char *log);
 
@@ -100,6 +107,14 @@ struct xctl_libbpf {
 };
 
 const struct xctl_libbpf *xctl_libbpf(void);
+
+/* ---- network namespaces ------------------------------------------------ */
+
+/*
+ * Move the calling thread into network namespace NAME (/run/netns/NAME) or
+ * the namespace file at a path (NAME holds a '/').
+ */
+int xctl_netns_enter(const char *name, struct xctl_err *err);
 
 /* ---- kernel BTF ------------------------------------------------------- */
 

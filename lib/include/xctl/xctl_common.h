@@ -8,7 +8,7 @@
  *    caller's struct xctl_err with what failed, why and, where there is an
  *    obvious fix, a neutral hint. The library never prints, never exits and
  *    never reads the environment; libbpf's print callback belongs to the
- *    application (libbpf_set_print()).
+ *    application (libbpf_set_print).
  *  - Option structs start with `size_t sz`, set by the caller to the size of
  *    the struct it was compiled against (XCTL_OPTS), so they can grow at the
  *    end without breaking callers (libbpf's LIBBPF_OPTS pattern). A struct
@@ -59,26 +59,38 @@ struct xctl_err {
 	char hint[512];		/* what to do, worded for any program */
 	char *log;		/* verifier/libbpf log (malloc'd) or NULL */
 	unsigned int hint_code;	/* enum xctl_hint: the fix as a code, 0: none */
+	char hint_arg[2][128];	/* what the fix names (a path, a name, a count) */
 };
 
 /*
- * Fixes a caller can offer in its own words (a CLI names its own options);
- * err->hint holds a neutral wording of the same advice.
+ * Fixes an application may word in its own terms (a CLI names its options
+ * and commands); err->hint holds a neutral wording of the same advice, and
+ * hint_arg[] what it names, as listed here.
  */
 enum xctl_hint {
 	XCTL_HINT_NONE = 0,
-	XCTL_HINT_FORCE,		/* retry with the operation's force option */
+	XCTL_HINT_UNREGISTER_PIN,	/* [0] pin path: unregister what is pinned there */
+	XCTL_HINT_UNLOAD_MODULE,	/* [0] module: unload it first */
+	XCTL_HINT_LIST_STRUCT_OPS,	/* list the struct_ops maps */
+	XCTL_HINT_DETACH_IFINDEX,	/* [0] ifindex: detach its XDP program */
+	XCTL_HINT_BPFFS_PER_NETNS,	/* one bpffs per network namespace */
 	XCTL_HINT_REPLACE,		/* retry with the replace option */
-	XCTL_HINT_LEGACY,		/* register the legacy way (no links) */
-	XCTL_HINT_UNLOAD,		/* unload the module named in the message */
-	XCTL_HINT_UNREGISTER,		/* unregister the struct_ops first */
-	XCTL_HINT_BPFFS,		/* pass another bpffs directory */
-	XCTL_HINT_LIST,			/* list what exists (the object's list/show) */
-	XCTL_HINT_DETACH,		/* detach what is attached first */
-	XCTL_HINT_TEARDOWN,		/* tear the redirect setup down first */
-	XCTL_HINT_CHANNELS,		/* choose another channel count */
+	XCTL_HINT_FORCE_DETACH,		/* retry with the force option */
+	XCTL_HINT_LIST_DEVICES,		/* list the devices (or another netns) */
 	XCTL_HINT_RING_SIZE,		/* leave the ring size unchanged */
-	XCTL_HINT_LOAD,			/* load the module first */
+	XCTL_HINT_TX_CHANNELS,		/* [0] count, [1] device: use that count
+					 * or raise the device's RX channels */
+	XCTL_HINT_TEARDOWN,		/* [0] device: tear its redirect setup down */
+	XCTL_HINT_REDIRECT_SHOW,	/* show the redirect setup */
+	XCTL_HINT_CONTROL_DUMP,		/* [0] control type: dump it instead */
+	XCTL_HINT_CONTROL_TYPES,	/* list the control types */
+	XCTL_HINT_CONTROL_BTF_KEY,	/* [0] control type: give a key */
+	XCTL_HINT_FORCE_UNLOAD,		/* stop the users, or force the unload */
+	XCTL_HINT_LEGACY,		/* register the legacy way (no links) */
+	XCTL_HINT_LOAD_MODULE,		/* [0] module: load it */
+	XCTL_HINT_BPFFS_MOUNT,		/* pass a directory that is a bpffs */
+	XCTL_HINT_PIN_ROOT,		/* [0] bpffs root: use a directory below it */
+	XCTL_HINT_MAX,
 };
 
 /*
