@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xctl: global options, the object table and dispatch. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,27 +192,10 @@ static int strip_trailing_globals(int argc, char **argv)
 
 static int enter_netns(const char *name)
 {
-	char path[256];
 	struct xctl_err err = {};
-	int fd;
 
-	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		xctl_errf(&err, errno, "cannot open network namespace '%s' (%s)", name, path);
-		if (errno == ENOENT)
-			xctl_err_hint(&err, "list namespaces with 'ip netns list'");
+	if (xctl_netns_enter(name, &err))
 		return fail(&err);
-	}
-	if (setns(fd, CLONE_NEWNET)) {
-		xctl_errf(&err, errno, "cannot enter network namespace '%s'", name);
-		close(fd);
-		return fail(&err);
-	}
-	close(fd);
 	return 0;
 }
 

@@ -9,7 +9,6 @@
 #include <string.h>
 #include "cli.h"
 #include "args.h"
-#include "compat.h"
 
 static const char *const sops_help =
 	"Usage: xctl struct_ops { list | show } [STRUCT_OPS_MAP]\n"
