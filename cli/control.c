@@ -37,6 +37,8 @@ static int do_help(int argc, char **argv)
 /* Open the type named by argv[0]: 0, or the exit status to return. */
 static int open_type(int argc, char **argv, struct xctl_ctl **c)
 {
+	/* Types that record state in bpffs (xdp redirect) use --bpffs. */
+	XCTL_OPTS(xctl_ctl_opts, o, .bpffs_dir = bpffs_dir, .no_mount = no_mount);
 	struct xctl_err err = {};
 	bool known;
 	int r;
@@ -44,7 +46,7 @@ static int open_type(int argc, char **argv, struct xctl_ctl **c)
 	if (argc < 1)
 		return usage_error("missing control TYPE (see 'xctl control types')");
 	known = xctl_ctl_type_find(argv[0], NULL) != NULL;
-	if (!xctl_ctl_open(argv[0], c, &err))
+	if (!xctl_ctl_open_ext(argv[0], &o, c, &err))
 		return 0;
 	if (known)
 		return fail(&err);
@@ -264,8 +266,6 @@ static int do_update(int argc, char **argv)
 		r = -usage_error("'control update' needs FIELD=VALUE assignments");
 		goto out;
 	}
-	/* Types that record state in bpffs (xdp redirect) use the global --bpffs. */
-	xctl_xdp_set_bpffs(bpffs_dir, no_mount);
 	r = xctl_ctl_update(c, &key, (const char *const *)argv, argc, &report, &err);
 	if (r) {
 		xctl_ctl_close(c);

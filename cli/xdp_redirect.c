@@ -212,6 +212,5 @@ static const struct cmd redirect_cmds[] = {
 
 int do_xdp_redirect(int argc, char **argv)
 {
-	xctl_xdp_set_bpffs(bpffs_dir, no_mount);
 	return cmd_select(redirect_cmds, argc, argv, redirect_help, "xdp redirect");
 }

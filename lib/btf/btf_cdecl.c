@@ -438,13 +438,13 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		return xctl_errf(err, EINVAL, "no BTF to declare type %u from", type_id);
 	r = xbtf_check_refs(btf, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	t = xbtf_type(btf, type_id, err);
 	if (!t)
-		return -EINVAL;
+		return xctl_ret(-EINVAL);
 	r = check_for_dump(btf, type_id, false, err) ?: check_expansion(btf, type_id, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return xctl_errf(err, errno, "cannot declare type %u", type_id);
@@ -455,7 +455,7 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 			      xbtf_desc(btf, type_id, desc, sizeof(desc)));
 		fclose(f);
 		free(buf);
-		return r;
+		return xctl_ret(r);
 	}
 	r = emit(btf, d, f, type_id, t);
 	btf_dump__free(d);

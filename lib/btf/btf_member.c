@@ -294,7 +294,7 @@ int xctl_btf_member_path(const struct btf *btf, uint32_t type_id,
 		return xctl_errf(err, EINVAL, "no BTF to look up '%s' in", path ? path : "");
 	r = locate(btf, type_id, path, &l, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (member_type_id)
 		*member_type_id = l.type_id;
 	if (bit_offset)
@@ -484,16 +484,16 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 		return xctl_errf(err, EINVAL, "nothing to set for '%s'", path ? path : "");
 	r = xbtf_size(btf, type_id, &tsize, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (size < tsize) {
 		r = xctl_errf(err, EINVAL, "value of %zu bytes is too small for %s", size,
 			      xbtf_desc(btf, type_id, d, sizeof(d)));
 		xctl_err_why(err, "the type needs %llu bytes", (unsigned long long)tsize);
-		return r;
+		return xctl_ret(r);
 	}
 	r = locate(btf, type_id, path, &l, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (!path)
 		path = "";
 	tname(btf, l.type_id, type, sizeof(type));
@@ -509,14 +509,14 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 				r = xctl_errf(err, EINVAL, "invalid value '%s' for '%s' (%s)",
 					      value_text, path, type);
 				xctl_err_why(err, "expected true or false");
-				return r;
+				return xctl_ret(r);
 			}
 			break;
 		}
 		r = parse_ranged(value_text, nbits, btf_int_encoding(l.rt) & BTF_INT_SIGNED,
 				 path, type, &v, err);
 		if (r)
-			return r;
+			return xctl_ret(r);
 		break;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
@@ -524,7 +524,7 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 			nbits = l.rt->size * 8;
 		r = parse_enum(btf, &l, value_text, path, type, &v, err);
 		if (r)
-			return r;
+			return xctl_ret(r);
 		break;
 	case BTF_KIND_FLOAT: {
 		char *end;
@@ -540,7 +540,7 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 				      "invalid value '%s' for '%s' (%s)", value_text, path, type);
 			if (!errno)
 				xctl_err_why(err, "expected a number");
-			return r;
+			return xctl_ret(r);
 		}
 		if (l.rt->size == 4) {
 			float f = dv;
@@ -554,9 +554,9 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 	case BTF_KIND_ARRAY:
 		r = xbtf_skip(btf, btf_array(l.rt)->type, &et, err);
 		if (r < 0)
-			return r;
+			return xctl_ret(r);
 		if (xbtf_is_char(btf, et))
-			return set_chars(btf, &l, data, value_text, path, err);
+			return xctl_ret(set_chars(btf, &l, data, value_text, path, err));
 		/* fallthrough */
 	default:
 		xctl_errf(err, EINVAL, "cannot set '%s' from text", path);
@@ -566,7 +566,7 @@ int xctl_btf_set_member(const struct btf *btf, uint32_t type_id, void *data,
 				      path, *path ? "." : "");
 		else if (btf_is_array(l.rt))
 			xctl_err_hint(err, "set its elements one by one (%s[0])", path);
-		return -EINVAL;
+		return xctl_ret(-EINVAL);
 	}
 	xbtf_put_bits(data, l.bit_off, nbits, v);
 	return 0;

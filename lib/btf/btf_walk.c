@@ -527,6 +527,9 @@ static int walk_top(const struct btf *btf, uint32_t type_id, const void *data,
 	char d[160];
 	int r;
 
+	r = XCTL_OPTS_CHECK(opts, xctl_btf_dump_opts, err);
+	if (r)
+		return r;
 	if (!btf)
 		return xctl_errf(err, EINVAL, "no BTF to describe the value");
 	if (!w.prog_name)
@@ -581,7 +584,7 @@ int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 		return xctl_errf(err, EINVAL, "no value to render");
 	r = walk_top(btf, type_id, data, size, NULL, opts, &v, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	*out = v;
 	return 0;
 }
@@ -589,5 +592,5 @@ int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 int xctl_btf_check_type(const struct btf *btf, uint32_t type_id,
 			struct xctl_err *err)
 {
-	return walk_top(btf, type_id, NULL, 0, NULL, NULL, NULL, err);
+	return xctl_ret(walk_top(btf, type_id, NULL, 0, NULL, NULL, NULL, err));
 }

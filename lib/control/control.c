@@ -85,11 +85,28 @@ static int add_key_type(struct xctl_ctl *c, struct xctl_err *err)
 
 int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err)
 {
+	return xctl_ret(xctl_ctl_open_ext(type, NULL, out, err));
+}
+
+static void ctl_free(struct xctl_ctl *c)
+{
+	btf__free(c->btf);
+	free(c->bpffs_dir);
+	free(c);
+}
+
+int xctl_ctl_open_ext(const char *type, const struct xctl_ctl_opts *opts,
+		      struct xctl_ctl **out, struct xctl_err *err)
+{
+	const char *dir = XCTL_OPT(opts, bpffs_dir, NULL);
 	const struct xctl_ctl_ops *ops;
 	struct xctl_ctl *c;
 	char names[256];
 	int r;
 
+	r = XCTL_OPTS_CHECK(opts, xctl_ctl_opts, err);
+	if (r)
+		return xctl_ret(r);
 	ops = find_ops(type, &r);
 	if (!ops) {
 		type_list(names, sizeof(names));
@@ -99,25 +116,27 @@ int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err)
 		xctl_err_why(err, "known types: %s", names);
 		xctl_err_hint_code(err, XCTL_HINT_CONTROL_TYPES, NULL, NULL,
 				   "xctl_ctl_type_at() lists them");
-		return r;
+		return xctl_ret(r);
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return xctl_errf(err, ENOMEM, "cannot open control type '%s'", ops->info.name);
 	c->ops = ops;
+	c->no_mount = XCTL_OPT(opts, no_mount, false);
+	c->bpffs_dir = dir ? strdup(dir) : NULL;
 	c->btf = btf__new_empty();
-	if (!c->btf) {
-		r = xctl_errf(err, errno, "cannot open control type '%s'", ops->info.name);
-		free(c);
-		return r;
+	if (!c->btf || (dir && !c->bpffs_dir)) {
+		r = xctl_errf(err, c->btf ? ENOMEM : errno, "cannot open control type '%s'",
+			      ops->info.name);
+		ctl_free(c);
+		return xctl_ret(r);
 	}
 	r = add_key_type(c, err);
 	if (!r && ops->open)
 		r = ops->open(c, err);
 	if (r) {
-		btf__free(c->btf);
-		free(c);
-		return r;
+		ctl_free(c);
+		return xctl_ret(r);
 	}
 	*out = c;
 	return 0;
@@ -129,8 +148,7 @@ void xctl_ctl_close(struct xctl_ctl *c)
 		return;
 	if (c->ops->close)
 		c->ops->close(c);
-	btf__free(c->btf);
-	free(c);
+	ctl_free(c);
 }
 
 const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c)
@@ -184,7 +202,7 @@ int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
 	}
 	if (!r)
 		memcpy(next_key, &next, sizeof(next));
-	return r;
+	return xctl_ret(r);
 }
 
 size_t xctl_ctl_copy_value(void *dst, size_t dst_sz, const void *src, size_t src_sz)
@@ -215,9 +233,10 @@ int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
 	struct xctl_ctl_val v;
 	int r;
 
-	r = do_lookup(c, key, &v, err);
+	r = XCTL_OPTS_CHECK(opts, xctl_ctl_lookup_opts, err) ?:
+	    do_lookup(c, key, &v, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (XCTL_OPT_HAS(opts, value_sz) && opts->value)
 		xctl_ctl_copy_value(opts->value, opts->value_sz, v.data, v.size);
 	if (XCTL_OPT_HAS(opts, size))
@@ -344,13 +363,13 @@ int xctl_ctl_update(struct xctl_ctl *c, const void *key,
 		r = xctl_errf(err, EOPNOTSUPP, "control type '%s' is read-only",
 			      c->ops->info.name);
 		xctl_err_why(err, "its values can be read, not changed");
-		return r;
+		return xctl_ret(r);
 	}
 	if (!n)
 		return xctl_errf(err, EINVAL, "nothing to update: give FIELD=VALUE");
 	r = c->ops->update_type(c, &btf, &id, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	r = btf__resolve_size(btf, id);
 	if (r <= 0)
 		return xctl_errf(err, r ? r : EINVAL, "cannot size the update type of '%s'",
@@ -364,7 +383,7 @@ int xctl_ctl_update(struct xctl_ctl *c, const void *key,
 	if (!r)
 		r = c->ops->update(c, k, buf, size, report, err);
 	free(buf);
-	return r;
+	return xctl_ret(r);
 }
 
 int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
@@ -380,18 +399,18 @@ int xctl_ctl_btf(struct xctl_ctl *c, const void *key, struct xctl_ctl_btf *out,
 			      c->ops->info.name);
 		xctl_err_hint_code(err, XCTL_HINT_CONTROL_BTF_KEY, c->ops->info.name, NULL,
 				   "give a key of '%s'", c->ops->info.name);
-		return r;
+		return xctl_ret(r);
 	}
 	r = c->ops->value_type(c, key ? &k : NULL, &out->value_btf, &out->value_type_id,
 			       err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	out->key_btf = c->btf;
 	out->key_type_id = c->key_type_id;
 	out->update_btf = NULL;
 	out->update_type_id = 0;
 	if (c->ops->update_type)
-		return c->ops->update_type(c, &out->update_btf, &out->update_type_id, err);
+		return xctl_ret(c->ops->update_type(c, &out->update_btf, &out->update_type_id, err));
 	return 0;
 }
 

@@ -284,5 +284,5 @@ int xctl_ctl_pin(struct xctl_ctl *c, const char *path,
 	close(fd);
 out:
 	snap_free(&s);
-	return r;
+	return xctl_ret(r);
 }

@@ -57,6 +57,8 @@ struct xctl_ctl {
 	struct btf *btf;	/* xctl-built types: key typedefs, values */
 	uint32_t key_type_id;
 	void *priv;		/* the type's state */
+	char *bpffs_dir;	/* struct xctl_ctl_opts, copied; NULL: default */
+	bool no_mount;
 };
 
 extern const struct xctl_ctl_ops xctl_ctl_xdp_ops;

@@ -285,7 +285,8 @@ static int xdp_update(struct xctl_ctl *c, uint32_t key, const void *cmd, size_t 
 	json_t *rep = NULL;
 	int r;
 
-	(void)c;
+	ro.bpffs_dir = c->bpffs_dir;
+	ro.no_mount = c->no_mount;
 	if (size < sizeof(*u))
 		return xctl_errf(err, EINVAL, "short xdp update command");
 	switch (u->command) {

@@ -83,10 +83,10 @@ int xctl_bpffs_probe(struct xctl_bpffs *fs, const char *dir)
 	if (!dir)
 		dir = XCTL_BPFFS_DEFAULT;
 	if (!xctl_is_bpffs(dir))
-		return -ENOENT;
+		return xctl_ret(-ENOENT);
 	r = set_paths(fs, dir);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	return 0;
 }
 
@@ -98,6 +98,9 @@ int xctl_bpffs_open(struct xctl_bpffs *fs, const struct xctl_bpffs_opts *opts,
 	char tmp[PATH_MAX];
 	int r;
 
+	r = XCTL_OPTS_CHECK(opts, xctl_bpffs_opts, err);
+	if (r)
+		return xctl_ret(r);
 	if (!dir)
 		dir = XCTL_BPFFS_DEFAULT;
 	if (!xctl_is_bpffs(dir)) {
@@ -105,7 +108,7 @@ int xctl_bpffs_open(struct xctl_bpffs *fs, const struct xctl_bpffs_opts *opts,
 			r = xctl_errf(err, ENOENT, "%s is not a bpffs mount", dir);
 			xctl_err_why(err, "no BPF filesystem mounted there and --no-mount given");
 			xctl_err_hint(err, "mount it: mount -t bpf bpf %s", dir);
-			return r;
+			return xctl_ret(r);
 		}
 		snprintf(tmp, sizeof(tmp), "%s", dir);
 		r = mkdir_p(tmp, 0700);
@@ -117,13 +120,13 @@ int xctl_bpffs_open(struct xctl_bpffs *fs, const struct xctl_bpffs_opts *opts,
 			xctl_err_why(err, "it is not a bpffs and not empty");
 			xctl_err_hint_code(err, XCTL_HINT_BPFFS_MOUNT, NULL, NULL,
 					   "pass a directory where a bpffs is mounted");
-			return r;
+			return xctl_ret(r);
 		}
 		if (mount("bpf", dir, "bpf", 0, "mode=0700")) {
 			r = xctl_errf(err, errno, "cannot mount bpffs on %s", dir);
 			if (errno == EPERM)
 				xctl_err_hint(err, "mounting needs root (CAP_SYS_ADMIN)");
-			return r;
+			return xctl_ret(r);
 		}
 	}
 	r = set_paths(fs, dir);

@@ -120,3 +120,24 @@ void xctl_err_reset(struct xctl_err *e)
 	free(e->log);
 	memset(e, 0, sizeof(*e));
 }
+
+int xctl_opts_check(const void *opts, size_t sz, size_t known, const char *type,
+		    struct xctl_err *err)
+{
+	const unsigned char *p = opts;
+	size_t i;
+
+	if (sz < sizeof(size_t))
+		return xctl_errf(err, EINVAL, "invalid struct %s: sz %zu is too small",
+				 type, sz);
+	for (i = known; i < sz; i++) {
+		if (!p[i])
+			continue;
+		xctl_errf(err, EINVAL, "invalid struct %s: byte %zu of %zu is set", type,
+			  i, sz);
+		xctl_err_why(err, "this libxctl knows its fields up to byte %zu only",
+			     known);
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -301,19 +301,22 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	int r, fd;
 
 	memset(&pc, 0, sizeof(pc));
+	r = XCTL_OPTS_CHECK(opts, xctl_module_load_opts, err);
+	if (r)
+		return xctl_ret(r);
 	if (!xctl_features()->sops_link) {
 		r = xctl_errf(err, EOPNOTSUPP, "cannot load module from %s", obj_path);
 		xctl_err_why(err, "modules register through struct_ops links, which this "
 			     "kernel lacks (Linux 6.4 or later)");
 		xctl_err_hint_code(err, XCTL_HINT_LEGACY, NULL, NULL,
 				   "register the object's struct_ops the legacy way");
-		return r;
+		return xctl_ret(r);
 	}
 	if (!name) {
 		r = xctl_module_default_name(obj_path, defname, sizeof(defname), err);
 		if (r) {
 			xctl_err_hint(err, "give one with 'name NAME'");
-			return r;
+			return xctl_ret(r);
 		}
 		name = defname;
 	}
@@ -386,7 +389,7 @@ out:
 	free(pinned);
 	xctl_sops_obj_close(o);
 	objm_free(&pc.maps);
-	return r;
+	return xctl_ret(r);
 }
 
 /* Open the module's link pins; fills *links (malloc'd) and *cnt. */
@@ -639,27 +642,28 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	struct stat st;
 	int r;
 
-	r = mod_dir(fs, name, dir, sizeof(dir), err);
+	r = XCTL_OPTS_CHECK(opts, xctl_module_load_opts, err) ?:
+	    mod_dir(fs, name, dir, sizeof(dir), err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (!xctl_features()->sops_link_update) {
 		r = xctl_errf(err, EOPNOTSUPP, "cannot reload module %s", name);
 		xctl_err_why(err, "this kernel cannot update struct_ops links (Linux 6.4 or later)");
 		xctl_err_hint(err, "unload the module and load the new object");
-		return r;
+		return xctl_ret(r);
 	}
 	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
 	if (stat(dir, &st)) {
 		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
 		xctl_err_hint_code(err, XCTL_HINT_LOAD_MODULE, name, NULL,
 				   "load an object as module %s first", name);
-		return r;
+		return xctl_ret(r);
 	}
 	if (stat(meta, &st)) {
 		r = xctl_errf(err, ENOENT, "cannot reload module %s", name);
 		xctl_err_why(err, "its load did not complete (no meta)");
 		xctl_err_hint(err, "unload it and load it again");
-		return r;
+		return xctl_ret(r);
 	}
 	memset(&pc, 0, sizeof(pc));
 	r = open_links(dir, name, &l, &n, err) ?:
@@ -717,5 +721,5 @@ out:
 	close_links(l, n);
 	xctl_sops_obj_close(o);
 	objm_free(&pc.maps);
-	return r;
+	return xctl_ret(r);
 }

@@ -24,7 +24,7 @@ int xctl_module_name_check(const char *name, struct xctl_err *err)
 	else
 		xctl_err_why(err, "names are 1-%d of A-Z a-z 0-9 _ . - and do not start with '.'",
 			     XCTL_MODULE_NAME_MAX);
-	return r;
+	return xctl_ret(r);
 }
 
 int xctl_module_default_name(const char *obj_path, char *out, size_t len,
@@ -42,7 +42,7 @@ int xctl_module_default_name(const char *obj_path, char *out, size_t len,
 	if (n >= len)
 		n = len - 1;
 	snprintf(out, len, "%.*s", (int)n, base);
-	return xctl_module_name_check(out, err);
+	return xctl_ret(xctl_module_name_check(out, err));
 }
 
 int mod_dir(const struct xctl_bpffs *fs, const char *name, char *out,

@@ -119,6 +119,9 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 	size_t i;
 	int r;
 
+	r = XCTL_OPTS_CHECK(opts, xctl_module_unload_opts, err);
+	if (r)
+		return r;
 	if (report)
 		*report = NULL;
 	r = mod_state_read(fs, name, &s, err);

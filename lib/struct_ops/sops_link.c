@@ -56,7 +56,7 @@ int xctl_sops_link_create(int map_fd, struct xctl_err *err)
 
 	fd = bpf_link_create(map_fd, 0, BPF_STRUCT_OPS, NULL);
 	if (fd >= 0)
-		return fd;
+		return xctl_ret(fd);
 	e = errno;
 	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
 		info.name[0] = '\0';
@@ -75,7 +75,7 @@ int xctl_sops_link_create(int map_fd, struct xctl_err *err)
 	} else {
 		sops_register_why(err, e, NULL, NULL);
 	}
-	return -e;
+	return xctl_ret(-e);
 }
 
 int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
@@ -112,7 +112,7 @@ int xctl_sops_link_update(int link_fd, int new_map_fd, int old_map_fd,
 			     "its ops name differs (tcp congestion controls keep their name)");
 		break;
 	}
-	return -e;
+	return xctl_ret(-e);
 }
 
 int xctl_sops_link_detach(int link_fd, struct xctl_err *err)
@@ -126,7 +126,7 @@ int xctl_sops_link_detach(int link_fd, struct xctl_err *err)
 		xctl_errf(err, EOPNOTSUPP, "cannot detach the struct_ops link");
 		xctl_err_why(err, "this kernel cannot detach struct_ops links "
 			     "(Linux 6.11 or later can)");
-		return -EOPNOTSUPP;
+		return xctl_ret(-EOPNOTSUPP);
 	}
 	return xctl_errf(err, e, "cannot detach the struct_ops link");
 }
@@ -154,11 +154,11 @@ int xctl_sops_link_map_id(int link_fd, uint32_t *map_id, uint32_t *link_id)
 	uint32_t len = sizeof(info);
 
 	if (not_a_link(link_fd))
-		return -EINVAL;
+		return xctl_ret(-EINVAL);
 	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
-		return -errno;
+		return xctl_ret(-errno);
 	if (info.type != BPF_LINK_TYPE_STRUCT_OPS)
-		return -EINVAL;
+		return xctl_ret(-EINVAL);
 	if (map_id)
 		*map_id = info.struct_ops.map_id;
 	if (link_id)

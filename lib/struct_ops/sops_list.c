@@ -284,7 +284,7 @@ int xctl_sops_list_get(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
 	return 0;
 fail:
 	xctl_sops_list_free(l);
-	return r;
+	return xctl_ret(r);
 }
 
 void xctl_sops_list_free(struct xctl_sops_list *l)

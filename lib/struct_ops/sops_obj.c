@@ -612,6 +612,9 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	int r;
 
 	*out = NULL;
+	r = XCTL_OPTS_CHECK(opts, xctl_sops_open_opts, err);
+	if (r)
+		return xctl_ret(r);
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return xctl_errf(err, ENOMEM, "cannot open object %s", path);
@@ -664,7 +667,7 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	return 0;
 fail:
 	xctl_sops_obj_close(o);
-	return r;
+	return xctl_ret(r);
 }
 
 void xctl_sops_obj_close(struct xctl_sops_obj *o)

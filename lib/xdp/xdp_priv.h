@@ -51,7 +51,7 @@ struct xctl_redirect_state {
  */
 #define XDP_DEV_FLAGS	(XCTL_NL_DEV_FEATURES | XCTL_NL_DEV_DRIVER)
 
-/* The bpffs for xdp state: dir/no_mount, or the process default. */
+/* The bpffs for xdp state: dir (NULL: XCTL_BPFFS_DEFAULT), no_mount. */
 int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 		   struct xctl_err *err);
 

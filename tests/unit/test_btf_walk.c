@@ -342,6 +342,56 @@ static void test_datasec(void **state)
 /* ---- malformed BTF ----------------------------------------------------------- */
 
 /* Types that have no value are refused, with a message. */
+/*
+ * Options from a newer caller: bytes beyond the struct this library knows
+ * must be zero (libbpf's OPTS_VALID), and a failure sets errno too.
+ */
+static void test_opts_tail(void **state)
+{
+	struct btf *b = new_btf();
+	int s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	struct {
+		struct xctl_btf_dump_opts o;
+		uint64_t newer;		/* a field this version does not know */
+	} big;
+	struct xctl_err err = {};
+	int32_t data = -5;
+	json_t *v = NULL;
+
+	(void)state;
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	assert_int_equal(xctl_btf_to_json(b, s32, &data, sizeof(data), &big.o, &v, &err), 0);
+	assert_int_equal(json_integer_value(v), -5);
+	json_decref(v);
+
+	big.newer = 1;
+	errno = 0;
+	assert_int_equal(xctl_btf_to_json(b, s32, &data, sizeof(data), &big.o, &v, &err),
+			 -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_null(v);
+	assert_non_null(strstr(err.what, "xctl_btf_dump_opts"));
+	xctl_err_reset(&err);
+
+	/* sz must at least cover itself; an older, shorter struct is fine. */
+	big.newer = 0;
+	big.o.sz = 4;
+	assert_int_equal(xctl_btf_to_json(b, s32, &data, sizeof(data), &big.o, &v, &err),
+			 -EINVAL);
+	xctl_err_reset(&err);
+	big.o.sz = offsetof(struct xctl_btf_dump_opts, flags);
+	assert_int_equal(xctl_btf_to_json(b, s32, &data, sizeof(data), &big.o, &v, &err), 0);
+	json_decref(v);
+
+	/* errno is the returned errno also when the failure is in the walk. */
+	errno = 0;
+	assert_int_equal(xctl_btf_to_json(b, 999, &data, sizeof(data), NULL, &v, &err), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	xctl_err_reset(&err);
+	btf__free(b);
+}
+
 static void test_no_value(void **state)
 {
 	struct btf *b = new_btf();
@@ -718,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_pointers),
 		cmocka_unit_test(test_datasec),
 		cmocka_unit_test(test_no_value),
+		cmocka_unit_test(test_opts_tail),
 		cmocka_unit_test(test_malformed_ids),
 		cmocka_unit_test(test_malformed_loops),
 		cmocka_unit_test(test_malformed_sizes),

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <limits.h>
 #include <jansson.h>
 #include "xctl.h"
@@ -29,7 +30,31 @@
 	((o) && (o)->sz >= offsetof(__typeof__(*(o)), f) + sizeof((o)->f))
 #define XCTL_OPT(o, f, def) (XCTL_OPT_HAS(o, f) ? (o)->f : (def))
 
+/*
+ * libbpf's OPTS_VALID: an opts struct (NULL is fine) must cover its sz
+ * field, and every byte beyond the struct this library knows must be zero
+ * (else a newer caller asked for something this version cannot do). The
+ * bound is sizeof(), as the kernel's bpf_check_uarg_tail_zero() has it,
+ * because a caller's trailing padding need not be zero; so a field added
+ * later never goes into the padding of an older version (see
+ * xctl_common.h). 0, or -EINVAL with err filled.
+ */
+int xctl_opts_check(const void *opts, size_t sz, size_t known, const char *type,
+		    struct xctl_err *err);
+#define XCTL_OPTS_CHECK(opts, type, err)					\
+	((opts) ? xctl_opts_check((opts), (opts)->sz, sizeof(struct type),	\
+				  #type, (err))					\
+		: 0)
+
 /* ---- errors --------------------------------------------------------- */
+
+/* Return value of a public function: a negative errno is also set in errno. */
+static inline int xctl_ret(int r)
+{
+	if (r < 0)
+		errno = -r;
+	return r;
+}
 
 /*
  * Set what failed and the errno (also in errno); returns -errnum for

@@ -94,14 +94,7 @@ int xctl_xdp_features(const struct xctl_xdp_query *q, json_t **out,
 		      struct xctl_err *err);
 
 
-/*
- * Where redirect/attach state is pinned. Option structs below carry their
- * own bpffs_dir/no_mount; when bpffs_dir is NULL the process default set
- * here is used (initially XCTL_BPFFS_DEFAULT, mounting allowed). Callers
- * that cannot thread options through (the control-map update path) rely on
- * the CLI having called this once with --bpffs / --no-mount.
- */
-void xctl_xdp_set_bpffs(const char *dir, bool no_mount);
+/* Option structs carry bpffs_dir (NULL: XCTL_BPFFS_DEFAULT) and no_mount. */
 
 /* ---- redirect targets ----------------------------------------------------- */
 
@@ -110,7 +103,7 @@ struct xctl_redirect_opts {
 	uint32_t rings;		/* TX channels for XDP; 0: leave unchanged */
 	uint32_t ring_size;	/* TX ring size; 0: leave unchanged */
 	bool dry_run;		/* validate and report the plan only */
-	const char *bpffs_dir;	/* NULL: xctl_xdp_set_bpffs() default */
+	const char *bpffs_dir;	/* NULL: XCTL_BPFFS_DEFAULT */
 	bool no_mount;
 };
 #define xctl_redirect_opts__last_field no_mount

@@ -14,6 +14,9 @@
  *    end without breaking callers (libbpf's LIBBPF_OPTS pattern). A struct
  *    larger than the library knows is accepted only when every byte beyond
  *    the fields it knows is zero; otherwise the call fails with -EINVAL.
+ *    A field added in a later version always starts beyond the previous
+ *    version's sizeof() (never in its trailing padding), so "beyond the
+ *    fields it knows" is "beyond its sizeof()".
  *  - The headers are C11 and C++ (extern "C"); nothing GNU-specific is
  *    required of the caller.
  */

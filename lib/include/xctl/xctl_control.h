@@ -67,6 +67,21 @@ XCTL_API const struct xctl_ctl_type_info *xctl_ctl_type_find(const char *name, i
  * kernel live on every call.
  */
 XCTL_API int xctl_ctl_open(const char *type, struct xctl_ctl **out, struct xctl_err *err);
+
+struct xctl_ctl_opts {
+	size_t sz;
+	/*
+	 * Where updates that keep state in bpffs (the xdp type's redirect
+	 * setup) pin it: NULL is XCTL_BPFFS_DEFAULT.
+	 */
+	const char *bpffs_dir;
+	bool no_mount;		/* do not mount a bpffs on bpffs_dir */
+};
+#define xctl_ctl_opts__last_field no_mount
+
+/* xctl_ctl_open() with options; xctl_ctl_open() is this with opts NULL. */
+XCTL_API int xctl_ctl_open_ext(const char *type, const struct xctl_ctl_opts *opts,
+			       struct xctl_ctl **out, struct xctl_err *err);
 XCTL_API void xctl_ctl_close(struct xctl_ctl *c);
 XCTL_API const struct xctl_ctl_type_info *xctl_ctl_info(const struct xctl_ctl *c);
 
