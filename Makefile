@@ -145,7 +145,7 @@ $(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || 
 .SECONDARY: $(BPF_SKELS) $(BPF_LIB_OBJS)
 
 # What make install ships; `all` adds the test objects.
-INSTALL_FILES	:= $(XCTL_BIN) $(LIBXCTL_SO) $(BUILD)/libxctl.pc $(BPF_EX_OBJS) $(MAN_PAGES)
+INSTALL_FILES	:= $(XCTL_BIN) $(LIBXCTL_SO) $(BPF_EX_OBJS) $(MAN_PAGES)
 
 all: $(INSTALL_FILES) $(BUILD)/xctl-test $(BPF_TEST_OBJS)
 
@@ -186,11 +186,6 @@ $(LIBXCTL_SO): $(LIB_OBJS) lib/libxctl.map
 		-o $@ $(LIB_OBJS) $(LDLIBS)
 	ln -sf $(notdir $@) $(BUILD)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(BUILD)/libxctl.so
-
-$(BUILD)/libxctl.pc: lib/libxctl.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 	$(LINK) -o $@ $(CLI_OBJS) $(LIBXCTL) $(LDLIBS)
@@ -283,11 +278,12 @@ SAN_OPTS	= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:log_path
 check: deps
 	$(MAKE) all unit
 ifeq ($(SANITIZE),)
-	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test \
+	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test XCTL_SANITIZE= \
 		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
 else
 	@d=$$(mktemp -d /tmp/xctl-san.XXXXXX); rc=0; \
 	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test \
+		XCTL_SANITIZE=$(SANITIZE) \
 		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS) || rc=$$?; \
 	if [ -n "$$(ls -A $$d)" ]; then cat $$d/*; \
 		echo "sanitizer reports: $$(ls $$d | wc -l) (above)"; rc=1; fi; \
@@ -328,7 +324,10 @@ install: $(INSTALL_FILES)
 	ln -sf $(notdir $(LIBXCTL_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libxctl.so
 	install -m 0644 $(LIB_HEADERS) $(DESTDIR)$(INCLUDEDIR)/xctl/
-	install -m 0644 $(BUILD)/libxctl.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    lib/libxctl.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xctl $(DESTDIR)$(COMPLDIR)/xctl
