@@ -461,7 +461,7 @@ redirect:va:teardown" ]
 	$MOD_OBJ name $B ops_name $CA_B
 	EOF
 	# the first stops inside its second load, holding the lock
-	XCTL_TEST_PAUSE_AT=registered:mod_cc "$XCTL_BIN" --bpffs "$BPFFS" -j apply \
+	XCTL_TEST_PAUSE_AT=registered:mod_cc "$XCTL_TEST_BIN" --bpffs "$BPFFS" -j apply \
 		--config "$CONF" > "$TMPD/one" 2>/dev/null 3>&- &
 	p1=$!
 	PIDS+=($p1)
@@ -509,7 +509,7 @@ redirect:va:teardown" ]
 	EOF
 	local step pid st i state
 	for step in reserved registered:xctl_cc meta registered:mod_cc pinned:mod_cc; do
-		XCTL_TEST_PAUSE_AT=$step "$XCTL_BIN" --bpffs "$BPFFS" apply --config "$CONF" \
+		XCTL_TEST_PAUSE_AT=$step "$XCTL_TEST_BIN" --bpffs "$BPFFS" apply --config "$CONF" \
 			>/dev/null 2>&1 3>&- &
 		pid=$!
 		PIDS+=($pid)
