@@ -582,12 +582,14 @@ int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
 	int r;
 
 	*out = NULL;
+	r = XCTL_OPTS_CHECK(opts, xctl_btf_dump_opts, err);
+	if (r)
+		return xctl_ret(r);
 	if (!data)
 		return xctl_errf(err, EINVAL, "no value to render");
 	if (!path || !*path)
 		return xctl_btf_to_json(btf, type_id, data, size, opts, out, err);
-	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err);
-	if (r)
-		return r;
-	return xbtf_walk_member(btf, type_id, data, size, mid, off, nbits, opts, out, err);
+	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err) ?:
+	    xbtf_walk_member(btf, type_id, data, size, mid, off, nbits, opts, out, err);
+	return xctl_ret(r);
 }

@@ -172,10 +172,13 @@ int xctl_module_compare(const struct xctl_bpffs *fs, const char *obj_path,
 
 	*match = XCTL_MATCH_ABSENT;
 	why[0] = '\0';
+	r = XCTL_OPTS_CHECK(opts, xctl_module_load_opts, err);
+	if (r)
+		return xctl_ret(r);
 	if (!name) {
 		r = xctl_module_default_name(obj_path, defname, sizeof(defname), err);
 		if (r)
-			return r;
+			return xctl_ret(r);
 		name = defname;
 	}
 	r = mod_state_read(fs, name, &s, err);
@@ -184,7 +187,7 @@ int xctl_module_compare(const struct xctl_bpffs *fs, const char *obj_path,
 		return 0;
 	}
 	if (r)
-		return r;
+		return xctl_ret(r);
 	state = mod_state_name(&s);
 	if (strcmp(state, "loaded") || !s.meta) {
 		*match = XCTL_MATCH_REPLACE;
@@ -203,5 +206,5 @@ int xctl_module_compare(const struct xctl_bpffs *fs, const char *obj_path,
 		*match = why[0] ? XCTL_MATCH_CHANGED : XCTL_MATCH_SAME;
 out:
 	mod_state_free(&s);
-	return r;
+	return xctl_ret(r);
 }

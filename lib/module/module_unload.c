@@ -121,12 +121,12 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 
 	r = XCTL_OPTS_CHECK(opts, xctl_module_unload_opts, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (report)
 		*report = NULL;
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (s.foreign) {
 		r = xctl_errf(err, EPERM, "refusing to unload module %s", name);
 		xctl_err_why(err, "%s/%s is not a pin xctl made (a symbolic link, "
@@ -184,5 +184,5 @@ out:
 	json_decref(removed);
 	xctl_sops_list_free(&inv);
 	mod_state_free(&s);
-	return r;
+	return xctl_ret(r);
 }
