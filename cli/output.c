@@ -230,6 +230,7 @@ static const char *const hint_words[XCTL_HINT_MAX] = {
 	[XCTL_HINT_LOAD_MODULE] = "load it with 'xctl module load OBJ name %s'",
 	[XCTL_HINT_BPFFS_MOUNT] = "pass a bpffs mount with --bpffs DIR",
 	[XCTL_HINT_PIN_ROOT] = "use a directory below %s (or pass --bpffs)",
+	[XCTL_HINT_RELOAD_PARAM] = "change it with 'xctl module reload %s OBJ %s=VALUE'",
 };
 
 /* The hint in the CLI's words when the library gave a code for it. */

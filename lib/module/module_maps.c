@@ -460,8 +460,8 @@ static int set_one(struct set_map *sm, size_t n, const struct mod_kmap *maps,
 		r = xctl_errf(err, EPERM, "cannot set %s of module %s", var, mod);
 		xctl_err_why(err, "%s is a parameter (const volatile), fixed when the "
 			     "module is loaded", var);
-		xctl_err_hint(err, "change it with 'xctl module reload %s OBJ %s=VALUE'",
-			      mod, var);
+		xctl_err_hint_code(err, XCTL_HINT_RELOAD_PARAM, mod, var,
+				   "reload module %s with a new value of %s", mod, var);
 		return r;
 	}
 	r = xctl_errf(err, ENOENT, "module %s has no runtime global '%s'", mod, var);

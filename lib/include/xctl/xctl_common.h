@@ -93,6 +93,8 @@ enum xctl_hint {
 	XCTL_HINT_LOAD_MODULE,		/* [0] module: load it */
 	XCTL_HINT_BPFFS_MOUNT,		/* pass a directory that is a bpffs */
 	XCTL_HINT_PIN_ROOT,		/* [0] bpffs root: use a directory below it */
+	XCTL_HINT_RELOAD_PARAM,		/* [0] module, [1] parameter: reload the
+					 * module with a new value of it */
 	XCTL_HINT_MAX,
 };
 
