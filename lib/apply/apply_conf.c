@@ -199,8 +199,9 @@ int xctl_decls_read(const char *dir, struct xctl_decls *d, struct xctl_err *err)
 	if (r) {
 		xctl_errf(err, -r, "cannot read configuration directory %s", dir);
 		if (r == -ENOENT || r == -ENOTDIR)
-			xctl_err_hint(err, "create %s/modules.d and %s/xdp.d, or name another "
-				      "directory with --config DIR", dir, dir);
+			xctl_err_hint_code(err, XCTL_HINT_CONFIG_DIR, dir, dir,
+					   "create %s/modules.d and %s/xdp.d, or name "
+					   "another configuration directory", dir, dir);
 		return r;
 	}
 	for (i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {

@@ -139,6 +139,11 @@ ip_stats() {
 		"$REPO"/lib --include='*.c' --include='*.h'
 	[ -z "$(grep -v 'XCTL_TEST_HOOKS' <<<"$output" | grep -v 'lib/module/module.c:.*\(getenv\|raise\)')" ] || {
 		echo "$output" >&2; return 1; }
+	# Hints are neutral: no CLI syntax (options, xctl commands) in lib/; a
+	# hint the CLI words its own way carries a code (xctl_err_hint_code).
+	run grep -rnE -A2 'xctl_err_hint\(' "$REPO"/lib --include='*.c'
+	! grep -E "'xctl |xctl (xdp|control|struct_ops|module|apply|batch|exporter) |[ (']--[a-z]" <<<"$output" || {
+		echo "hint with CLI syntax in lib/" >&2; return 1; }
 	# The pause point exists only in the test build.
 	! nm "$XCTL_BIN" | grep -qw mod_test_pause
 	nm "$XCTL_TEST_BIN" | grep -qw mod_test_pause

@@ -95,6 +95,8 @@ enum xctl_hint {
 	XCTL_HINT_PIN_ROOT,		/* [0] bpffs root: use a directory below it */
 	XCTL_HINT_RELOAD_PARAM,		/* [0] module, [1] parameter: reload the
 					 * module with a new value of it */
+	XCTL_HINT_CONFIG_DIR,		/* [0], [1] the directory: create its
+					 * modules.d and xdp.d, or name another */
 	XCTL_HINT_MAX,
 };
 
