@@ -111,7 +111,11 @@ static void test_missing(void **state)
 	snprintf(path, sizeof(path), "%s/nosuch", dir);
 	assert_int_equal(xctl_decls_read(path, &d, &err), -ENOENT);
 	assert_non_null(strstr(err.what, "cannot read configuration directory"));
-	assert_non_null(strstr(err.hint, "--config"));
+	/* a neutral hint, and a code the CLI words as --config DIR */
+	assert_non_null(strstr(err.hint, "modules.d"));
+	assert_null(strstr(err.hint, "--"));
+	assert_int_equal(err.hint_code, XCTL_HINT_CONFIG_DIR);
+	assert_string_equal(err.hint_arg[0], path);
 	xctl_err_reset(&err);
 	/* a file is not a configuration directory */
 	snprintf(path, sizeof(path), "%s/modules.d/20-b.conf", dir);
