@@ -588,7 +588,7 @@ int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
 	if (!data)
 		return xctl_errf(err, EINVAL, "no value to render");
 	if (!path || !*path)
-		return xctl_btf_to_json(btf, type_id, data, size, opts, out, err);
+		return xctl_ret(xctl_btf_to_json(btf, type_id, data, size, opts, out, err));
 	r = xctl_btf_member_path(btf, type_id, path, &mid, &off, &nbits, err) ?:
 	    xbtf_walk_member(btf, type_id, data, size, mid, off, nbits, opts, out, err);
 	return xctl_ret(r);

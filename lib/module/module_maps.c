@@ -534,7 +534,7 @@ int xctl_module_set(const struct xctl_bpffs *fs, const char *name,
 	*report = NULL;
 	r = mod_state_read(fs, name, &s, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (strcmp(mod_state_name(&s), "loaded")) {
 		r = xctl_errf(err, ENOLINK, "cannot set globals of module %s", name);
 		xctl_err_why(err, "it is %s", mod_state_name(&s));
@@ -584,5 +584,5 @@ out:
 	free(sm);
 	mod_kern_maps_free(maps, cnt);
 	mod_state_free(&s);
-	return r;
+	return xctl_ret(r);
 }

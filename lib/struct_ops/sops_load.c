@@ -112,12 +112,12 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 
 	r = check_kinds(o, err);
 	if (r)
-		return r;
+		return xctl_ret(r);
 	if (bpf_object__load(o->obj)) {
 		r = xctl_errf(err, errno, "cannot load object %s", o->path);
 		xctl_klog_attach(&o->klog, err);
 		load_fail_why(o, err, -r);
-		return r;
+		return xctl_ret(r);
 	}
 	o->loaded = true;
 	for (i = 0; i < o->sel_cnt; i++) {
@@ -125,7 +125,7 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 		if (r) {
 			if (o->legacy)
 				unregister_legacy(o, i);
-			return r;
+			return xctl_ret(r);
 		}
 	}
 	return 0;
@@ -142,5 +142,5 @@ int xctl_sops_obj_link_create(const struct xctl_sops_obj *o, size_t i, struct xc
 	if (fd < 0 && err)	/* name the map and the file, not the kernel's names */
 		snprintf(err->what, sizeof(err->what), "cannot register struct_ops %s of %s",
 			 o->maps[i].name, o->path);
-	return fd;
+	return xctl_ret(fd);
 }
