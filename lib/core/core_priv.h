@@ -55,6 +55,16 @@ int xctl_pin_kind(int dfd, const char *name);
 /* bpf_obj_get of pin name in dfd, refusing symlinks and non-pins. */
 int xctl_pin_get(int dfd, const char *name, struct xctl_err *err);
 
+/* ---- per-device locks (devlock.c) ---- */
+
+#define XCTL_LOCK_DIR	"/run/xctl"
+/*
+ * Lock device ifindex of the current network namespace for a multi-step
+ * change (blocks while another process holds it): the lock fd, or -errno.
+ */
+int xctl_dev_lock(int ifindex, struct xctl_err *err);
+void xctl_dev_unlock(int fd);
+
 /*
  * Names of the capabilities among CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN
  * missing from the effective set ("CAP_BPF, CAP_SYS_ADMIN") into buf; the

@@ -29,6 +29,7 @@
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
 #include "xdp_priv.h"
 #include "xdp_pass.skel.h"
 
@@ -580,8 +581,33 @@ static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
 	return 0;
 }
 
+static int redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
+			  json_t **report, struct xctl_err *err);
+
+/*
+ * setup and teardown hold the device's lock (xctl_dev_lock: host-wide, for
+ * the whole change), so a concurrent teardown cannot remove the record
+ * while a setup is between its first record and its helper pin, which left
+ * an orphaned helper that no record named.
+ */
 int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 			json_t **report, struct xctl_err *err)
+{
+	int lock, r;
+
+	*report = NULL;
+	if (XCTL_OPT(opts, dry_run, false))
+		return redirect_setup(ifindex, opts, report, err);
+	lock = xctl_dev_lock(ifindex, err);
+	if (lock < 0)
+		return lock;
+	r = redirect_setup(ifindex, opts, report, err);
+	xctl_dev_unlock(lock);
+	return r;
+}
+
+static int redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
+			  json_t **report, struct xctl_err *err)
 {
 	uint32_t rings = XCTL_OPT(opts, rings, 0);
 	uint32_t size = XCTL_OPT(opts, ring_size, 0);
@@ -609,18 +635,59 @@ int xctl_redirect_setup(int ifindex, const struct xctl_redirect_opts *opts,
 	return r;
 }
 
+/*
+ * No record, but xctl's helper link pinned where the record would be (a
+ * setup killed between the two, or one raced before the lock existed):
+ * remove that helper, which only xctl pins there.
+ */
+static int teardown_orphan(struct plan *p, int ifindex, json_t **report,
+			   struct xctl_err *err)
+{
+	uint32_t link_id = 0;
+	int r;
+
+	if (!p->link_pin[0] || xdp_link_pin_ids(p->link_pin, &link_id, NULL) < 0)
+		return -ENOENT;
+	r = xdp_link_unpin(p->link_pin, err);
+	if (r && r != -ENOENT)
+		return r;
+	rmdir(p->dir);
+	*report = json_pack("{s:s, s:i, s:{s:{s:I, s:s}}, s:b}", "ifname", p->dev.name,
+			    "ifindex", ifindex, "restored", "orphaned_helper",
+			    "link_id", (json_int_t)link_id, "pinned", p->link_pin, "ready", 0);
+	return 0;
+}
+
+static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
+			     json_t **report, struct xctl_err *err);
+
 int xctl_redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			   json_t **report, struct xctl_err *err)
+{
+	int lock, r;
+
+	*report = NULL;
+	lock = xctl_dev_lock(ifindex, err);
+	if (lock < 0)
+		return lock;
+	r = redirect_teardown(ifindex, opts, report, err);
+	xctl_dev_unlock(lock);
+	return r;
+}
+
+static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
+			     json_t **report, struct xctl_err *err)
 {
 	struct xctl_nl_dev now;
 	struct plan p;
 	int r;
 
-	*report = NULL;
 	r = plan_init(&p, ifindex, opts, false, err);
 	if (r)
 		return r;
 	r = read_state(p.state_pin, &p.st);
+	if (r == -ENOENT && !teardown_orphan(&p, ifindex, report, err))
+		return 0;
 	if (r) {
 		xctl_errf(err, r, "cannot tear down %s", p.dev.name);
 		if (r == -ENOENT) {

@@ -379,3 +379,74 @@ burst_vx() {
 	[ "$(xdp_prog vb)" = none ]
 	[ ! -e "$BPFFS/xctl/redirect/va" ]
 }
+
+# Fault injection for the per-device lock: setup and teardown racing on one
+# device must never leave a helper program that no record names.
+@test "concurrent setup and teardown of one device leave no orphaned helper" {
+	local i j pids=()
+	for j in 1 2 3 4; do
+		(
+			for i in $(seq 25); do
+				if [ $((i % 2)) -eq $((j % 2)) ]; then
+					"$XCTL_BIN" --bpffs "$BPFFS" -N "$NS" xdp redirect setup va --rings 2
+				else
+					"$XCTL_BIN" --bpffs "$BPFFS" -N "$NS" xdp redirect teardown va
+				fi
+			done >/dev/null 2>&1
+		) &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || true; done
+	# consistent whichever command came last: a helper exactly when a
+	# complete record exists (an orphan is a helper with no record)
+	if [ -e "$BPFFS/xctl/redirect/va/state" ]; then
+		[ "$(xdp_prog vb)" != none ]
+		[ -e "$BPFFS/xctl/redirect/va/link" ]
+	else
+		[ "$(xdp_prog vb)" = none ]
+		[ ! -e "$BPFFS/xctl/redirect/va/link" ]
+	fi
+	if [ -e "$BPFFS/xctl/redirect/va" ]; then
+		run -0 xn xdp redirect teardown va
+	fi
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+	[ "$(xdp_prog vb)" = none ]
+	[ "$(xdp_prog va)" = none ]
+	[ "$(tx_channels va)" = 4 ]
+}
+
+@test "teardown removes a helper that its pin names when the record is gone" {
+	run -0 xn xdp redirect setup va --rings 2
+	[ "$(xdp_prog vb)" != none ]
+	rm "$BPFFS/xctl/redirect/va/state"
+	run -0 xn -j xdp redirect teardown va
+	assert_json
+	[ "$(jq -r '.restored.orphaned_helper.pinned' <<<"$output")" = "$BPFFS/xctl/redirect/va/link" ]
+	[ "$(xdp_prog vb)" = none ]
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+	run -1 xn xdp redirect teardown va
+	[[ "$output" == *"it was not set up by xctl"* ]]
+}
+
+@test "setup and teardown wait while another process holds the device's lock" {
+	local ino idx lock start end
+	ino=$(stat -L -c %i "/run/netns/$NS")
+	idx=$(ip -n "$NS" -j link show va | jq -r '.[0].ifindex')
+	lock="/run/xctl/dev-$ino-$idx.lock"
+	mkdir -p /run/xctl
+	flock "$lock" sleep 2 &
+	sleep 0.3
+	start=$(date +%s%N)
+	run -0 xn xdp redirect setup va --rings 2
+	end=$(date +%s%N)
+	[ $(((end - start) / 1000000)) -ge 1500 ]
+	wait
+	flock "$lock" sleep 2 &
+	sleep 0.3
+	start=$(date +%s%N)
+	run -0 xn xdp redirect teardown va
+	end=$(date +%s%N)
+	[ $(((end - start) / 1000000)) -ge 1500 ]
+	wait
+	[ "$(xdp_prog vb)" = none ]
+}
