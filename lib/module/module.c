@@ -272,18 +272,20 @@ static int pin_meta(const char *dir, const struct mod_meta *m, struct xctl_err *
 
 /* meta's value, filled before anything is reserved so it cannot fail late. */
 static int fill_meta(struct mod_meta *m, const char *name, const char *obj_path,
-		     const char *sha, const struct param_ctx *pc, struct xctl_err *err)
+		     const struct xctl_sops_obj *o, const struct param_ctx *pc,
+		     struct xctl_err *err)
 {
 	json_t *given = mod_params_given(pc->kv, pc->n);
 	char shared[sizeof(m->shared)];
 	int r;
 
-	r = mod_meta_fill(m, name, obj_path, sha, given, err);
+	r = mod_meta_fill(m, name, obj_path, xctl_sops_obj_sha256(o), given, err);
 	json_decref(given);
 	if (r)
 		return r;
 	objm_shared_names(&pc->maps, shared, sizeof(shared));
-	return mod_meta_set_pins(m, pc->maps.pin_root, shared, err);
+	return mod_meta_set_pins(m, pc->maps.pin_root, shared, err) ?:
+	       mod_meta_set_sops(m, o, pc->non_restricted, err);
 }
 
 int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
@@ -324,7 +326,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	    open_obj(obj_path, opts, fs, dir, XCTL_OPT(opts, pin_root, NULL), &pc, &o, err);
 	if (r)
 		goto out;
-	r = fill_meta(&meta, name, obj_path, xctl_sops_obj_sha256(o), &pc, err);
+	r = fill_meta(&meta, name, obj_path, o, &pc, err);
 	if (r)
 		goto out;
 	cnt = xctl_sops_obj_map_cnt(o);
@@ -680,7 +682,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	if (!pin_root && meta_pin_root(meta, kept_root, sizeof(kept_root)))
 		pin_root = kept_root;
 	r = open_obj(obj_path, opts, fs, dir, pin_root, &pc, &o, err) ?:
-	    fill_meta(&m, name, obj_path, xctl_sops_obj_sha256(o), &pc, err) ?:
+	    fill_meta(&m, name, obj_path, o, &pc, err) ?:
 	    match_maps(name, l, n, o, err);
 	if (r)
 		goto out;

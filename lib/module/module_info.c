@@ -237,6 +237,28 @@ static json_t *module_globals(const struct mod_state *s, struct xctl_sops_obj *o
 	return arr;
 }
 
+/*
+ * The struct_ops maps the module was loaded with 'map' for (meta), or null
+ * when it registers all of its object's maps (or meta does not say).
+ */
+static json_t *meta_selected(const struct mod_state *s)
+{
+	const char *text = s->meta ?
+		json_string_value(json_object_get(s->meta, "struct_ops")) : NULL;
+	json_t *a;
+	char *copy, *tok, *save = NULL;
+
+	if (!text || !*text)
+		return json_null();
+	copy = strdup(text);
+	a = json_array();
+	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(tok));
+	free(copy);
+	return a;
+}
+
 int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 		     json_t **out, struct xctl_err *err)
 {
@@ -274,6 +296,10 @@ int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 	if (doc) {
 		json_object_set_new(doc, "struct_ops", mod_state_sops_json(&s, &inv, &users));
 		json_object_set_new(doc, "users", json_integer(users));
+		json_object_set_new(doc, "selected_maps", meta_selected(&s));
+		json_object_set_new(doc, "non_restricted",
+				    json_boolean(json_integer_value(
+					json_object_get(s.meta, "non_restricted"))));
 		json_object_set_new(doc, "parameters", params);
 		json_object_set_new(doc, "globals", module_globals(&s, o, &maps));
 		json_object_set_new(doc, "maps", maps);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "core_priv.h"
 #include "module_priv.h"
 
@@ -77,6 +78,32 @@ int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 	return 0;
 }
 
+int mod_meta_set_sops(struct mod_meta *m, const struct xctl_sops_obj *o,
+		      bool non_restricted, struct xctl_err *err)
+{
+	char names[sizeof(m->struct_ops)];
+	size_t i, n = 0, cnt = xctl_sops_obj_map_cnt(o);
+
+	names[0] = '\0';
+	m->non_restricted = non_restricted;
+	if (cnt == xctl_sops_obj_all_map_cnt(o))
+		return put_str(m->struct_ops, sizeof(m->struct_ops), "", "struct_ops maps", err);
+	for (i = 0; i < cnt; i++) {
+		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
+
+		if (n + strlen(map) + 2 > sizeof(names)) {
+			int r = xctl_errf(err, ENAMETOOLONG,
+					  "cannot record the module's struct_ops maps");
+
+			xctl_err_why(err, "their names are longer than %zu bytes together",
+				     sizeof(names) - 1);
+			return r;
+		}
+		n += snprintf(names + n, sizeof(names) - n, "%s%s", i ? "," : "", map);
+	}
+	return put_str(m->struct_ops, sizeof(m->struct_ops), names, "struct_ops maps", err);
+}
+
 int mod_meta_set_pins(struct mod_meta *m, const char *pin_root,
 		      const char *shared, struct xctl_err *err)
 {
@@ -102,6 +129,9 @@ int mod_meta_btf(struct btf *btf)
 		  sizeof(((struct mod_meta *)0)->pin_root) },
 		{ "shared", offsetof(struct mod_meta, shared), 0,
 		  sizeof(((struct mod_meta *)0)->shared) },
+		{ "struct_ops", offsetof(struct mod_meta, struct_ops), 0,
+		  sizeof(((struct mod_meta *)0)->struct_ops) },
+		{ "non_restricted", offsetof(struct mod_meta, non_restricted), 1, 0 },
 	};
 	int ids[sizeof(f) / sizeof(f[0])];
 	int u32, ch, u64, st, r;

@@ -117,6 +117,9 @@ struct mod_meta {
 	char xctl_version[28];
 	char pin_root[256];	/* "" or where LIBBPF_PIN_BY_NAME maps are shared */
 	char shared[512];	/* comma-separated names of the maps shared there */
+	char struct_ops[256];	/* the struct_ops maps 'map' selected, comma-
+				 * separated; "" when the module has them all */
+	uint32_t non_restricted;	/* its tcp CAs got TCP_CONG_NON_RESTRICTED */
 };
 
 /*
@@ -130,6 +133,9 @@ int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 		  const char *sha256, const json_t *params, struct xctl_err *err);
 
 /* Record pin_root and the names of the maps shared there. */
+/* Record which struct_ops maps of o the module registers, and the flag. */
+int mod_meta_set_sops(struct mod_meta *m, const struct xctl_sops_obj *o,
+		      bool non_restricted, struct xctl_err *err);
 int mod_meta_set_pins(struct mod_meta *m, const char *pin_root,
 		      const char *shared, struct xctl_err *err);
 

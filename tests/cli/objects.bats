@@ -184,11 +184,17 @@ module_maps() {
 	assert_status 0
 	[ "$(module_maps "$NAME")" = "$(jq '.struct_ops[0].map_id' <<<"$output")=${CA}n " ]
 	ca_registered "${CA}n"
+	# meta records the selection (bpftool reads it through its BTF)
+	bpftool map dump pinned "$BPFFS/xctl/modules/$NAME/meta" | grep -q '"struct_ops": "ca_nouse"'
+	run xctl -j module info "$NAME"
+	[ "$(jq -c '[.selected_maps, .non_restricted]' <<<"$output")" = '[["ca_nouse"],false]' ]
 	# reload registers the module's maps again (no 'map' needed)
 	run xctl -j module reload "$NAME" "$NOUSE_OBJ"
 	assert_status 0
 	[[ "$(module_maps "$NAME")" == *"=${CA}n " ]]
 	[ "$(module_maps "$NAME" | wc -w)" -eq 1 ]
+	run xctl -j module info "$NAME"
+	[ "$(jq -c .selected_maps <<<"$output")" = '["ca_nouse"]' ]
 	# a map the object lacks is refused by name
 	run xctl -j module reload "$NAME" "$NOUSE_OBJ" map nosuch
 	assert_status 1
@@ -260,6 +266,8 @@ module_maps() {
 	run xctl -j module reload "$NAME" "$LINK_OBJ"
 	assert_status 0
 	[ "$(jq -c '.struct_ops[0].flags' <<<"$output")" = '["non_restricted"]' ]
+	run xctl -j module info "$NAME"
+	[ "$(jq -c '[.selected_maps, .non_restricted]' <<<"$output")" = '[null,true]' ]
 	connect "" c2
 	run ss_info c2
 	[[ "$output" == *" $CA "* ]]

@@ -253,6 +253,8 @@ static void test_meta_btf(void **state)
 	strcpy(m.xctl_version, "0.1.0");
 	strcpy(m.pin_root, "/sys/fs/bpf/shared");
 	strcpy(m.shared, "counts,cfg");
+	strcpy(m.struct_ops, "dctcp");
+	m.non_restricted = 1;
 	st = mod_meta_btf(b);
 	assert_true(st > 0);
 	assert_int_equal(btf__resolve_size(b, st), sizeof(m));
@@ -263,7 +265,8 @@ static void test_meta_btf(void **state)
 			    "\"params\":\"{\\\"beta\\\":\\\"717\\\"}\",\"loaded_at\":1795417487,"
 			    "\"loaded_at_rfc3339\":\"2026-11-23T07:04:47Z\",\"uid\":1000,"
 			    "\"xctl_version\":\"0.1.0\",\"pin_root\":\"/sys/fs/bpf/shared\","
-			    "\"shared\":\"counts,cfg\"}");
+			    "\"shared\":\"counts,cfg\",\"struct_ops\":\"dctcp\","
+			    "\"non_restricted\":1}");
 	free(s);
 	json_decref(v);
 	btf__free(b);
