@@ -456,6 +456,16 @@ static void genl_parts(struct collect *c, int ifindex, unsigned int flags,
 	xctl_nl_close(&nl);
 }
 
+void xctl_nl_dev_driver(struct xctl_nl_dev *d)
+{
+	struct eth_stats_ctx eth;
+
+	if (d->driver[0] || eth_stats_open(&eth))
+		return;
+	eth_info(&eth, d->name, d->driver, sizeof(d->driver), NULL);
+	eth_stats_close(&eth);
+}
+
 static void drivers(struct xctl_nl_dev *d, size_t n)
 {
 	struct eth_stats_ctx eth;

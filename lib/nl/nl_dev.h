@@ -99,6 +99,9 @@ int xctl_nl_dev_get(int ifindex, unsigned int flags, struct xctl_nl_dev *d,
 		    struct xctl_err *err);
 void xctl_nl_dev_free(struct xctl_nl_dev *d);
 
+/* Fill d->driver (one ETHTOOL_GDRVINFO) if the snapshot did not. */
+void xctl_nl_dev_driver(struct xctl_nl_dev *d);
+
 /*
  * Message parsers of the snapshot, exposed for the unit tests: they fill d
  * from one RTM_NEWLINK, netdev dev-get, or ethtool CHANNELS/RINGS reply;

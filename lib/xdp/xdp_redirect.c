@@ -823,12 +823,12 @@ out:
 
 /*
  * What show reports about a device: the snapshot's link, features, channels
- * and rings, and the driver name.
+ * and rings; the driver name only for a device without a kind (show_one).
  */
-#define SHOW_FLAGS (XDP_DEV_FLAGS | XCTL_NL_DEV_CHANNELS | XCTL_NL_DEV_RINGS)
+#define SHOW_FLAGS (XCTL_NL_DEV_FEATURES | XCTL_NL_DEV_CHANNELS | XCTL_NL_DEV_RINGS)
 
 /* d with its veth peer (when in this namespace), from the snapshot or asked. */
-static json_t *show_one(const struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
+static json_t *show_one(struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
 			const struct xctl_redirect_opts *opts, struct xctl_err *err)
 {
 	struct xctl_redirect_state st;
@@ -837,6 +837,8 @@ static json_t *show_one(const struct xctl_nl_dev *d, const struct xctl_nl_dev *p
 	json_t *helper = json_null(), *rec;
 	struct plan p;
 
+	if (!d->kind[0])
+		xctl_nl_dev_driver(d);	/* the kind column falls back to it */
 	if (plan_dev(&p, d, opts, false, err))
 		return NULL;
 	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
@@ -904,7 +906,7 @@ int xctl_redirect_show(int ifindex, const struct xctl_redirect_opts *opts,
 		return r;
 	arr = json_array();
 	for (i = 0; i < devs.cnt; i++) {
-		const struct xctl_nl_dev *d = &devs.dev[i];
+		struct xctl_nl_dev *d = &devs.dev[i];
 		const struct xctl_nl_dev *peer = NULL;
 
 		if (peer_here(d))
