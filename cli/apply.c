@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include "cli.h"
 #include "args.h"
+#include "core_priv.h"
 #include "verb_args.h"
 
 static const char *const apply_help =
@@ -81,19 +82,25 @@ static int do_help(int argc, char **argv)
 	return emit_help(apply_help);
 }
 
+/* Text from files and devices, which need not be UTF-8, as a JSON string. */
+static json_t *text(const char *s)
+{
+	return xctl_json_text(s, strlen(s));
+}
+
 static json_t *action_new(enum kind k, const char *name, const char *action,
 			  const struct xctl_decl *d)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:n, s:n}", "kind", kind_names[k],
-			 "name", name ?: "-", "action", action,
-			 "file", d ? json_string(d->file) : json_null(),
+	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:n, s:n}", "kind", kind_names[k],
+			 "name", text(name ?: "-"), "action", action,
+			 "file", d ? text(d->file) : json_null(),
 			 "line", d ? json_integer(d->line) : json_null(),
 			 "reason", "error");
 }
 
 static void set_str(json_t *act, const char *key, const char *v)
 {
-	json_object_set_new(act, key, v && *v ? json_string(v) : json_null());
+	json_object_set_new(act, key, v && *v ? text(v) : json_null());
 }
 
 /* Mark act failed with error (a {"message", ...} object; reference taken). */
@@ -119,13 +126,14 @@ static bool declare(struct apply *ap, enum kind k, const char *name,
 	if (first) {
 		snprintf(msg, sizeof(msg), "%s %s is declared twice: first at %s",
 			 kind_names[k], name, json_string_value(first));
-		act_fail(ap, act, json_pack("{s:s, s:i, s:s}", "message", msg,
+		act_fail(ap, act, json_pack("{s:o, s:i, s:s}", "message", text(msg),
 					   "errno", EEXIST, "hint",
 					   "keep one of the two lines"));
 		return false;
 	}
 	snprintf(where, sizeof(where), "%s:%u", d->file, d->line);
-	json_object_set_new(ap->declared[k], name, json_string(where));
+	/* keys as written (a device name need not be UTF-8) */
+	json_object_set_new_nocheck(ap->declared[k], name, text(where));
 	return true;
 }
 
@@ -265,7 +273,7 @@ static int parse_all(struct apply *ap, const struct xctl_decls *ds, struct item 
 			it->kind = it->d->kind == XCTL_DECL_MODULE ? K_MODULE : K_XDP;
 			it->act = action_new(it->kind, NULL,
 					     it->kind == K_MODULE ? "load" : "attach", it->d);
-			act_fail(ap, it->act, json_pack("{s:s, s:i}", "message", it->d->error,
+			act_fail(ap, it->act, json_pack("{s:o, s:i}", "message", text(it->d->error),
 						       "errno", EINVAL));
 			/* an unreadable file may declare anything */
 			ap->unknown[it->kind] = true;
@@ -495,7 +503,7 @@ static int render(struct apply *ap)
 			fprintf(stderr, "xctl: error: %u declaration%s failed%s\n", failed,
 				failed == 1 ? "" : "s", ap->dry_run ? " to plan" : "");
 	} else {
-		doc = json_pack("{s:s, s:b, s:b, s:O}", "config", ap->config,
+		doc = json_pack("{s:o, s:b, s:b, s:O}", "config", text(ap->config),
 				"dry_run", ap->dry_run, "prune", ap->prune,
 				"actions", ap->actions);
 		emit(doc, NULL);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "core_priv.h"
 
 static const char *const batch_help =
 	"Usage: xctl batch file FILE [--keep-going]\n"
@@ -87,7 +88,7 @@ static int run_line(const char *where, unsigned int lineno, const char *text,
 	} else {
 		/* the words as written: a verb may reorder argv in place */
 		for (i = 0; i < argc; i++)
-			json_array_append_new(args, json_string(argv[i]));
+			json_array_append_new(args, xctl_json_text(argv[i], strlen(argv[i])));
 		r = check_line(argc, argv) ?: run_command(argc, argv);
 	}
 	out_set_where(NULL);
