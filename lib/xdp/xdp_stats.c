@@ -228,7 +228,8 @@ static int dev_json(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 	json_object_set_new(dev, "counters_apply", json_true());
 	if (q->queues) {
 		queues = json_array();
-		qsort(a.queues, a.nq, sizeof(*a.queues), cmp_queue);
+		if (a.nq)
+			qsort(a.queues, a.nq, sizeof(*a.queues), cmp_queue);
 		for (i = 0; i < a.nq; i++) {
 			json_t *o = json_pack("{s:i, s:s}", "queue", a.queues[i].queue,
 					      "direction", a.queues[i].tx ? "tx" : "rx");

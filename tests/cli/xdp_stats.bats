@@ -74,6 +74,13 @@ ethsum() {
 	[ "$(jq '[.[0].queues[] | select(.direction == "tx")] | length' <<<"$output")" = 2 ]
 	[ "$(jq '.[0].raw | has("rx_queue_0_xdp_packets")' <<<"$output")" = true ]
 	[ "$(jq '.[0].raw | has("tx_queue_1_xdp_xmit")' <<<"$output")" = true ]
+	# a device without driver statistics (ethtool -S lo has none): no
+	# queues, no raw strings, no counters
+	! ip netns exec "$NSB" ethtool -S lo >/dev/null 2>&1
+	run xctl -j -N "$NSB" xdp stats lo --queues --raw
+	assert_status 0
+	assert_json
+	[ "$(jq -c '.[0] | [.queues, .raw, .counters]' <<<"$output")" = '[[],{},{}]' ]
 }
 
 @test "stats text: one row per device with the counters" {
