@@ -110,6 +110,7 @@ deb() {
 	dpkg-deb -c "$(deb libxctl0)" | grep -q 'libxctl.so.0 ->'
 	dpkg-deb -c "$(deb libxctl-dev)" | grep -q 'usr/include/xctl/xctl.h'
 	dpkg-deb -c "$(deb libxctl-dev)" | grep -q 'libxctl.so ->'
+	dpkg-deb -c "$(deb libxctl-dev)" | grep -q 'usr/share/man/man3/libxctl.3.gz'
 	[ -s "$libdir/pkgconfig/libxctl.pc" ]
 	dpkg-deb -f "$(deb libxctl-dev)" Depends | grep -q "libxctl0 (= "
 	cat > "$BATS_TEST_TMPDIR/t.c" <<-'EOF'
