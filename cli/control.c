@@ -34,6 +34,72 @@ static int do_help(int argc, char **argv)
 	return emit_help(control_help);
 }
 
+/*
+ * The JSON of control-map entries, built only from the installed calls
+ * (xctl_ctl_*, xctl_btf_to_json) as any program on libxctl would.
+ */
+
+/* {"ifindex": N, "ifname": NAME} or {"id": N, "name": NAME}; null when unnamed. */
+static json_t *key_json(struct xctl_ctl *c, const uint32_t *key)
+{
+	bool dev = xctl_ctl_info(c)->device_key;
+	char name[128];
+
+	if (xctl_ctl_key_name(c, key, name, sizeof(name)))
+		name[0] = '\0';
+	return json_pack("{s:I, s:o}", dev ? "ifindex" : "id", (json_int_t)*key,
+			 dev ? "ifname" : "name", *name ? json_string(name) : json_null());
+}
+
+/*
+ * One entry as dump and lookup show it: {"key", "value"}, with "value_type"
+ * between them for types whose value type depends on the key. Members the
+ * kernel or driver does not provide are null.
+ */
+static int entry_json(struct xctl_ctl *c, const uint32_t *key, json_t **out,
+		      struct xctl_err *err)
+{
+	XCTL_OPTS(xctl_ctl_lookup_opts, lo);
+	XCTL_OPTS(xctl_btf_dump_opts, dopts);
+	uint64_t small[512];
+	char tname[160];
+	void *buf = small;
+	json_t *value;
+	int r;
+
+	lo.value = small;
+	lo.value_sz = sizeof(small);
+	r = xctl_ctl_lookup(c, key, &lo, err);
+	if (!r && lo.size > sizeof(small)) {
+		/* read again into a buffer of the real size */
+		buf = malloc(lo.size);
+		if (!buf)
+			return xctl_errf(err, ENOMEM, "cannot look up %s key %u",
+					 xctl_ctl_info(c)->name, *key);
+		lo.value = buf;
+		lo.value_sz = lo.size;
+		r = xctl_ctl_lookup(c, key, &lo, err);
+	}
+	if (r)
+		goto out;
+	dopts.flags = lo.dump_flags;
+	dopts.null_members = lo.absent;
+	r = xctl_btf_to_json(lo.btf, lo.type_id, buf, lo.size < lo.value_sz ? lo.size :
+			     lo.value_sz, &dopts, &value, err);
+	if (r)
+		goto out;
+	*out = json_pack("{s:o}", "key", key_json(c, key));
+	if (xctl_ctl_info(c)->per_key_type) {
+		xctl_ctl_type_name(lo.btf, lo.type_id, tname, sizeof(tname));
+		json_object_set_new(*out, "value_type", json_string(tname));
+	}
+	json_object_set_new(*out, "value", value);
+out:
+	if (buf != small)
+		free(buf);
+	return r;
+}
+
 /* Open the type named by argv[0]: 0, or the exit status to return. */
 static int open_type(int argc, char **argv, struct xctl_ctl **c)
 {
@@ -170,7 +236,7 @@ static int do_dump(int argc, char **argv)
 			goto fail;
 		first = false;
 		key = next;
-		r = xctl_ctl_entry_json(c, &key, &e, &err);
+		r = entry_json(c, &key, &e, &err);
 		if (r == -ENOENT) {	/* gone between get_next and lookup */
 			xctl_err_reset(&err);
 			continue;
@@ -202,7 +268,7 @@ static int do_lookup(int argc, char **argv)
 	r = parse_last_key(c, argc - 1, argv + 1, &key);
 	if (r < 0)
 		goto out;
-	r = xctl_ctl_entry_json(c, &key, &doc, &err);
+	r = entry_json(c, &key, &doc, &err);
 	xctl_ctl_close(c);
 	return r ? fail(&err) : emit(doc, NULL);
 out:
@@ -232,8 +298,8 @@ static int do_getnext(int argc, char **argv)
 		xctl_ctl_close(c);
 		return fail(&err);
 	}
-	doc = json_pack("{s:o, s:o}", "key", has_key ? xctl_ctl_key_json(c, &key) : json_null(),
-			"next_key", xctl_ctl_key_json(c, &next));
+	doc = json_pack("{s:o, s:o}", "key", has_key ? key_json(c, &key) : json_null(),
+			"next_key", key_json(c, &next));
 	xctl_ctl_close(c);
 	return emit(doc, NULL);
 out:
@@ -271,7 +337,7 @@ static int do_update(int argc, char **argv)
 		xctl_ctl_close(c);
 		return fail(&err);
 	}
-	doc = json_pack("{s:o, s:o, s:o}", "key", xctl_ctl_key_json(c, &key),
+	doc = json_pack("{s:o, s:o, s:o}", "key", key_json(c, &key),
 			"update", json_array(), "result", report ? report : json_null());
 	for (i = 0; i < argc; i++)
 		json_array_append_new(json_object_get(doc, "update"), json_string(argv[i]));

@@ -231,6 +231,8 @@ static const char *const hint_words[XCTL_HINT_MAX] = {
 	[XCTL_HINT_BPFFS_MOUNT] = "pass a bpffs mount with --bpffs DIR",
 	[XCTL_HINT_PIN_ROOT] = "use a directory below %s (or pass --bpffs)",
 	[XCTL_HINT_RELOAD_PARAM] = "change it with 'xctl module reload %s OBJ %s=VALUE'",
+	[XCTL_HINT_LOAD_AS_MODULE] = "load it as a module, which pins such maps: "
+				     "xctl module load OBJ [pin_root DIR]",
 	[XCTL_HINT_CONFIG_DIR] = "create %s/modules.d and %s/xdp.d, or name another "
 				 "directory with --config DIR",
 };

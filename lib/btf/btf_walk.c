@@ -572,6 +572,28 @@ int xbtf_walk_member(const struct btf *btf, uint32_t type_id, const void *data,
 	return 0;
 }
 
+/* Members the caller marked (bit i: member i) become null in obj. */
+static void null_members(const struct btf *btf, uint32_t id, uint64_t mask, json_t *obj)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int i;
+
+	if (!mask || !json_is_object(obj))
+		return;
+	id = btf__resolve_type(btf, id);
+	t = btf__type_by_id(btf, id);
+	if (!t || !btf_is_composite(t))
+		return;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && i < 64; i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+
+		if ((mask >> i & 1) && name && *name && json_object_get(obj, name))
+			json_object_set_new(obj, name, json_null());
+	}
+}
+
 int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 		     size_t size, const struct xctl_btf_dump_opts *opts,
 		     json_t **out, struct xctl_err *err)
@@ -585,6 +607,7 @@ int xctl_btf_to_json(const struct btf *btf, uint32_t type_id, const void *data,
 	r = walk_top(btf, type_id, data, size, NULL, opts, &v, err);
 	if (r)
 		return xctl_ret(r);
+	null_members(btf, type_id, XCTL_OPT(opts, null_members, 0), v);
 	*out = v;
 	return 0;
 }

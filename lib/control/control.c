@@ -169,19 +169,17 @@ int xctl_ctl_resolve(struct xctl_ctl *c, const char *kw, const char *arg, uint32
 	return c->ops->resolve(c, kw, arg, key, err);
 }
 
-json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key)
+int xctl_ctl_key_name(struct xctl_ctl *c, const void *key, char *buf, size_t len)
 {
-	char name[128] = "";
 	uint32_t k;
 
+	if (!len)
+		return xctl_ret(-EINVAL);
+	buf[0] = '\0';
 	memcpy(&k, key, sizeof(k));
 	if (c->ops->key_name)
-		c->ops->key_name(c, k, name, sizeof(name));
-	if (c->ops->info.device_key)
-		return json_pack("{s:I, s:o}", "ifindex", (json_int_t)k, "ifname",
-				 *name ? json_string(name) : json_null());
-	return json_pack("{s:I, s:o}", "id", (json_int_t)k, "name",
-			 *name ? json_string(name) : json_null());
+		c->ops->key_name(c, k, buf, len);
+	return 0;
 }
 
 int xctl_ctl_get_next_key(struct xctl_ctl *c, const void *key, void *next_key,
@@ -251,78 +249,6 @@ int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
 		opts->dump_flags = v.dump_flags;
 	free(v.data);
 	return 0;
-}
-
-/* Members of the value struct that are absent become null in its JSON. */
-static void null_absent(const struct btf *btf, uint32_t id, uint64_t absent, json_t *obj)
-{
-	const struct btf_type *t;
-	const struct btf_member *m;
-	int i;
-
-	if (!absent || !json_is_object(obj))
-		return;
-	id = btf__resolve_type(btf, id);
-	t = btf__type_by_id(btf, id);
-	if (!t || !btf_is_composite(t))
-		return;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t) && i < 64; i++, m++) {
-		const char *name = btf__name_by_offset(btf, m->name_off);
-
-		if ((absent >> i & 1) && name && *name && json_object_get(obj, name))
-			json_object_set_new(obj, name, json_null());
-	}
-}
-
-static int val_json(struct xctl_ctl_val *v, json_t **out, struct xctl_err *err)
-{
-	XCTL_OPTS(xctl_btf_dump_opts, dopts);
-	int r;
-
-	dopts.flags = v->dump_flags;
-	r = xctl_btf_to_json(v->btf, v->type_id, v->data, v->size, &dopts, out, err);
-	if (!r)
-		null_absent(v->btf, v->type_id, v->absent, *out);
-	return r;
-}
-
-int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
-			 struct xctl_err *err)
-{
-	struct xctl_ctl_val v;
-	int r;
-
-	r = do_lookup(c, key, &v, err);
-	if (r)
-		return r;
-	r = val_json(&v, out, err);
-	free(v.data);
-	return r;
-}
-
-int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
-			struct xctl_err *err)
-{
-	struct xctl_ctl_val v;
-	char tname[160];
-	json_t *value;
-	int r;
-
-	r = do_lookup(c, key, &v, err);
-	if (r)
-		return r;
-	r = val_json(&v, &value, err);
-	if (!r) {
-		*out = json_pack("{s:o}", "key", xctl_ctl_key_json(c, key));
-		if (c->ops->info.per_key_type) {
-			xctl_ctl_type_name(v.btf, v.type_id, tname, sizeof(tname));
-			json_object_set_new(*out, "value_type", json_string(tname));
-		}
-		json_object_set_new(*out, "value", value);
-	}
-	free(v.data);
-	return r;
 }
 
 static int apply_assignments(const struct btf *btf, uint32_t id, void *buf, size_t size,

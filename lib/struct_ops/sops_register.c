@@ -209,8 +209,8 @@ static int refuse_pins(struct bpf_object *obj, void *ctx, struct xctl_err *err)
 		r = xctl_errf(err, EOPNOTSUPP, "cannot register %s", bpf_object__name(obj));
 		xctl_err_why(err, "map %s is declared LIBBPF_PIN_BY_NAME, and struct_ops "
 			     "register pins no maps", bpf_map__name(m));
-		xctl_err_hint(err, "load it as a module, which pins such maps: "
-			      "xctl module load OBJ [pin_root DIR]");
+		xctl_err_hint_code(err, XCTL_HINT_LOAD_AS_MODULE, NULL, NULL,
+				   "load it as a module, which pins such maps");
 		return r;
 	}
 	return 0;

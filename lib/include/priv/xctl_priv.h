@@ -188,20 +188,6 @@ int xctl_split_words(const char *line, int *argc, char ***argv,
  */
 int xctl_ctl_resolve(struct xctl_ctl *c, const char *kw, const char *arg, uint32_t *key,
 		     struct xctl_err *err);
-/* JSON of a key: {"ifindex": N, "ifname": "..."} or {"id": N, "name": ...}. */
-json_t *xctl_ctl_key_json(struct xctl_ctl *c, const void *key);
-
-
-/* Lookup rendered through the BTF walker, absent members as null. */
-int xctl_ctl_lookup_json(struct xctl_ctl *c, const void *key, json_t **out,
-			 struct xctl_err *err);
-/*
- * One entry as dump and lookup show it: {"key": KEY, "value": VALUE}, with
- * "value_type" ("struct bpf_struct_ops_tcp_congestion_ops") between them for
- * types whose value type depends on the key.
- */
-int xctl_ctl_entry_json(struct xctl_ctl *c, const void *key, json_t **out,
-			struct xctl_err *err);
 
 
 /* ---- building blocks, exported for tests ---------------------------------- */

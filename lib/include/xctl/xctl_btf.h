@@ -60,8 +60,14 @@ struct xctl_btf_dump_opts {
 	 */
 	int (*prog_name)(uint32_t id, char *buf, size_t len, void *ctx);
 	void *ctx;
+	/*
+	 * Bit i set: member i of the value (a struct or union) is shown as
+	 * null, e.g. the members a control-map lookup reports absent
+	 * (struct xctl_ctl_lookup_opts.absent): never a made-up 0.
+	 */
+	uint64_t null_members;
 };
-#define xctl_btf_dump_opts__last_field ctx
+#define xctl_btf_dump_opts__last_field null_members
 
 /*
  * Render `size` bytes at `data`, typed `type_id` in `btf`, as JSON.

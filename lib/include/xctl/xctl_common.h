@@ -97,6 +97,7 @@ enum xctl_hint {
 					 * module with a new value of it */
 	XCTL_HINT_CONFIG_DIR,		/* [0], [1] the directory: create its
 					 * modules.d and xdp.d, or name another */
+	XCTL_HINT_LOAD_AS_MODULE,	/* load the object as a module (pins maps) */
 	XCTL_HINT_MAX,
 };
 

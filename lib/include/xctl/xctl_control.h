@@ -113,6 +113,14 @@ struct xctl_ctl_lookup_opts {
 };
 #define xctl_ctl_lookup_opts__last_field absent
 
+/*
+ * Name of the object a key denotes: the device's name for device types, the
+ * program's or map's name for BPF object types; "" when it has none (or is
+ * gone). 0, or -EINVAL when len is 0.
+ */
+XCTL_API int xctl_ctl_key_name(struct xctl_ctl *c, const void *key, char *buf,
+			       size_t len);
+
 XCTL_API int xctl_ctl_lookup(struct xctl_ctl *c, const void *key,
 			     struct xctl_ctl_lookup_opts *opts, struct xctl_err *err);
 
