@@ -270,6 +270,24 @@ static int pin_meta(const char *dir, const struct mod_meta *m, struct xctl_err *
 	return r;
 }
 
+/* Pin the record m at path (replacing a stale one of an interrupted reload). */
+static int stage_meta(const char *dir, const struct mod_meta *m, const char *path,
+		      struct xctl_err *err)
+{
+	int fd, r = 0;
+
+	(void)dir;
+	fd = mod_meta_create(m, err);
+	if (fd < 0)
+		return fd;
+	if (unlink(path) && errno != ENOENT)
+		r = xctl_errf(err, errno, "cannot remove %s", path);
+	else if (bpf_obj_pin(fd, path))
+		r = xctl_errf(err, errno, "cannot pin module meta at %s", path);
+	close(fd);
+	return r;
+}
+
 /* meta's value, filled before anything is reserved so it cannot fail late. */
 static int fill_meta(struct mod_meta *m, const char *name, const char *obj_path,
 		     const struct xctl_sops_obj *o, const struct param_ctx *pc,
@@ -377,7 +395,8 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		pinned[i] = true;
 		mod_test_pause("pinned", map);
 	}
-	r = objm_commit(&pc.maps, err) ?: pin_meta(dir, &meta, err);
+	r = mod_meta_set_maps(&meta, o, err) ?: objm_commit(&pc.maps, err) ?:
+	    pin_meta(dir, &meta, err);
 	if (r)
 		goto fail;
 	for (i = 0; i < cnt; i++)
@@ -412,7 +431,7 @@ static int open_links(const char *dir, const char *name, struct old_link **links
 		const char *e = ents[i]->d_name;
 
 		if (r || !strcmp(e, ".") || !strcmp(e, "..") || !strcmp(e, XCTL_MODULE_META) ||
-		    !strcmp(e, XCTL_MODULE_MAPS))
+		    !strcmp(e, XCTL_MODULE_MAPS) || !strcmp(e, MOD_META_NEW))
 			continue;
 		tmp = realloc(l, (n + 1) * sizeof(*l));
 		if (!tmp) {
@@ -633,7 +652,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		       const struct xctl_module_load_opts *opts,
 		       struct xctl_err *err)
 {
-	char dir[PATH_MAX], meta[PATH_MAX], kept_root[PATH_MAX];
+	char dir[PATH_MAX], meta[PATH_MAX], meta_new[PATH_MAX], kept_root[PATH_MAX];
 	struct xctl_sops_obj *o = NULL;
 	const char **own_maps = NULL;
 	const char *pin_root;
@@ -655,6 +674,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		return xctl_ret(r);
 	}
 	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
+	mod_path(meta_new, sizeof(meta_new), dir, MOD_META_NEW);
 	if (stat(dir, &st)) {
 		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
 		xctl_err_hint_code(err, XCTL_HINT_LOAD_MODULE, name, NULL,
@@ -698,20 +718,31 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 			if (!strcmp(l[i].map, bpf_map__name(xctl_sops_obj_map(o, j))))
 				l[i].new_map_fd = bpf_map__fd(xctl_sops_obj_map(o, j));
 	}
+	/*
+	 * The new record first, as meta-new: killed during the swaps or before
+	 * the rename, the module has both records and the maps its links run
+	 * say which one is true (mod_state_read).
+	 */
+	r = mod_meta_set_maps(&m, o, err) ?: stage_meta(dir, &m, meta_new, err);
+	if (r)
+		goto fail;
+	mod_test_pause("staged", NULL);
 	for (i = 0; i < n; i++) {
 		r = xctl_sops_link_update(l[i].link_fd, l[i].new_map_fd, l[i].old_map_fd, err);
 		if (r) {
 			revert_swaps(l, n);
+			unlink(meta_new);
 			swap_hint(err, o, l[i].map, r);
 			goto fail;
 		}
 		l[i].swapped = true;
 		mod_test_pause("swapped", l[i].map);
 	}
-	/* meta before the pins: a failed update leaves the old pins intact */
-	r = mod_meta_update(meta, &m, err);
-	if (r) {
+	/* meta before the pins: a failed rename leaves the old pins intact */
+	if (rename(meta_new, meta)) {
+		r = xctl_errf(err, errno, "cannot replace module meta %s", meta);
 		revert_swaps(l, n);
+		unlink(meta_new);
 		goto fail;
 	}
 	r = objm_commit(&pc.maps, err);

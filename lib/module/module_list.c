@@ -26,9 +26,53 @@ void mod_state_free(struct mod_state *s)
 			close(s->links[i].fd);
 	free(s->links);
 	json_decref(s->meta);
+	json_decref(s->meta_new);
 	if (s->dfd > 0)
 		close(s->dfd);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Does the record describe the maps the links run? Its sops_maps lists
+ * "MAP=ID,..."; a record without it (older xctl) is taken as true.
+ */
+static bool record_matches(const struct mod_state *s, const json_t *rec)
+{
+	const char *list = json_string_value(json_object_get(rec, "sops_maps"));
+	char want[NAME_MAX + 16], all[sizeof(((struct mod_meta *)0)->sops_maps) + 2];
+	size_t i;
+
+	if (!list || !*list)
+		return true;
+	snprintf(all, sizeof(all), ",%s,", list);	/* whole entries only */
+	for (i = 0; i < s->cnt; i++) {
+		if (s->links[i].bad || !s->links[i].map_id)
+			continue;
+		snprintf(want, sizeof(want), ",%s=%u,", s->links[i].map, s->links[i].map_id);
+		if (!strstr(all, want))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Which record is true after an interrupted reload: meta-new when the
+ * links run all of its maps (the swaps completed, the rename did not),
+ * meta when they run its maps; otherwise the kernel runs a mix and the
+ * module is reported inconsistent.
+ */
+static void reconcile(struct mod_state *s)
+{
+	if (s->meta_new && record_matches(s, s->meta_new)) {
+		json_decref(s->meta);
+		s->meta = s->meta_new;
+		s->meta_new = NULL;
+		s->record_new = true;
+		s->has_meta = true;
+		return;
+	}
+	if (s->meta && !record_matches(s, s->meta))
+		s->inconsistent = true;
 }
 
 int mod_state_read(const struct xctl_bpffs *fs, const char *name,
@@ -87,6 +131,11 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 				xctl_err_reset(err);
 			continue;
 		}
+		if (!strcmp(e, MOD_META_NEW)) {
+			if (mod_meta_read(path, &s->meta_new, err))
+				xctl_err_reset(err);
+			continue;
+		}
 		tmp = realloc(s->links, (s->cnt + 1) * sizeof(*tmp));
 		if (!tmp) {
 			r = xctl_errf(err, ENOMEM, "cannot read module %s", name);
@@ -103,6 +152,8 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 	for (i = 0; i < ne; i++)
 		free(ents[i]);
 	free(ents);
+	if (!r)
+		reconcile(s);
 	if (r)
 		mod_state_free(s);
 	return r;
@@ -114,6 +165,8 @@ const char *mod_state_name(const struct mod_state *s)
 
 	if (!s->has_meta)
 		return "incomplete";
+	if (s->inconsistent)
+		return "inconsistent";
 	for (i = 0; i < s->cnt; i++)
 		if (s->links[i].bad || !s->links[i].map_id)
 			return "detached";

@@ -111,6 +111,34 @@ int mod_meta_set_pins(struct mod_meta *m, const char *pin_root,
 	       put_str(m->shared, sizeof(m->shared), shared, "shared map names", err);
 }
 
+int mod_meta_set_maps(struct mod_meta *m, const struct xctl_sops_obj *o,
+		      struct xctl_err *err)
+{
+	size_t i, used = 0, len = sizeof(m->sops_maps);
+
+	memset(m->sops_maps, 0, len);
+	for (i = 0; i < xctl_sops_obj_map_cnt(o); i++) {
+		struct bpf_map *map = xctl_sops_obj_map(o, i);
+		struct bpf_map_info info = {};
+		uint32_t ilen = sizeof(info);
+		int n;
+
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &ilen))
+			return xctl_errf(err, errno, "cannot read the id of map %s",
+					 bpf_map__name(map));
+		n = snprintf(m->sops_maps + used, len - used, "%s%s=%u", used ? "," : "",
+			     bpf_map__name(map), info.id);
+		if (n < 0 || (size_t)n >= len - used) {
+			int r = xctl_errf(err, ENAMETOOLONG, "cannot record the module's maps");
+
+			xctl_err_why(err, "their names are longer than %zu bytes together", len - 1);
+			return r;
+		}
+		used += n;
+	}
+	return 0;
+}
+
 int mod_meta_btf(struct btf *btf)
 {
 	struct field { const char *name; size_t off; int type; size_t alen; };
@@ -132,6 +160,8 @@ int mod_meta_btf(struct btf *btf)
 		{ "struct_ops", offsetof(struct mod_meta, struct_ops), 0,
 		  sizeof(((struct mod_meta *)0)->struct_ops) },
 		{ "non_restricted", offsetof(struct mod_meta, non_restricted), 1, 0 },
+		{ "sops_maps", offsetof(struct mod_meta, sops_maps), 0,
+		  sizeof(((struct mod_meta *)0)->sops_maps) },
 	};
 	int ids[sizeof(f) / sizeof(f[0])];
 	int u32, ch, u64, st, r;
@@ -224,27 +254,6 @@ static int open_meta(const char *pin, struct bpf_map_info *info,
 		return r;
 	}
 	return fd;
-}
-
-int mod_meta_update(const char *pin, const struct mod_meta *m,
-		    struct xctl_err *err)
-{
-	struct bpf_map_info info;
-	uint32_t key = 0;
-	int fd, r = 0;
-
-	fd = open_meta(pin, &info, err);
-	if (fd < 0)
-		return fd;
-	if (info.value_size != sizeof(*m)) {
-		r = xctl_errf(err, EINVAL, "cannot update module meta %s", pin);
-		xctl_err_why(err, "it was written by another xctl version (%u-byte value)",
-			     info.value_size);
-	} else if (bpf_map_update_elem(fd, &key, m, BPF_ANY)) {
-		r = xctl_errf(err, errno, "cannot update module meta %s", pin);
-	}
-	close(fd);
-	return r;
 }
 
 int mod_meta_decode(const struct btf *btf, uint32_t type_id, const void *val,

@@ -120,7 +120,21 @@ struct mod_meta {
 	char struct_ops[256];	/* the struct_ops maps 'map' selected, comma-
 				 * separated; "" when the module has them all */
 	uint32_t non_restricted;	/* its tcp CAs got TCP_CONG_NON_RESTRICTED */
+	/*
+	 * "MAP=ID,..." of the struct_ops maps this record describes, so a
+	 * reader can tell whether the kernel runs what the record says (a
+	 * reload killed between its swaps and its record leaves them apart).
+	 */
+	char sops_maps[256];
 };
+
+/* The record a reload writes before its swaps, renamed to meta after them. */
+#define MOD_META_NEW	"meta-new"	/* bpffs refuses new names with a dot */
+
+/* Record the ids of o's struct_ops maps (after load) in m->sops_maps. */
+struct xctl_sops_obj;
+int mod_meta_set_maps(struct mod_meta *m, const struct xctl_sops_obj *o,
+		      struct xctl_err *err);
 
 /*
  * Hex sha256 of a file, read as objects are (xctl_file_read: regular files
@@ -149,9 +163,6 @@ int mod_meta_btf(struct btf *btf);
 /* Create the BTF-described meta map holding m; returns its fd or -errno. */
 int mod_meta_create(const struct mod_meta *m, struct xctl_err *err);
 
-/* Replace the value of the pinned meta map in place (one array element). */
-int mod_meta_update(const char *pin, const struct mod_meta *m,
-		    struct xctl_err *err);
 
 /* The pinned meta map's value rendered through the BTF walker. */
 /*
@@ -184,6 +195,9 @@ struct mod_state {
 	char name[XCTL_MODULE_NAME_MAX + 1];
 	char dir[PATH_MAX];
 	int dfd;		/* dir, opened without following links (pintree.c) */
+	json_t *meta_new;	/* an interrupted reload's record (meta-new) */
+	bool record_new;	/* meta is meta-new: the kernel runs what it says */
+	bool inconsistent;	/* the kernel runs maps no record describes */
 	bool foreign;		/* it holds a symlink or other non-xctl entry */
 	char foreign_name[256];
 	bool has_meta;

@@ -168,6 +168,11 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		r = xctl_errf(err, errno, "cannot remove %s", path);
 		goto out;
 	}
+	/* an interrupted reload's record */
+	if (unlinkat(s.dfd, MOD_META_NEW, 0) && errno != ENOENT) {
+		r = xctl_errf(err, errno, "cannot remove %s/%s", s.dir, MOD_META_NEW);
+		goto out;
+	}
 	if (rmdir_nofollow(fs, s.dir)) {
 		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
 		if (errno == ENOTEMPTY)

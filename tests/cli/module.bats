@@ -6,6 +6,7 @@
 
 load helpers
 load tcp_helpers
+bats_require_minimum_version 1.5.0
 
 # examples/cc.bpf.o: map xctl_cc; tests/bpf/mod_cc.bpf.o: map mod_cc, a CA
 # any netns may make its default (TCP_CONG_NON_RESTRICTED).
@@ -551,8 +552,9 @@ modules_dir_empty() {
 	wait "$pid" 2>/dev/null || true
 	ca_registered "xa$UNIQ"
 	ca_registered "xb$UNIQ"
+	# one map runs the new object, one the old: no record describes that
 	run xctl -j module list
-	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = loaded ]
+	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = inconsistent ]
 	run xctl module reload "$NAME" "$TWO" init_ssthresh=9
 	assert_status 0
 	run xctl -j module info "$NAME"
@@ -561,4 +563,57 @@ modules_dir_empty() {
 	assert_status 0
 	ca_gone "xa$UNIQ"
 	ca_gone "xb$UNIQ"
+}
+
+# Kill a reload after all its swaps but before its record is renamed into
+# place (pause at the last swap), and before any swap (pause at "staged"):
+# list and info must describe what the kernel runs.
+reload_killed_at() {
+	local pid st i
+	XCTL_TEST_PAUSE_AT=$1 "$XCTL_TEST_BIN" --bpffs "$BPFFS" module reload \
+		"$NAME" "$TWO" init_ssthresh=9 >/dev/null 2>&1 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	for i in $(seq 100); do
+		st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+		[ "$st" = T ] && break
+		sleep 0.05
+	done
+	[ "$st" = T ]
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+
+@test "module reload killed after its swaps: the record shown is the one the kernel runs" {
+	TWO="$TESTS_BPF/mod_two.bpf.o"
+	run -0 xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
+		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
+	reload_killed_at swapped:mod_two_b
+	[ -e "$BPFFS/xctl/modules/$NAME/meta-new" ]
+	run -0 xctl -j module list
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = loaded ]
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .params.init_ssthresh' <<<"$output")" = 9 ]
+	# the oracle: the value of the running map (bpftool), its rodata says 9
+	run -0 xctl -j module info "$NAME"
+	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 9 ]
+	run -0 xctl module unload "$NAME"
+	[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+}
+
+@test "module reload killed before its swaps: the old record stays true" {
+	TWO="$TESTS_BPF/mod_two.bpf.o"
+	run -0 xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
+		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
+	reload_killed_at staged
+	run -0 xctl -j module list
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = loaded ]
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .params.init_ssthresh' <<<"$output")" = 5 ]
+	run -0 xctl -j module info "$NAME"
+	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 5 ]
+	# a new reload replaces the stale meta-new and completes
+	run -0 xctl module reload "$NAME" "$TWO" init_ssthresh=7
+	[ ! -e "$BPFFS/xctl/modules/$NAME/meta-new" ]
+	run -0 xctl -j module info "$NAME"
+	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 7 ]
+	run -0 xctl module unload "$NAME"
 }

@@ -255,6 +255,7 @@ static void test_meta_btf(void **state)
 	strcpy(m.shared, "counts,cfg");
 	strcpy(m.struct_ops, "dctcp");
 	m.non_restricted = 1;
+	strcpy(m.sops_maps, "cc=7");
 	st = mod_meta_btf(b);
 	assert_true(st > 0);
 	assert_int_equal(btf__resolve_size(b, st), sizeof(m));
@@ -266,7 +267,7 @@ static void test_meta_btf(void **state)
 			    "\"loaded_at_rfc3339\":\"2026-11-23T07:04:47Z\",\"uid\":1000,"
 			    "\"xctl_version\":\"0.1.0\",\"pin_root\":\"/sys/fs/bpf/shared\","
 			    "\"shared\":\"counts,cfg\",\"struct_ops\":\"dctcp\","
-			    "\"non_restricted\":1}");
+			    "\"non_restricted\":1,\"sops_maps\":\"cc=7\"}");
 	free(s);
 	json_decref(v);
 	btf__free(b);
