@@ -339,6 +339,40 @@ static void test_repeated_and_empty(void **state)
 	assert_non_null(tb[IFLA_XDP]);
 }
 
+/*
+ * The request helper against the kernel (no privileges needed): an error
+ * reply (NLMSG_ERROR), a dump ending in NLMSG_DONE, a doit ending in its ACK.
+ */
+static void test_talk(void **state)
+{
+	struct xctl_nl_devs devs;
+	struct xctl_nl_dev d, *lo;
+	struct xctl_err err = {};
+	struct xctl_nl nl;
+	uint16_t id = 1;
+
+	(void)state;
+	assert_int_equal(xctl_nl_open(&nl, NETLINK_GENERIC), 0);
+	assert_int_equal(xctl_nl_genl_family(&nl, "xctl-nofamily", &id), -ENOENT);
+	assert_int_equal(id, 0);
+	assert_int_equal(xctl_nl_genl_family(&nl, "nlctrl", &id), 0);
+	assert_int_equal(id, GENL_ID_CTRL);
+	xctl_nl_close(&nl);
+
+	assert_int_equal(xctl_nl_devs_get(&devs, 0, &err), 0);
+	lo = xctl_nl_devs_find_name(&devs, "lo");
+	assert_non_null(lo);
+	assert_null(lo->stats64);		/* not asked for: not in the dump */
+	assert_int_equal(xctl_nl_dev_get((int)lo->ifindex, XCTL_NL_DEV_STATS, &d, &err), 0);
+	assert_string_equal(d.name, "lo");
+	assert_non_null(d.stats64);
+	xctl_nl_dev_free(&d);
+	xctl_nl_devs_free(&devs);
+	assert_int_equal(xctl_nl_dev_get(0x7ffffff0, 0, &d, &err), -ENODEV);
+	assert_non_null(strstr(err.what, "no device with ifindex"));
+	xctl_err_reset(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_netdev),
 		cmocka_unit_test(test_ethtool_channels_rings),
 		cmocka_unit_test(test_repeated_and_empty),
+		cmocka_unit_test(test_talk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
