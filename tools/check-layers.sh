@@ -5,6 +5,7 @@
 # Prints every upward or sideways dependency and exits 1 when there is one.
 # Usage: tools/check-layers.sh [BUILD]   (default: build)
 set -u
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 build=${1:-build}
 
