@@ -196,17 +196,18 @@ static int check_free(const struct xctl_bpffs *fs, const struct reg_state *s,
  * prepare callback: register pins links only; a map the object declares
  * LIBBPF_PIN_BY_NAME would go to libbpf's default pin root, outside the
  * bpffs xctl was given, and outlive the registration. Modules pin them.
+ * ctx: the object's path (libbpf's object name is cut to 15 characters).
  */
 static int refuse_pins(struct bpf_object *obj, void *ctx, struct xctl_err *err)
 {
+	const char *path = ctx;
 	struct bpf_map *m;
 	int r;
 
-	(void)ctx;
 	bpf_object__for_each_map(m, obj) {
 		if (!bpf_map__pin_path(m))
 			continue;
-		r = xctl_errf(err, EOPNOTSUPP, "cannot register %s", bpf_object__name(obj));
+		r = xctl_errf(err, EOPNOTSUPP, "cannot register %s", path);
 		xctl_err_why(err, "map %s is declared LIBBPF_PIN_BY_NAME, and struct_ops "
 			     "register pins no maps", bpf_map__name(m));
 		xctl_err_hint_code(err, XCTL_HINT_LOAD_AS_MODULE, NULL, NULL,
@@ -222,7 +223,7 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 {
 	bool legacy = XCTL_OPT(opts, legacy, false) || !xctl_features()->sops_link;
 	XCTL_OPTS(xctl_sops_open_opts, oo, .legacy = legacy, .prepare = refuse_pins,
-		  .rename = rename_cb,
+		  .prepare_ctx = (void *)obj_path, .rename = rename_cb,
 		  .rename_ctx = (void *)opts, .maps = XCTL_OPT(opts, maps, NULL),
 		  .map_cnt = XCTL_OPT(opts, map_cnt, 0),
 		  .non_restricted = XCTL_OPT(opts, non_restricted, false));

@@ -268,6 +268,7 @@ pinned_value() {
 	run xctl struct_ops register "$OBJ" ops_name "$CA"
 	assert_status 1
 	[[ $output == *"map mm_stats is declared LIBBPF_PIN_BY_NAME"*"xctl module load OBJ"* ]]
+	[[ $output == *"cannot register $OBJ:"* ]]	# the file, not libbpf's 15-character name
 	! grep -qw -- "$CA" "$AVAIL"
 	[ -z "$(find "$BPFFS/xctl" -type f 2>/dev/null)" ]
 }
