@@ -92,7 +92,8 @@ int xdp_netns_leave(int orig, struct xctl_err *err);
 /*
  * The normalised XDP counters of d, a device of snapshot devs (lib/xdp/
  * xdp_stats.c): total[XCTL_XC_MAX], *have a bit per counter the driver
- * provides (0 for a device without driver statistics).
+ * provides (0 for a device without driver statistics, and for one whose
+ * program runs in generic mode: drivers count native XDP only).
  */
 struct eth_stats_ctx;
 int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,

@@ -167,6 +167,12 @@ int xdp_dev_counters(struct eth_stats_ctx *eth, const struct xctl_nl_devs *devs,
 	struct norm_acc a = {};
 	int r;
 
+	/* the driver's counters are not those of a generic-mode program */
+	if (generic_only(d)) {
+		memset(total, 0, XCTL_XC_MAX * sizeof(*total));
+		*have = 0;
+		return 0;
+	}
 	r = norm_read(eth, devs, d, NULL, 0, &a, NULL);
 	free(a.queues);
 	if (r == -EOPNOTSUPP) {

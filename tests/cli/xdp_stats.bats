@@ -197,5 +197,9 @@ ethsum() {
 	run xctl -N "$NSB" xdp stats v1
 	assert_status 0
 	[[ ${lines[1]} == v1*generic*" -"* ]]
+	# the control type's view agrees: no counter applies
+	run xctl -N "$NSB" -j control lookup xdp v1
+	assert_status 0
+	jq -e '.value.mode == "generic" and .value.packets == null and .value.bytes == null' <<<"$output"
 	ip -n "$NSB" link set dev v1 xdpgeneric off
 }
