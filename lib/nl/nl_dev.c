@@ -481,10 +481,19 @@ static void drivers(struct xctl_nl_dev *d, size_t n)
 int xctl_nl_devs_get(struct xctl_nl_devs *s, unsigned int flags, struct xctl_err *err)
 {
 	struct collect c = { .s = s };
-	int r;
+	int r, i;
 
-	memset(s, 0, sizeof(*s));
-	r = rtnl_links(&c, 0, flags);
+	/*
+	 * A dump the kernel marks inconsistent (NLM_F_DUMP_INTR: devices came
+	 * or went meanwhile) is -EINTR: take it again, a few times.
+	 */
+	for (i = 0; i < 3; i++) {
+		memset(s, 0, sizeof(*s));
+		r = rtnl_links(&c, 0, flags);
+		if (r != -EINTR)
+			break;
+		xctl_nl_devs_free(s);
+	}
 	if (r) {
 		xctl_nl_devs_free(s);
 		return xctl_errf(err, r, "cannot dump network devices (rtnetlink)");
