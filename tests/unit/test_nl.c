@@ -362,7 +362,7 @@ static void test_talk(void **state)
 	assert_int_equal(xctl_nl_devs_get(&devs, 0, &err), 0);
 	lo = xctl_nl_devs_find_name(&devs, "lo");
 	assert_non_null(lo);
-	assert_null(lo->stats64);		/* not asked for: not in the dump */
+	assert_null(lo->stats64);		/* not asked for: not kept */
 	assert_int_equal(xctl_nl_dev_get((int)lo->ifindex, XCTL_NL_DEV_STATS, &d, &err), 0);
 	assert_string_equal(d.name, "lo");
 	assert_non_null(d.stats64);
