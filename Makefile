@@ -18,6 +18,7 @@ DATADIR		?= $(PREFIX)/share/xctl
 LIBDIR		?= $(PREFIX)/lib
 INCLUDEDIR	?= $(PREFIX)/include
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+SCHEMADIR	:= $(PREFIX)/share/xctl/schema
 COMPLDIR	?= $(PREFIX)/share/bash-completion/completions
 
 CC		?= gcc
@@ -328,6 +329,8 @@ install: $(INSTALL_FILES)
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    lib/libxctl.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
+	cd schema && find . -name '*.json' -o -name README.md | while read -r f; do \
+		install -D -m 0644 "$$f" "$(DESTDIR)$(SCHEMADIR)/$$f" || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xctl $(DESTDIR)$(COMPLDIR)/xctl
@@ -342,6 +345,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxctl.so $(DESTDIR)$(PKGCONFIGDIR)/libxctl.pc
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/xctl/,$(notdir $(LIB_HEADERS)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/xctl
+	rm -rf $(DESTDIR)$(SCHEMADIR)
 
 clean:
 	rm -rf build build-san $(FUZZ_BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)

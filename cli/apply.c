@@ -92,7 +92,7 @@ static json_t *action_new(enum kind k, const char *name, const char *action,
 			  const struct xctl_decl *d)
 {
 	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:n, s:n}", "kind", kind_names[k],
-			 "name", text(name ?: "-"), "action", action,
+			 "name", name ? text(name) : json_null(), "action", action,
 			 "file", d ? text(d->file) : json_null(),
 			 "line", d ? json_integer(d->line) : json_null(),
 			 "reason", "error");

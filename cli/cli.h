@@ -26,6 +26,8 @@ extern bool quiet_output;
 extern bool no_mount;
 extern const char *bpffs_dir;
 extern const char *netns_name;
+/* The object being run ("module", "xdp redirect"): usage errors point at its help. */
+extern const char *usage_object;
 
 struct cmd {
 	const char *name;
@@ -149,5 +151,7 @@ int do_apply(int argc, char **argv);
 int run_command(int argc, char **argv);
 /* Global option words ("-j", "--bpffs", ...), refused inside batch lines. */
 bool is_global_option(const char *arg);
+/* Hidden: live values for bash completion (cli/complete.c). */
+int do_complete(int argc, char **argv);
 
 #endif /* XCTL_CLI_H */

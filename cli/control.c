@@ -52,6 +52,30 @@ static json_t *key_json(struct xctl_ctl *c, const uint32_t *key)
 }
 
 /*
+ * bpf_prog_info as bpftool shows it: the type by name, the tag in hex (the
+ * pointer members the kernel does not fill are already null, as absent).
+ */
+static void prog_value(json_t *value)
+{
+	json_t *type = json_object_get(value, "type");
+	json_t *tag = json_object_get(value, "tag"), *b;
+	char hex[2 * 8 + 1] = "";
+	const char *name;
+	size_t i;
+
+	if (json_is_integer(type)) {
+		name = xctl_prog_type_name((uint32_t)json_integer_value(type));
+		if (name)
+			json_object_set_new(value, "type", json_string(name));
+	}
+	if (json_is_array(tag) && json_array_size(tag) == 8) {
+		json_array_foreach(tag, i, b)
+			snprintf(hex + 2 * i, 3, "%02x", (unsigned int)json_integer_value(b) & 0xff);
+		json_object_set_new(value, "tag", json_string(hex));
+	}
+}
+
+/*
  * One entry as dump and lookup show it: {"key", "value"}, with "value_type"
  * between them for types whose value type depends on the key. Members the
  * kernel or driver does not provide are null.
@@ -88,6 +112,8 @@ static int entry_json(struct xctl_ctl *c, const uint32_t *key, json_t **out,
 			     lo.value_sz, &dopts, &value, err);
 	if (r)
 		goto out;
+	if (!strcmp(xctl_ctl_info(c)->name, "prog"))
+		prog_value(value);
 	*out = json_pack("{s:o}", "key", key_json(c, key));
 	if (xctl_ctl_info(c)->per_key_type) {
 		xctl_ctl_type_name(lo.btf, lo.type_id, tname, sizeof(tname));
@@ -435,7 +461,7 @@ static int do_pin(int argc, char **argv)
 		return fail(&err);
 	}
 	doc = json_pack("{s:s, s:s, s:I, s:I, s:b}", "type", xctl_ctl_info(c)->name,
-			"path", argv[1], "map_id", (json_int_t)res.map_id,
+			"pinned", argv[1], "map_id", (json_int_t)res.map_id,
 			"entries", (json_int_t)res.entries, "replaced", res.replaced);
 	xctl_ctl_close(c);
 	return emit(doc, NULL);

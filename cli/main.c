@@ -15,6 +15,7 @@ bool quiet_output;
 bool no_mount;
 const char *bpffs_dir;
 const char *netns_name;
+const char *usage_object;
 
 /* The command names of cmds, NULL-terminated, in words (64 entries). */
 static const char **words_of(const struct cmd *cmds, const char **words)
@@ -34,6 +35,8 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	char cand[512] = "";
 	int i, n = 0, idx;
 
+	if (object)
+		usage_object = object;
 	if (argc < 1)
 		return cmds[0].func(argc, argv);
 	/* help, also a prefix of it, takes no arguments: "help extra" is a usage error. */
@@ -54,6 +57,8 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	for (i = 0; i < n; i++) {
 		if (idx == -2 && !is_prefix(argv[0], words[i]))
 			continue;
+		if (!strncmp(words[i], "__", 2))
+			continue;	/* hidden commands are not offered */
 		if (*cand)
 			strncat(cand, ", ", sizeof(cand) - strlen(cand) - 1);
 		strncat(cand, words[i], sizeof(cand) - strlen(cand) - 1);
@@ -133,12 +138,14 @@ static const struct cmd objects[] = {
 	{ "apply", do_apply },
 	{ "batch", do_batch },
 	{ "exporter", do_exporter },
+	{ "__complete", do_complete },	/* hidden: for completions/xctl */
 	{ 0 }
 };
 
 int run_command(int argc, char **argv)
 {
 	libbpf_log_clear();
+	usage_object = NULL;	/* each command line points at its own help */
 	return cmd_select(objects, argc, argv, do_help, NULL);
 }
 

@@ -18,7 +18,7 @@ static const char *const module_help =
 	"       xctl module info { NAME | OBJ [map MAP]... }\n"
 	"       xctl module set NAME VAR=VALUE ...\n"
 	"       xctl module unload NAME [--force]\n"
-	"       xctl module reload NAME OBJ [OBJ_OPTS]... [PARAM=VALUE ...]\n"
+	"       xctl module reload NAME OBJ [OBJ_OPTS]... [--defaults] [PARAM=VALUE ...]\n"
 	"\n"
 	"OBJ := a BPF object file with struct_ops maps (e.g. cc.bpf.o)\n"
 	"OBJ_OPTS := { ops_name [MAP=]OPS | map MAP | non_restricted |\n"
@@ -33,6 +33,8 @@ static const char *const module_help =
 	"       created); default: all of them, or none (reload: the module's)\n"
 	"non_restricted: the TCP congestion controls may be any network\n"
 	"       namespace's default (reload keeps it when the module has it)\n"
+	"reload keeps the current value of every parameter not given; --defaults\n"
+	"       starts from the new object's defaults instead\n"
 	"max_entries MAP=N: the size of a map (required for maps the object\n"
 	"       leaves unsized)\n"
 	"pin_root DIR: pin the object's LIBBPF_PIN_BY_NAME maps in DIR (a directory\n"
@@ -115,12 +117,14 @@ static int parse_load_args(int argc, char **argv, bool allow_name,
 			a->maps[a->map_cnt++] = argv[0];
 		} else if (!strcmp(argv[0], "non_restricted")) {
 			a->non_restricted = true;
+		} else if (!allow_name && !strcmp(argv[0], "--defaults")) {
+			a->defaults = true;	/* reload only */
 		} else if (is_assignment(argv[0], false)) {
 			a->params[a->param_cnt++] = argv[0];
 		} else {
 			return usage_error("expected %sops_name, map, non_restricted, "
 					   "max_entries, pin_root or PARAM=VALUE, got '%s'",
-					   allow_name ? "name, " : "", argv[0]);
+					   allow_name ? "name, " : "--defaults, ", argv[0]);
 		}
 	}
 	return 0;
@@ -457,6 +461,7 @@ static int do_reload(int argc, char **argv)
 		goto out;
 	module_load_opts_set(&a, &o);
 	o.name = NULL;	/* reload: the module's own */
+	o.defaults = a.defaults;
 	r = probe_bpffs(&fs, &err);
 	if (r && r != -ENOENT) {
 		r = fail(&err);

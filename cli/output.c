@@ -146,8 +146,14 @@ int emit(json_t *doc, const struct out_view *view)
 		xctl_errf(&err, ENOMEM, "cannot build the result document");
 		return fail(&err);
 	}
+	if (quiet_output && !json_output) {
+		/* -q: success is the exit status alone (JSON is asked for explicitly). */
+		json_decref(doc);
+		return EXIT_OK;
+	}
 	if (json_output) {
-		s = json_dumps(doc, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+		/* 12 significant digits: rates and intervals without float noise. */
+		s = json_dumps(doc, JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12) |
 			       (pretty_output ? JSON_INDENT(2) : JSON_COMPACT));
 		if (s)
 			printf("%s\n", s);
@@ -295,13 +301,15 @@ json_t *error_json(struct xctl_err *err)
 
 int usage_error(const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], hint[96];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	print_error(msg, EINVAL, "see 'xctl help'");
+	snprintf(hint, sizeof(hint), "see 'xctl %s%shelp'", usage_object ?: "",
+		 usage_object ? " " : "");
+	print_error(msg, EINVAL, hint);
 	return EXIT_USAGE;
 }
 

@@ -12,7 +12,7 @@
 
 static const char *const sops_help =
 	"Usage: xctl struct_ops { list | show } [STRUCT_OPS_MAP]\n"
-	"       xctl struct_ops dump STRUCT_OPS_MAP\n"
+	"       xctl struct_ops dump [STRUCT_OPS_MAP]\n"
 	"       xctl struct_ops register OBJ [pin DIR] [ops_name [MAP=]NAME]... [map MAP]...\n"
 	"                                    [non_restricted] [legacy]\n"
 	"       xctl struct_ops unregister STRUCT_OPS_MAP\n"
@@ -154,37 +154,13 @@ static const char *state_name(uint32_t state)
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
 }
 
-static int do_dump(int argc, char **argv)
+/* One map with its value, as dump prints it. */
+static int dump_json(const struct xctl_sops_map *m, json_t **out, struct xctl_err *err)
 {
-	struct xctl_err err = {};
-	struct xctl_sops_list l;
-	struct xctl_bpffs fs;
-	const struct xctl_bpffs *fsp;
-	bool bad;
-	const struct xctl_sops_map *m = NULL;
 	json_t *doc, *value;
-	uint32_t id;
-	size_t i;
-	int r;
 
-	r = parse_map_sel(argc, argv, &id);
-	if (r < 0)
-		return -r;
-	fsp = probe_fs(&fs, &bad, &err);
-	if (bad || xctl_sops_list_get(&l, fsp, &err))
-		return fail(&err);
-	for (i = 0; i < l.cnt; i++)
-		if (l.maps[i].id == id)
-			m = &l.maps[i];
-	if (!m) {
-		xctl_sops_list_free(&l);
-		xctl_errf(&err, ENOENT, "cannot find struct_ops map id %u", id);
-		return fail(&err);
-	}
-	if (xctl_sops_value_json(id, &value, &err)) {
-		xctl_sops_list_free(&l);
-		return fail(&err);
-	}
+	if (xctl_sops_value_json(m->id, &value, err))
+		return -1;
 	doc = xctl_sops_map_json(m);
 	json_object_set_new(doc, "link_based", json_boolean(m->link_based));
 	json_object_set_new(doc, "map_flags", json_integer(m->map_flags));
@@ -197,7 +173,59 @@ static int do_dump(int argc, char **argv)
 	if (m->has_flags)
 		json_object_set_new(doc, "flags", xctl_sops_flags_json(m->kind, m->flags));
 	json_object_set_new(doc, "value", value);
+	*out = doc;
+	return 0;
+}
+
+/*
+ * dump STRUCT_OPS_MAP: that map; dump alone: every struct_ops map, one JSON
+ * array, as bpftool's "struct_ops dump" does. A map that goes away while
+ * being dumped is left out.
+ */
+static int do_dump(int argc, char **argv)
+{
+	struct xctl_err err = {};
+	struct xctl_sops_list l;
+	struct xctl_bpffs fs;
+	const struct xctl_bpffs *fsp;
+	json_t *doc = NULL, *e;
+	uint32_t id = 0;
+	bool bad;
+	size_t i;
+	int r;
+
+	if (argc) {
+		r = parse_map_sel(argc, argv, &id);
+		if (r < 0)
+			return -r;
+	}
+	fsp = probe_fs(&fs, &bad, &err);
+	if (bad || xctl_sops_list_get(&l, fsp, &err))
+		return fail(&err);
+	if (!id)
+		doc = json_array();
+	for (i = 0; i < l.cnt; i++) {
+		if (id && l.maps[i].id != id)
+			continue;
+		if (dump_json(&l.maps[i], &e, &err)) {
+			if (!id && err.errnum == ENOENT) {
+				xctl_err_reset(&err);
+				continue;
+			}
+			json_decref(doc);
+			xctl_sops_list_free(&l);
+			return fail(&err);
+		}
+		if (!id)
+			json_array_append_new(doc, e);
+		else
+			doc = e;
+	}
 	xctl_sops_list_free(&l);
+	if (!doc) {
+		xctl_errf(&err, ENOENT, "cannot find struct_ops map id %u", id);
+		return fail(&err);
+	}
 	return emit(doc, NULL);
 }
 

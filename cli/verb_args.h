@@ -32,6 +32,7 @@ struct module_load_args {
 	const char *maps[MODULE_MAX_RENAMES];	/* 'map MAP' */
 	size_t map_cnt;
 	bool non_restricted;		/* 'non_restricted' */
+	bool defaults;			/* reload: --defaults */
 };
 
 /* Parse `module load` arguments; NAME checked or defaulted from OBJ. */

@@ -23,7 +23,8 @@ static int do_help(int argc, char **argv)
 		"       xctl xdp help\n"
 		"\n"
 		"       DEV := { NAME | ifindex N }\n"
-		"       MODE := { native | generic | offload }\n"
+		"       MODE := { native | generic | offload }, also skb, drv, hw\n"
+		"               and xdpgeneric, xdpdrv, xdpoffload\n"
 		"\n"
 		"'xctl xdp redirect help' and 'xctl xdp metadata help' describe their\n"
 		"commands. See xctl-xdp(8).\n");

@@ -13,11 +13,39 @@ static int do_attach_usage(void)
 			   "[pin_root DIR] [dev_bound] [--replace]");
 }
 
+/*
+ * MODE: xctl's words and the ones operators bring from ip(8) (xdpdrv,
+ * xdpgeneric, xdpoffload) and xdp-loader (native, skb, hw; drv as bpftool
+ * says it). Exact words only for the aliases; prefixes of xctl's own.
+ */
+static int parse_mode(const char *arg, enum xctl_xdp_mode *mode)
+{
+	static const struct { const char *word; enum xctl_xdp_mode mode; } aliases[] = {
+		{ "drv", XCTL_XDP_MODE_NATIVE }, { "xdpdrv", XCTL_XDP_MODE_NATIVE },
+		{ "skb", XCTL_XDP_MODE_GENERIC }, { "xdpgeneric", XCTL_XDP_MODE_GENERIC },
+		{ "hw", XCTL_XDP_MODE_OFFLOAD }, { "xdpoffload", XCTL_XDP_MODE_OFFLOAD },
+	};
+	size_t i;
+	int m;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(arg, aliases[i].word)) {
+			*mode = aliases[i].mode;
+			return 0;
+		}
+	m = keyword_index(arg, xctl_xdp_mode_names + XCTL_XDP_MODE_NATIVE);
+	if (m < 0)
+		return usage_error("invalid mode '%s' (expected native, generic or offload; "
+				   "or skb, drv, hw, xdpgeneric, xdpdrv, xdpoffload)", arg);
+	*mode = XCTL_XDP_MODE_NATIVE + m;
+	return 0;
+}
+
 int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 		     struct xctl_xdp_attach_opts *o)
 {
 	char **sizes, *eq;
-	int r, m;
+	int r;
 
 	r = xdp_dev_arg(&argc, &argv, ifindex, "attach");
 	if (r)
@@ -42,11 +70,9 @@ int xdp_attach_parse(int argc, char **argv, int *ifindex, const char **obj,
 			argv += 2;
 		} else if (!strcmp(argv[0], "mode")) {
 			REQ_ARGS(2);
-			m = keyword_index(argv[1], xctl_xdp_mode_names + XCTL_XDP_MODE_NATIVE);
-			if (m < 0)
-				return usage_error("invalid mode '%s' (expected native, generic or offload)",
-						   argv[1]);
-			o->mode = XCTL_XDP_MODE_NATIVE + m;
+			r = parse_mode(argv[1], &o->mode);
+			if (r)
+				return r;
 			argc -= 2;
 			argv += 2;
 		} else if (!strcmp(argv[0], "max_entries")) {
@@ -88,12 +114,14 @@ int do_xdp_attach(int argc, char **argv)
 
 	if (argc && !strcmp(argv[0], "help"))
 		return emit_help("Usage: xctl xdp attach DEV OBJ [prog NAME] "
-				 "[mode {native | generic | offload}]\n"
+				 "[mode MODE]\n"
 				 "               [max_entries MAP=N]... [pin_root DIR] [dev_bound] "
 				 "[--replace]\n"
 				 "       xctl xdp detach DEV [--force]\n"
 				 "\n"
 				 "DEV := { NAME | ifindex IFINDEX }\n"
+				 "MODE := { native | generic | offload }, also skb, drv, hw\n"
+				 "        (xdp-loader) and xdpgeneric, xdpdrv, xdpoffload (ip)\n"
 				 "The whole object is loaded as declared: programs its prog_arrays\n"
 				 "name, maps sized (max_entries MAP=N) and pinned (LIBBPF_PIN_BY_NAME\n"
 				 "maps in pin_root DIR or the attachment's directory), programs\n"

@@ -23,4 +23,12 @@ int do_xdp_detach(int argc, char **argv);
  */
 int xdp_dev_arg(int *argc, char ***argv, int *ifindex, const char *verb);
 
+/*
+ * xdp stats --watch (cli/xdp_watch.c): read q every interval seconds, count
+ * times (0: until interrupted), printing rates and totals. Returns the exit
+ * status.
+ */
+struct xctl_xdp_query;
+int xdp_watch(struct xctl_xdp_query *q, double interval, uint64_t count);
+
 #endif /* XCTL_CLI_XDP_CMDS_H */

@@ -3,12 +3,9 @@
 #include <errno.h>
 #include <math.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include "cli.h"
 #include "args.h"
 #include "xdp_cmds.h"
@@ -113,55 +110,33 @@ static char *human(uint64_t v)
 
 static char *fmt_count(const json_t *row, const json_t *v)
 {
-	char *s;
-
 	(void)row;
 	if (json_is_integer(v))
 		return human((uint64_t)json_integer_value(v));
-	if (json_is_real(v))
-		return asprintf(&s, "%.1f/s", json_real_value(v)) < 0 ? NULL : s;
 	return strdup("-");
 }
 
-/* tx_errors + redirect_errors + xmit_errors + xmit_full + invalid, if any. */
+/* tx_errors + redirect_errors + xmit_errors + xmit_full + invalid + aborted, if any. */
 static char *fmt_errors(const json_t *row, const json_t *v)
 {
 	static const char *const keys[] = { "tx_errors", "redirect_errors", "xmit_errors",
 					    "xmit_full", "invalid", "aborted" };
-	const json_t *c = json_object_get(row, json_object_get(row, "rates") ? "rates" : "counters");
-	double sum = 0;
-	bool any = false, rate = false;
+	const json_t *c = json_object_get(row, "counters");
+	uint64_t sum = 0;
+	bool any = false;
 	size_t i;
-	char *s;
 
 	(void)v;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *x = json_object_get(c, keys[i]);
 
-		if (json_is_integer(x))
-			sum += (double)json_integer_value(x);
-		else if (json_is_real(x))
-			sum += json_real_value(x), rate = true;
-		else
+		if (!json_is_integer(x))
 			continue;
+		sum += (uint64_t)json_integer_value(x);
 		any = true;
 	}
-	if (!any)
-		return strdup("-");
-	if (rate)
-		return asprintf(&s, "%.1f/s", sum) < 0 ? NULL : s;
-	return human((uint64_t)sum);
+	return any ? human(sum) : strdup("-");
 }
-
-#define COUNTER_COLS(base)						\
-	{ "PACKETS", base ".packets", fmt_count },			\
-	{ "BYTES", base ".bytes", fmt_count },				\
-	{ "PASS", base ".pass", fmt_count },				\
-	{ "DROP", base ".drop", fmt_count },				\
-	{ "TX", base ".tx", fmt_count },				\
-	{ "REDIRECT", base ".redirect", fmt_count },			\
-	{ "XMIT", base ".xmit_packets", fmt_count },			\
-	{ "ERRORS", base, fmt_errors }
 
 static const struct out_col stats_cols[] = {
 	{ "IFNAME", "ifname" },
@@ -170,104 +145,16 @@ static const struct out_col stats_cols[] = {
 	{ "MODE", "xdp.mode" },
 	{ "PROG", "xdp.prog.id" },
 	{ "NAME", "xdp.prog.name" },
-	COUNTER_COLS("counters"),
+	{ "PACKETS", "counters.packets", fmt_count },
+	{ "BYTES", "counters.bytes", fmt_count },
+	{ "PASS", "counters.pass", fmt_count },
+	{ "DROP", "counters.drop", fmt_count },
+	{ "TX", "counters.tx", fmt_count },
+	{ "REDIRECT", "counters.redirect", fmt_count },
+	{ "XMIT", "counters.xmit_packets", fmt_count },
+	{ "ERRORS", "counters", fmt_errors },
 	{ 0 }
 };
-
-static const struct out_col rate_cols[] = {
-	{ "IFNAME", "ifname" },
-	{ "DRIVER", "driver" },
-	{ "MODE", "xdp.mode" },
-	{ "PROG", "xdp.prog.id" },
-	COUNTER_COLS("rates"),
-	{ 0 }
-};
-
-static volatile sig_atomic_t stop_watch;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_watch = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Per-second rates of cur against prev (same device by ifindex), into "rates". */
-static void add_rates(json_t *cur, const json_t *prev, double dt)
-{
-	size_t i, j;
-	json_t *d, *p;
-
-	json_array_foreach(cur, i, d) {
-		json_t *rates = json_object(), *pc = NULL;
-		const char *k;
-		json_t *v;
-
-		json_array_foreach(prev, j, p)
-			if (json_equal(json_object_get(p, "ifindex"), json_object_get(d, "ifindex")))
-				pc = json_object_get(p, "counters");
-		json_object_foreach(json_object_get(d, "counters"), k, v) {
-			json_t *o = json_object_get(pc, k);
-
-			if (!json_is_integer(o))
-				continue;
-			json_object_set_new(rates, k, json_real(
-				(double)(json_integer_value(v) - json_integer_value(o)) / dt));
-		}
-		json_object_set_new(d, "rates", rates);
-	}
-}
-
-static int watch_stats(struct devsel *s)
-{
-	struct xctl_err err = {};
-	struct out_view view = { .cols = rate_cols, .empty = "no devices" };
-	json_t *prev = NULL, *cur;
-	double t_prev = 0, t;
-	uint64_t n = 0;
-	int r;
-
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	for (;;) {
-		r = xctl_xdp_stats(&s->q, &cur, &err);
-		t = now_s();
-		if (r) {
-			json_decref(prev);
-			return fail(&err);
-		}
-		if (prev) {
-			add_rates(cur, prev, t - t_prev);
-			json_decref(prev);
-			prev = json_deep_copy(cur);
-			if (!json_output && isatty(STDOUT_FILENO))
-				fputs("\033[H\033[2J", stdout);
-			if (!json_output)
-				printf("xctl xdp stats: per-second rates every %gs (Ctrl-C to stop)\n",
-				       s->interval);
-			emit(cur, &view);
-			if (s->count && ++n >= s->count)
-				break;
-		} else {
-			prev = cur;
-		}
-		t_prev = t;
-		if (stop_watch)
-			break;
-		usleep((useconds_t)(s->interval * 1e6));
-		if (stop_watch)
-			break;
-	}
-	json_decref(prev);
-	return EXIT_OK;
-}
 
 int do_xdp_stats(int argc, char **argv)
 {
@@ -281,7 +168,7 @@ int do_xdp_stats(int argc, char **argv)
 	if (r)
 		return r;
 	if (s.watch)
-		return watch_stats(&s);
+		return xdp_watch(&s.q, s.interval, s.count);
 	if (xctl_xdp_stats(&s.q, &doc, &err))
 		return fail(&err);
 	if (!json_output && (s.q.queues || s.q.raw))

@@ -593,3 +593,97 @@ int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
 	    xbtf_walk_member(btf, type_id, data, size, mid, off, nbits, opts, out, err);
 	return xctl_ret(r);
 }
+
+json_t *xctl_btf_choices(const struct btf *btf, uint32_t type_id)
+{
+	const struct btf_type *t;
+	json_t *a;
+	uint16_t i;
+	int id;
+
+	id = xbtf_skip(btf, type_id, &t, NULL);
+	if (id < 0)
+		return NULL;
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL))
+		return json_pack("[s, s]", "true", "false");
+	if (!btf_is_any_enum(t))
+		return NULL;
+	a = json_array();
+	for (i = 0; a && i < btf_vlen(t); i++) {
+		uint32_t off = btf_is_enum(t) ? btf_enum(t)[i].name_off
+					      : ((const uint32_t *)btf_enum64(t))[3 * i];
+		const char *name = btf__str_by_offset(btf, off);
+
+		if (name && *name)
+			json_array_append_new(a, json_string(name));
+	}
+	return a;
+}
+
+/* Append the assignable leaves below type id (a struct or union) to arr. */
+static int add_paths(const struct btf *btf, uint32_t id, const char *prefix,
+		     int depth, json_t *arr, struct xctl_err *err)
+{
+	const struct btf_type *t, *mt, *et;
+	const struct btf_member *m;
+	char path[256];
+	uint16_t i;
+	int rid, mid, r;
+
+	if (depth > 8)
+		return xbtf_malformed(err, "members nested deeper than 8 levels");
+	rid = xbtf_skip(btf, id, &t, err);
+	if (rid < 0)
+		return rid;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__str_by_offset(btf, m->name_off);
+		json_t *e, *choices;
+
+		if (!name || !*name)
+			continue;	/* anonymous members are not addressable by name */
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", name);
+		mid = xbtf_skip(btf, m->type, &mt, err);
+		if (mid < 0)
+			return mid;
+		if (btf_is_composite(mt)) {
+			r = add_paths(btf, mid, path, depth + 1, arr, err);
+			if (r)
+				return r;
+			continue;
+		}
+		if (!btf_is_int(mt) && !btf_is_any_enum(mt) && !btf_is_float(mt) &&
+		    !(btf_is_array(mt) && xbtf_skip(btf, btf_array(mt)->type, &et, NULL) >= 0 &&
+		      btf_is_int(et) && et->size == 1))
+			continue;	/* pointers and other arrays cannot be set */
+		e = json_pack("{s:s}", "path", path);
+		choices = xctl_btf_choices(btf, m->type);
+		if (e && choices)
+			json_object_set_new(e, "choices", choices);
+		if (!e || json_array_append_new(arr, e))
+			return xctl_errf(err, ENOMEM, "cannot list members");
+	}
+	return 0;
+}
+
+int xctl_btf_member_paths(const struct btf *btf, uint32_t type_id, json_t **out,
+			  struct xctl_err *err)
+{
+	const struct btf_type *t;
+	int id, r;
+
+	*out = NULL;
+	id = xbtf_skip(btf, type_id, &t, err);
+	if (id < 0)
+		return id;
+	if (!btf_is_composite(t))
+		return xctl_errf(err, EINVAL, "BTF type %u is not a struct or union", type_id);
+	*out = json_array();
+	r = *out ? add_paths(btf, id, "", 0, *out, err)
+		 : xctl_errf(err, ENOMEM, "cannot list members");
+	if (r) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
+}

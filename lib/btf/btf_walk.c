@@ -235,14 +235,15 @@ static int ptr_json(struct walk *w, const struct btf_type *t, const uint8_t *dat
 	if (!data)
 		return 0;
 	v = (uint64_t)xbtf_get_bits(data, 0, size * 8);
+	/* A NULL pointer points at nothing: null, not a made-up 0. */
+	if (!v) {
+		*out = json_null();
+		return 0;
+	}
 	if (!(w->flags & XCTL_BTF_FPTR_PROG) || !btf_is_func_proto(target) ||
 	    v > UINT32_MAX) {
 		*out = int_json(v, 64, false);
 		return *out ? 0 : no_mem(w);
-	}
-	if (!v) {
-		*out = json_null();
-		return 0;
 	}
 	r = w->prog_name((uint32_t)v, name, sizeof(name), w->ctx);
 	name[sizeof(name) - 1] = '\0';

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include "xctl_priv.h"
 #include "control_type.h"
+#include "prog.h"
 
 static int next_id(enum xctl_ctl_obj kind, uint32_t start, uint32_t *next)
 {
@@ -116,8 +117,16 @@ void xctl_ctl_obj_name(enum xctl_ctl_obj kind, uint32_t id, char *buf, size_t le
 {
 	char name[BPF_OBJ_NAME_LEN] = "";
 	uint32_t oid;
-	int fd = fd_by_id(kind, id);
+	int fd;
 
+	/* Programs by their full (BTF) name, as everything else shows them. */
+	if (kind == XCTL_CTL_OBJ_PROG) {
+		struct xctl_prog p;
+
+		snprintf(buf, len, "%s", xctl_prog_read(id, &p) ? "" : p.name);
+		return;
+	}
+	fd = fd_by_id(kind, id);
 	if (fd >= 0) {
 		if (obj_ident(kind, fd, &oid, name, NULL))
 			name[0] = '\0';

@@ -3,9 +3,9 @@
  * Control type `xdp`: ifindex -> struct xctl_xdp_state, the device's XDP
  * attachment as rtnetlink reports it (IFLA_XDP) and its normalised XDP
  * counters (the same as `xdp stats`), described by BTF that xctl builds at
- * run time. A per-mode program id the kernel does not report (no program in
- * that mode), or a counter the driver does not provide, is absent, shown as
- * null, not 0.
+ * run time. The mode when no program is attached, a per-mode program id the
+ * kernel does not report (no program in that mode), or a counter the driver
+ * does not provide, is absent, shown as null, not 0 or "none".
  *
  * Updates are commands: struct xctl_xdp_update { command; rings { num;
  * size; } } with command setup_redirect or teardown_redirect, carried out by
@@ -35,7 +35,7 @@ struct xdp_state {
 };
 
 /* Member indexes of the ids and counters, for the absent mask. */
-enum { M_PROG_ID = 2, M_DRV_PROG_ID, M_SKB_PROG_ID, M_HW_PROG_ID, M_COUNTERS };
+enum { M_MODE = 1, M_PROG_ID, M_DRV_PROG_ID, M_SKB_PROG_ID, M_HW_PROG_ID, M_COUNTERS };
 
 enum xdp_command {
 	XDP_CMD_SETUP_REDIRECT = 1,
@@ -227,7 +227,8 @@ static int xdp_lookup(struct xctl_ctl *c, uint32_t key, struct xctl_ctl_val *v,
 	s->skb_prog_id = d->xdp_skb_prog_id;
 	s->hw_prog_id = d->xdp_hw_prog_id;
 	/* The kernel reports an id only for a mode that has a program. */
-	v->absent = (!s->prog_id ? 1ULL << M_PROG_ID : 0) |
+	v->absent = (s->mode == XDP_ATTACHED_NONE ? 1ULL << M_MODE : 0) |
+		    (!s->prog_id ? 1ULL << M_PROG_ID : 0) |
 		    (!s->drv_prog_id ? 1ULL << M_DRV_PROG_ID : 0) |
 		    (!s->skb_prog_id ? 1ULL << M_SKB_PROG_ID : 0) |
 		    (!s->hw_prog_id ? 1ULL << M_HW_PROG_ID : 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
@@ -55,6 +56,19 @@ static bool btf_has_enumerator(const struct btf *btf, const char *type, const ch
 static bool btf_has_func(const struct btf *btf, const char *name)
 {
 	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+int xctl_bpf_stats_enable(struct xctl_err *err)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	if (fd < 0) {
+		fd = -errno;
+		xctl_errf(err, -fd, "cannot enable BPF run-time statistics");
+		if (fd == -EPERM)
+			xctl_err_hint(err, "needs CAP_SYS_ADMIN, or set kernel.bpf_stats_enabled=1");
+	}
+	return fd;
 }
 
 const struct xctl_features *xctl_features(void)

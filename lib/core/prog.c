@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include "prog.h"
 
@@ -78,4 +79,9 @@ json_t *xctl_prog_json(uint32_t id, bool stats)
 			 "run_cnt", ok && stats ? json_integer((json_int_t)p.run_cnt) : json_null(),
 			 "run_time_ns", ok && stats ? json_integer((json_int_t)p.run_time_ns)
 						    : json_null());
+}
+
+const char *xctl_prog_type_name(uint32_t type)
+{
+	return libbpf_bpf_prog_type_str((enum bpf_prog_type)type);
 }

@@ -66,6 +66,16 @@ struct old_link {
 struct param_ctx {
 	char *const *kv;
 	size_t n;
+	/*
+	 * reload: the NAME=VALUE parameters the module runs with (from its
+	 * meta), kept unless kv gives a new value or the new object has no
+	 * such parameter. applied: what set_params() wrote, kept ones first,
+	 * for the new meta (malloc'd array of pointers into kept and kv).
+	 */
+	char **kept;
+	size_t kept_n;
+	char **applied;
+	size_t applied_n;
 	const struct xctl_sops_rename *renames;
 	size_t rename_cnt;
 	/* reload: the module's current ops name per map (kept by default) */
@@ -82,8 +92,40 @@ struct param_ctx {
 	struct objm maps;
 };
 
-/* Write NAME=VALUE parameters into the .rodata image. */
-static int set_params(struct bpf_object *obj, const struct param_ctx *pc,
+/* Is the parameter of "NAME=VALUE" also given in kv? */
+static bool param_given(const char *nv, char *const *kv, size_t n)
+{
+	size_t len = strcspn(nv, "="), i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(kv[i], nv, len) && kv[i][len] == '=')
+			return true;
+	return false;
+}
+
+/*
+ * The parameters to write: the kept ones the object still has and kv does
+ * not override, then kv (so kv's value wins). Fills pc->applied.
+ */
+static int collect_params(struct param_ctx *pc, const struct btf *btf, uint32_t sec_id,
+			  struct xctl_err *err)
+{
+	size_t i;
+
+	pc->applied = calloc(pc->kept_n + pc->n + 1, sizeof(*pc->applied));
+	if (!pc->applied)
+		return xctl_errf(err, ENOMEM, "cannot set parameters");
+	for (i = 0; i < pc->kept_n; i++)
+		if (btf && !param_given(pc->kept[i], pc->kv, pc->n) &&
+		    mod_param_exists(btf, sec_id, pc->kept[i]))
+			pc->applied[pc->applied_n++] = pc->kept[i];
+	for (i = 0; i < pc->n; i++)
+		pc->applied[pc->applied_n++] = pc->kv[i];
+	return 0;
+}
+
+/* Write NAME=VALUE parameters (kept ones, then those given) into .rodata. */
+static int set_params(struct bpf_object *obj, struct param_ctx *pc,
 		      struct xctl_err *err)
 {
 	struct bpf_map *ro;
@@ -92,18 +134,24 @@ static int set_params(struct bpf_object *obj, const struct param_ctx *pc,
 	void *copy;
 	int r;
 
-	if (!pc->n)
+	free(pc->applied);
+	pc->applied = NULL;
+	pc->applied_n = 0;
+	if (!pc->n && !pc->kept_n)
 		return 0;
 	ro = mod_rodata_map(obj);
 	if (!ro)
-		return mod_params_set(NULL, 0, NULL, 0, pc->kv, pc->n, err);
+		return pc->n ? mod_params_set(NULL, 0, NULL, 0, pc->kv, pc->n, err) : 0;
+	r = collect_params(pc, bpf_object__btf(obj), bpf_map__btf_value_type_id(ro), err);
+	if (r)
+		return r;
 	init = bpf_map__initial_value(ro, &size);
 	copy = init ? malloc(size) : NULL;
 	if (!copy)
 		return xctl_errf(err, ENOMEM, "cannot set parameters");
 	memcpy(copy, init, size);
 	r = mod_params_set(bpf_object__btf(obj), bpf_map__btf_value_type_id(ro),
-			   copy, size, pc->kv, pc->n, err);
+			   copy, size, pc->applied, pc->applied_n, err);
 	if (!r && bpf_map__set_initial_value(ro, copy, size))
 		r = xctl_errf(err, errno, "cannot set parameters in %s", bpf_map__name(ro));
 	free(copy);
@@ -293,7 +341,8 @@ static int fill_meta(struct mod_meta *m, const char *name, const char *obj_path,
 		     const struct xctl_sops_obj *o, const struct param_ctx *pc,
 		     struct xctl_err *err)
 {
-	json_t *given = mod_params_given(pc->kv, pc->n);
+	json_t *given = pc->applied ? mod_params_given(pc->applied, pc->applied_n)
+				    : mod_params_given(pc->kv, pc->n);
 	char shared[sizeof(m->shared)];
 	int r;
 
@@ -408,9 +457,66 @@ fail:
 out:
 	free(links);
 	free(pinned);
+	free(pc.applied);
 	xctl_sops_obj_close(o);
 	objm_free(&pc.maps);
 	return xctl_ret(r);
+}
+
+/*
+ * The parameters module dir runs with, as "NAME=VALUE" strings (meta's
+ * params: what load and the reloads since were given). A module whose meta
+ * has none keeps nothing.
+ */
+static int current_params(const char *meta_pin, char ***out, size_t *cnt,
+			  struct xctl_err *err)
+{
+	json_t *meta = NULL, *given = NULL, *v;
+	const char *key;
+	char **kv;
+	size_t n = 0;
+	int r;
+
+	*out = NULL;
+	*cnt = 0;
+	r = mod_meta_read(meta_pin, &meta, err);
+	if (r)
+		return r;
+	key = json_string_value(json_object_get(meta, "params"));
+	given = key ? json_loads(key, 0, NULL) : NULL;
+	json_decref(meta);
+	if (!json_is_object(given) || !json_object_size(given)) {
+		json_decref(given);
+		return 0;
+	}
+	kv = calloc(json_object_size(given) + 1, sizeof(*kv));
+	if (!kv) {
+		json_decref(given);
+		return xctl_errf(err, ENOMEM, "cannot read the module's parameters");
+	}
+	json_object_foreach(given, key, v) {
+		if (!json_is_string(v))
+			continue;
+		if (asprintf(&kv[n], "%s=%s", key, json_string_value(v)) < 0) {
+			kv[n] = NULL;
+			r = xctl_errf(err, ENOMEM, "cannot read the module's parameters");
+			break;
+		}
+		n++;
+	}
+	json_decref(given);
+	*out = kv;
+	*cnt = n;
+	return r;
+}
+
+static void free_params(char **kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(kv[i]);
+	free(kv);
 }
 
 /* Open the module's link pins; fills *links (malloc'd) and *cnt. */
@@ -688,7 +794,9 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		return xctl_ret(r);
 	}
 	memset(&pc, 0, sizeof(pc));
-	r = open_links(dir, name, &l, &n, err) ?:
+	r = (XCTL_OPT(opts, defaults, false) ? 0 :
+	     current_params(meta, &pc.kept, &pc.kept_n, err)) ?:
+	    open_links(dir, name, &l, &n, err) ?:
 	    keep_ops_names(l, n, err);
 	if (r)
 		goto out;
@@ -754,5 +862,7 @@ out:
 	close_links(l, n);
 	xctl_sops_obj_close(o);
 	objm_free(&pc.maps);
+	free(pc.applied);
+	free_params(pc.kept, pc.kept_n);
 	return xctl_ret(r);
 }

@@ -259,6 +259,20 @@ static json_t *meta_selected(const struct mod_state *s)
 	return a;
 }
 
+/* "differs": whether a parameter's loaded value is not the object's default. */
+static void mark_differs(json_t *params)
+{
+	json_t *e, *d, *v;
+	size_t i;
+
+	json_array_foreach(params, i, e) {
+		d = json_object_get(e, "default");
+		v = json_object_get(e, "value");
+		if (d && v && !json_is_null(d) && !json_is_null(v))
+			json_object_set_new(e, "differs", json_boolean(!json_equal(d, v)));
+	}
+}
+
 int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 		     json_t **out, struct xctl_err *err)
 {
@@ -284,9 +298,10 @@ int xctl_module_info(const struct xctl_bpffs *fs, const char *name,
 	if (o && obj_defaults(o, params, err))
 		xctl_err_reset(err);
 	mod_state_params(&s, params);
+	mark_differs(params);
 	doc = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
 			"name", s.name, "state", mod_state_name(&s),
-			"bpffs_path", s.dir,
+			"pinned", s.dir,
 			"object", mod_meta_field(&s, "object"),
 			"sha256", mod_meta_field(&s, "sha256"),
 			"loaded_at", mod_meta_field(&s, "loaded_at_rfc3339"),

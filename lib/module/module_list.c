@@ -242,13 +242,14 @@ json_t *mod_state_sops_json(const struct mod_state *s,
 		const struct mod_link *k = &s->links[i];
 
 		m = mod_inv_find(inv, k->map_id);
-		e = json_pack("{s:o, s:s?, s:o, s:I, s:I, s:I}",
+		/* An id the pin no longer gives (a link gone) is null, not 0. */
+		e = json_pack("{s:o, s:s?, s:o, s:o, s:o, s:I}",
 			      "map", xctl_json_text(k->map, strlen(k->map)),
 			      "kind", m ? m->kind : NULL,
 			      "ops_name", m && m->has_ops_name ?
 					  xctl_json_text(m->ops_name, strlen(m->ops_name)) : json_null(),
-			      "map_id", (json_int_t)k->map_id,
-			      "link_id", (json_int_t)k->link_id,
+			      "map_id", k->map_id ? json_integer(k->map_id) : json_null(),
+			      "link_id", k->link_id ? json_integer(k->link_id) : json_null(),
 			      "users", (json_int_t)(m ? m->users : 0));
 		if (m)
 			*users += m->users;
@@ -331,7 +332,7 @@ static json_t *module_json(const struct mod_state *s, const struct xctl_sops_lis
 			 "object", mod_meta_field(s, "object"),
 			 "sha256", mod_meta_field(s, "sha256"),
 			 "loaded_at", mod_meta_field(s, "loaded_at_rfc3339"),
-			 "params", given_params(s),
+			 "parameters", given_params(s),
 			 "struct_ops", sops, "users", users);
 }
 
@@ -348,7 +349,7 @@ static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
 	if (sops && mod_is_default_ca(m, ca))
 		json_object_set_new(json_array_get(sops, 0), "netns_default", json_true());
 	return json_pack("{s:s, s:s, s:n, s:n, s:n, s:{}, s:o, s:I}", "name", m->name,
-			 "state", "unmanaged", "object", "sha256", "loaded_at", "params",
+			 "state", "unmanaged", "object", "sha256", "loaded_at", "parameters",
 			 "struct_ops", sops, "users", (json_int_t)m->users);
 }
 

@@ -115,6 +115,19 @@ static const struct btf_var_secinfo *find_param(const struct btf *btf,
 	return NULL;
 }
 
+bool mod_param_exists(const struct btf *btf, uint32_t sec_id, const char *nv)
+{
+	const struct btf_type *sec = datasec(btf, sec_id);
+	char name[128];
+	size_t len = strcspn(nv, "=");
+
+	if (!sec || len >= sizeof(name))
+		return false;
+	memcpy(name, nv, len);
+	name[len] = '\0';
+	return find_param(btf, sec, name) != NULL;
+}
+
 /* Prefix err->what with "parameter NAME: " so the user sees which one failed. */
 static void name_error(struct xctl_err *err, const char *name)
 {
@@ -197,7 +210,7 @@ int mod_vars_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 	const char *what = globals ? "global" : "parameter";
 	const struct btf_type *sec = datasec(btf, sec_id), *v;
 	const struct btf_var_secinfo *vi;
-	json_t *e, *val;
+	json_t *e, *val, *choices;
 	const char *name;
 	uint16_t i;
 	char *ty;
@@ -237,6 +250,10 @@ int mod_vars_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 			    json_pack("{s:s, s:s?, s:n, s:n}", "name", name, "type", ty,
 				      "default", "value");
 			free(ty);
+			/* enumerators, or true/false: what completion offers */
+			choices = e ? xctl_btf_choices(btf, v->type) : NULL;
+			if (choices)
+				json_object_set_new(e, "choices", choices);
 			if (!e || json_array_append_new(arr, e)) {
 				json_decref(val);
 				return xctl_errf(err, ENOMEM, "cannot list %ss", what);

@@ -69,6 +69,8 @@ int mod_params_merge(json_t *arr, const struct btf *btf, uint32_t sec_id,
 
 /* {"NAME": "VALUE", ...} of kv in order (later duplicates win). */
 json_t *mod_params_given(char *const *kv, size_t n);
+/* Has the section a parameter named like "NAME" or "NAME=VALUE"? */
+bool mod_param_exists(const struct btf *btf, uint32_t sec_id, const char *nv);
 
 /* ---- kernel read-back (module_kern.c) --------------------------------- */
 

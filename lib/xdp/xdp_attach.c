@@ -263,6 +263,24 @@ static int detach_any(int ifindex, const char *name, struct xctl_err *err)
 	return 0;
 }
 
+int xctl_xdp_obj_progs(const char *obj_path, json_t **out, struct xctl_err *err)
+{
+	struct xdp_obj x = {};
+	struct bpf_program *p;
+	int r;
+
+	*out = NULL;
+	r = xdp_obj_read(&x, obj_path, err);
+	if (r)
+		return r;
+	*out = json_array();
+	bpf_object__for_each_program(p, x.obj)
+		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+			json_array_append_new(*out, json_string(bpf_program__name(p)));
+	xdp_obj_close(&x, false);
+	return *out ? 0 : xctl_errf(err, ENOMEM, "cannot list the programs of %s", obj_path);
+}
+
 static uint32_t mode_flags(enum xctl_xdp_mode m)
 {
 	switch (m) {
@@ -506,6 +524,6 @@ int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
 	if (r < 0 || r != ifindex)
 		return 0;
 	*out = json_pack("{s:I, s:I, s:s}", "link_id", (json_int_t)link_id,
-			 "prog_id", (json_int_t)prog_id, "pin", path);
+			 "prog_id", (json_int_t)prog_id, "pinned", path);
 	return 0;
 }

@@ -577,7 +577,7 @@ static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
 			    "ifname", p->dev.name, "ifindex", ifindex, "dry_run", dry,
 			    dry ? "plan" : "changes", changes_json(&p->st, false),
 			    "ready", !dry || has_ndo_xmit(&p->dev),
-			    "reason", p->ready_reason, "record", p->dir);
+			    "reason", p->ready_reason, "pinned", p->dir);
 	return 0;
 }
 
@@ -846,13 +846,13 @@ static json_t *show_one(struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
 	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {
 		helper = json_pack("{s:s, s:i, s:I, s:I, s:s}", "ifname", st.helper_ifname,
 				   "ifindex", (int)st.helper_ifindex, "link_id", (json_int_t)link_id,
-				   "prog_id", (json_int_t)prog_id, "pin", lpin);
+				   "prog_id", (json_int_t)prog_id, "pinned", lpin);
 		if (helper && st.helper_netns)
 			json_object_set_new(helper, "netnsid", json_integer(st.helper_nsid));
 	}
-	return json_pack("{s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:i, s:s?, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
 			 "ifname", d->name, "ifindex", (int)d->ifindex,
-			 "kind", d->kind[0] ? d->kind : (d->driver[0] ? d->driver : "-"),
+			 "kind", d->kind[0] ? d->kind : (d->driver[0] ? d->driver : NULL),
 			 "ready", d->features_known ? json_boolean(has_ndo_xmit(d)) : json_null(),
 			 "reason", reason(d, peer, buf, sizeof(buf)),
 			 "channels", channels_json(d), "rings", rings_json(d),

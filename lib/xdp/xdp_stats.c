@@ -301,7 +301,7 @@ int xctl_xdp_stats(const struct xctl_xdp_query *q, json_t **out,
 	struct xctl_nl_devs devs = {};
 	struct eth_stats_ctx eth = { .fd = -1 };
 	struct xctl_nl_dev **sel = NULL;
-	bool stats = xctl_bpf_stats_enabled();
+	bool stats = (XCTL_OPT_HAS(q, run_stats) && q->run_stats) || xctl_bpf_stats_enabled();
 	json_t *arr = NULL;
 	size_t i, n;
 	int r;

@@ -179,7 +179,8 @@ ip_stat() {
 	echo "$output" | jq -e '.value.skb_prog_id == null and .value.hw_prog_id == null'
 	run xctl -N "$NS1" -j control lookup xdp lo
 	assert_status 0
-	echo "$output" | jq -e '.value.mode == "none" and .value.prog_id == null'
+	# no program: the mode is null, not a placeholder such as "none"
+	echo "$output" | jq -e '.value.mode == null and .value.prog_id == null'
 	run xctl -N "$NS1" control btf xdp
 	assert_status 0
 	[[ $output == *"struct xctl_xdp_state {"* ]]
@@ -296,9 +297,10 @@ ethtool_json() {
 	[ "$(echo "$output" | jq -r .value.name)" = "$(echo "$bt" | jq -r .name)" ]
 	[ "$(echo "$output" | jq .value.xlated_prog_len)" -eq "$(echo "$bt" | jq .bytes_xlated)" ]
 	[ "$(echo "$output" | jq .value.jited_prog_len)" -eq "$(echo "$bt" | jq .bytes_jited)" ]
-	# the tag bytes are bpftool's hex tag
-	tag=$(printf '%02x' $(echo "$output" | jq '.value.tag[]'))
-	[ "$tag" = "$(echo "$bt" | jq -r .tag)" ]
+	# the tag, the type name and the pointers as bpftool shows them
+	[ "$(echo "$output" | jq -r .value.tag)" = "$(echo "$bt" | jq -r .tag)" ]
+	[ "$(echo "$output" | jq -r .value.type)" = "$(echo "$bt" | jq -r .type)" ]
+	echo "$output" | jq -e '.value.map_ids == null and .value.jited_prog_insns == null'
 	# verified_insns: not shown by this bpftool; a straight-line program is
 	# verified once per instruction, 8 bytes each.
 	[ "$(echo "$output" | jq .value.verified_insns)" -eq $(( $(echo "$bt" | jq .bytes_xlated) / 8 )) ]
@@ -505,7 +507,8 @@ ethtool_json() {
 	pid=$(bpftool -j prog show pinned "$BPFFS/sops_progs/ctl_ssthresh" | jq -e .id)
 	run xctl -j control lookup prog id "$pid"
 	assert_status 0
-	echo "$output" | jq -e '.value.type == 27'
+	[ "$(echo "$output" | jq -r .value.type)" = "$(bpftool -j prog show id "$pid" | jq -r .type)" ]
+	echo "$output" | jq -e '.value.type == "struct_ops"'
 	run xctl -j control lookup struct_ops pinned "$BPFFS/sops_progs/ctl_ssthresh"
 	assert_status 2
 	assert_json
@@ -518,4 +521,33 @@ ethtool_json() {
 	run xctl -j control help
 	assert_status 0
 	assert_json
+}
+
+@test "control completion: update field paths and their enumerators from the type's BTF; live ids after id" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	local id
+	make_pair
+	run complete_words "$XCTL_BIN" -N "$NS1" control update xdp veth0 ""
+	[ "$output" = "command= rings.num= rings.size=" ]
+	run complete_words "$XCTL_BIN" -N "$NS1" control update xdp ifindex 2 command=setup_redirect rings.
+	[ "$output" = "rings.num= rings.size=" ]
+	run complete_words "$XCTL_BIN" -N "$NS1" control update xdp veth0 command=
+	[ "$output" = "setup_redirect teardown_redirect" ]
+	# the same members and enumerators as the type's C declaration
+	run xctl control btf xdp
+	[[ $output == *"setup_redirect = 1,"* && $output == *"teardown_redirect = 2,"* ]]
+	[[ $output == *"struct xctl_xdp_rings rings;"* && $output == *"__u32 num;"* && $output == *"__u32 size;"* ]]
+	# the key is still a device of the namespace
+	run complete_words "$XCTL_BIN" -N "$NS1" control update xdp ""
+	[[ " $output " == *" veth0 "* && " $output " == *" ifindex "* ]]
+	# read-only types have no fields
+	run complete_words "$XCTL_BIN" -N "$NS1" control update netdev veth0 ""
+	[ -z "$output" ]
+	# live ids after id: a program this test loaded is offered
+	id=$(load_prog p1)
+	run complete_words "$XCTL_BIN" control lookup prog id ""
+	[[ " $output " == *" $id "* ]]
+	run complete_words "$XCTL_BIN" control lookup prog id "$id"
+	[[ " $output " == *" $id "* ]]
+	bpftool prog show id "$id" >/dev/null
 }

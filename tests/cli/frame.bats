@@ -71,7 +71,7 @@ teardown() { common_teardown; }
 
 @test "--no-mount with a directory that is not bpffs reports it" {
 	mkdir -p "$TMPD/plain"
-	run "$XCTL_BIN" -j --no-mount --bpffs "$TMPD/plain" version
+	run xctl_bin -j --no-mount --bpffs "$TMPD/plain" version
 	assert_status 0
 	[ "$(jq -r .kernel.bpffs_mounted <<<"$output")" = false ]
 }
@@ -126,4 +126,81 @@ teardown() { common_teardown; }
 	run xctl control update xdp lo =1
 	assert_status 2
 	[[ $output == *"expected FIELD=VALUE, got '=1'"* ]]
+}
+
+@test "-q prints nothing on success, for every kind of verb; failures still speak" {
+	local cmd
+	for cmd in "version" "module list" "struct_ops list" "struct_ops dump" "control types" \
+		   "control dump netdev" "xdp show --all" "xdp stats --all" "xdp features" \
+		   "xdp redirect show --all"; do
+		run xctl -q $cmd
+		assert_status 0
+		[ -z "$output" ] || { echo "xctl -q $cmd printed: $output" >&2; false; }
+		# a global option after the command too
+		run xctl $cmd -q
+		assert_status 0
+		[ -z "$output" ]
+	done
+	run xctl -q module unload "m$UNIQ"
+	assert_status 1
+	[[ "$output" == *"xctl: error:"* ]]
+	# -j asks for the document explicitly: -q does not take it away
+	run xctl -q -j version
+	assert_status 0
+	assert_json
+}
+
+@test "usage errors point at the object's own help" {
+	run xctl -j module load
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl module help'" ]
+	run xctl -j xdp redirect setup
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl xdp redirect help'" ]
+	run xctl -j struct_ops dump id x
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl struct_ops help'" ]
+	run xctl -j control lookup
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl control help'" ]
+	run xctl -j module frobnicate
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl module help'" ]
+	run xctl -j --frobnicate version
+	assert_status 2
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl help'" ]
+	run --separate-stderr xctl module unload
+	assert_status 2
+	[[ "$stderr" == *"hint: see 'xctl module help'"* ]]
+	# and each object's help exists
+	for o in module struct_ops control xdp "xdp redirect"; do
+		run xctl $o help
+		assert_status 0
+		[[ "$output" == Usage:* ]]
+	done
+}
+
+@test "schema check: a document of the wrong shape, or of a command without a schema, fails" {
+	local rec="$TMPD/rec" py
+	py=$(json_python)
+	mkdir "$rec"
+	JSON_RECORDS=$rec record_json 0 '{"xctl": 1, "libbpf": "1.1", "kernel": {}}' -j version
+	run "$py" "$BATS_TEST_DIRNAME/check_json.py" "$SCHEMA_DIR" "$rec"
+	assert_status 1
+	[[ "$output" == *"schema/version.json"* ]]
+	rm -f "$rec"/*
+	JSON_RECORDS=$rec record_json 0 '[]' -j frobnicate list
+	run "$py" "$BATS_TEST_DIRNAME/check_json.py" "$SCHEMA_DIR" "$rec"
+	assert_status 1
+	[[ "$output" == *"no schema for 'frobnicate list'"* ]]
+	rm -f "$rec"/*
+	JSON_RECORDS=$rec record_json 1 '{"error": {"message": "x: y", "errno": "22"}}' -j module list
+	run "$py" "$BATS_TEST_DIRNAME/check_json.py" "$SCHEMA_DIR" "$rec"
+	assert_status 1
+	[[ "$output" == *"schema/error.json"* ]]
+	# the real output passes
+	rm -f "$rec"/*
+	JSON_RECORDS=$rec record_json 0 "$("$XCTL_BIN" -j version)" -j version
+	run "$py" "$BATS_TEST_DIRNAME/check_json.py" "$SCHEMA_DIR" "$rec"
+	assert_status 0
 }

@@ -10,6 +10,7 @@
 XCTL_BIN="${XCTL_BIN:-${BATS_TEST_DIRNAME}/../../xctl}"
 # xctl on a test build of the library: fault-injection points (XCTL_TEST_PAUSE_AT)
 XCTL_TEST_BIN="${XCTL_TEST_BIN:-${BATS_TEST_DIRNAME}/../../build/xctl-test}"
+SCHEMA_DIR="${BATS_TEST_DIRNAME}/../../schema"
 TESTS_BPF="${BATS_TEST_DIRNAME}/../bpf"
 EXAMPLES="${BATS_TEST_DIRNAME}/../../examples"
 
@@ -22,11 +23,62 @@ common_setup() {
 	mkdir -p "$BPFFS"
 	mount -t bpf bpf "$BPFFS"
 	NETNS_LIST=()
+	JSON_RECORDS="$TMPD/json-records"
+	mkdir -p "$JSON_RECORDS"
 }
 
-# xctl with the private bpffs.
+# xctl with the private bpffs. With -j or -p, stdout is also recorded and
+# common_teardown validates it against the command's schema (schema/).
 xctl() {
-	"$XCTL_BIN" --bpffs "$BPFFS" "$@"
+	xctl_bin --bpffs "$BPFFS" "$@"
+}
+
+# ./xctl with exactly the given arguments; -j/-p output is recorded for the
+# schema check like xctl's.
+xctl_bin() {
+	local a json=0 out rc
+	for a in "$@"; do
+		case $a in -j|--json|-p|--pretty) json=1 ;; esac
+	done
+	if [ $json -eq 0 ] || [ -z "${JSON_RECORDS:-}" ]; then
+		"$XCTL_BIN" "$@"
+		return
+	fi
+	out=$("$XCTL_BIN" "$@")
+	rc=$?
+	[ -n "$out" ] && printf '%s\n' "$out"
+	record_json "$rc" "$out" "$@"
+	return $rc
+}
+
+# record_json RC STDOUT ARGS...: record one -j invocation run some other way
+# (capsh, a background job) for the schema check at teardown.
+record_json() {
+	local rc=$1 out=$2 f
+	shift 2
+	f=$(mktemp "$JSON_RECORDS/XXXXXX") || return 1
+	printf '%s\0' "$@" >"$f.argv"
+	printf '%s\n' "$rc" >"$f.rc"
+	printf '%s' "$out" >"$f.out"
+	rm -f "$f"
+}
+
+# The python3 with jsonschema: Debian's (tools/deps.sh installs
+# python3-jsonschema), else the first on PATH.
+json_python() {
+	if [ -d /usr/lib/python3/dist-packages/jsonschema ] && [ -x /usr/bin/python3 ]; then
+		echo /usr/bin/python3
+	else
+		echo python3
+	fi
+}
+
+# Validate every recorded -j document against its schema; prints what does
+# not match (a missing schema included) and fails.
+check_json_records() {
+	[ -n "${JSON_RECORDS:-}" ] && [ -d "$JSON_RECORDS" ] || return 0
+	[ -n "$(ls -A "$JSON_RECORDS")" ] || return 0
+	"$(json_python)" "$BATS_TEST_DIRNAME/check_json.py" "$SCHEMA_DIR" "$JSON_RECORDS"
 }
 
 # Create a network namespace named xt-$UNIQ-$1 and print its name. Teardown
@@ -42,7 +94,8 @@ make_netns() {
 # Remove every link pinned below the private bpffs and unmount it: closing the
 # last reference to a struct_ops link unregisters it.
 common_teardown() {
-	local ns
+	local ns schema_rc=0
+	check_json_records >&2 || schema_rc=1
 	if [ -n "${UNIQ:-}" ]; then
 		for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 			case $ns in "xt-$UNIQ-"*) ip netns del "$ns" 2>/dev/null ;; esac
@@ -53,7 +106,7 @@ common_teardown() {
 		umount "$BPFFS" 2>/dev/null || umount -l "$BPFFS"
 	fi
 	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
-	return 0
+	return $schema_rc
 }
 
 # What bash completion offers for the command line "$@" (last word: the one

@@ -78,7 +78,7 @@ modules_dir_empty() {
 	[ "$(echo "$output" | jq -r '.struct_ops[0].ops_name')" = "$CA" ]
 	[ "$(echo "$output" | jq -r .license)" = GPL ]
 	[ "$(echo "$output" | jq -r .sha256)" = "$(sha256sum "$CC_OBJ" | cut -d' ' -f1)" ]
-	[ "$(echo "$output" | jq -r .bpffs_path)" = "$BPFFS/xctl/modules/$NAME" ]
+	[ "$(echo "$output" | jq -r .pinned)" = "$BPFFS/xctl/modules/$NAME" ]
 	[ "$(echo "$output" | jq -r '.struct_ops[0].kind')" = tcp_congestion_ops ]
 	# program ids are the kernel's (bpftool sees the same struct_ops programs)
 	for id in $(echo "$output" | jq '.programs[].id'); do
@@ -100,7 +100,7 @@ modules_dir_empty() {
 	assert_json
 	e=$(echo "$output" | jq --arg n "$NAME" '.[] | select(.name == $n)')
 	[ "$(echo "$e" | jq -r .state)" = loaded ]
-	[ "$(echo "$e" | jq '.params.init_ssthresh')" = 33 ]
+	[ "$(echo "$e" | jq '.parameters.init_ssthresh')" = 33 ]
 	[ "$(echo "$e" | jq '.struct_ops[0].map_id')" = "$map_id" ]
 	[ "$(echo "$e" | jq -r .loaded_at)" != null ]
 	[[ $(echo "$e" | jq -r .loaded_at) =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]
@@ -509,7 +509,8 @@ modules_dir_empty() {
 	assert_status 0
 	assert_json
 	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state')" = detached ]
-	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops[0].map_id')" = 0 ]
+	# the detached link points at no map: null, not a made-up 0
+	[ "$(echo "$output" | jq -r --arg n "$NAME" '.[] | select(.name == $n) | .struct_ops[0].map_id')" = null ]
 	run xctl module reload "$NAME" "$CC_OBJ"
 	assert_status 1
 	[[ $output == *detached* ]]
@@ -530,6 +531,28 @@ modules_dir_empty() {
 	[ "$output" = "name ops_name map non_restricted max_entries pin_root beta= init_ssthresh= slow_start= growth= label=" ]
 	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" la
 	[ "$output" = "label=" ]
+	run complete_words "$XCTL_BIN" --bpffs "$BPFFS" module reload "$NAME" "$CC_OBJ" --d
+	[ "$output" = "--defaults" ]
+}
+
+@test "module completion: enum enumerators and true/false after PARAM=" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	# bash splits at '=' (COMP_WORDBREAKS): readline replaces what follows
+	# it, so the words offered are the values alone
+	run complete_words "$XCTL_BIN" module load "$CC_OBJ" growth=
+	[ "$output" = "XCTL_CC_RENO XCTL_CC_SCALABLE" ]
+	run complete_words "$XCTL_BIN" module load "$CC_OBJ" growth=XCTL_CC_S
+	[ "$output" = "XCTL_CC_SCALABLE" ]
+	run complete_words "$XCTL_BIN" module load "$CC_OBJ" slow_start=
+	[ "$output" = "true false" ]
+	run complete_words "$XCTL_BIN" module reload "$NAME" "$CC_OBJ" slow_start=f
+	[ "$output" = "false" ]
+	# numbers and strings have no list
+	run complete_words "$XCTL_BIN" module load "$CC_OBJ" beta=
+	[ -z "$output" ]
+	# the enumerators are the object's (bpftool reads the same BTF)
+	[ "$(bpftool btf dump file "$CC_OBJ" | grep -A3 "ENUM 'xctl_cc_growth'" |
+	     grep -o "'XCTL_CC_[A-Z]*'" | tr -d "'" | tr '\n' ' ')" = "XCTL_CC_RENO XCTL_CC_SCALABLE " ]
 }
 
 @test "module reload killed between swaps leaves everything registered; a new reload finishes" {
@@ -616,4 +639,78 @@ reload_killed_at() {
 	run -0 xctl -j module info "$NAME"
 	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 7 ]
 	run -0 xctl module unload "$NAME"
+}
+
+# The .rodata (parameters) the registered CA's programs read, as bpftool
+# dumps it: the struct_ops map whose value names $CA, a program of that map,
+# the program's .rodata map. Prints {"name": value, ...}.
+module_rodata() {
+	local id prog= ro
+	# newest first: a replaced map may linger until the kernel frees it
+	for id in $(bpftool -j struct_ops show | jq '.[] | select(.name == "xctl_cc") | .id' | sort -rn); do
+		bpftool struct_ops dump id "$id" 2>/dev/null | grep -q "\"$CA\"" || continue
+		prog=$(bpftool struct_ops dump id "$id" | grep -o 'prog_id:[0-9]*' | head -1 | cut -d: -f2)
+		break
+	done
+	[ -n "$prog" ] || return 1
+	for ro in $(bpftool -j prog show id "$prog" | jq '.map_ids[]'); do
+		bpftool -j map show id "$ro" | jq -e '.name | endswith(".rodata")' >/dev/null || continue
+		bpftool -j map dump id "$ro" |
+			jq '.[0].formatted.value[".rodata"] | add'
+		return
+	done
+	return 1
+}
+
+@test "module reload keeps parameters not given; --defaults returns to the object's defaults" {
+	local ro
+	run load_cc "$NAME" init_ssthresh=33 growth=XCTL_CC_SCALABLE
+	assert_status 0
+	ro=$(module_rodata)
+	[ "$(jq .init_ssthresh <<<"$ro")" = 33 ]
+
+	# only beta given: init_ssthresh and growth keep their values
+	run xctl module reload "$NAME" "$CC_OBJ" beta=600
+	assert_status 0
+	ro=$(module_rodata)
+	[ "$(jq .init_ssthresh <<<"$ro")" = 33 ]
+	[ "$(jq -r .growth <<<"$ro")" = XCTL_CC_SCALABLE ]
+	[ "$(jq .beta <<<"$ro")" = 600 ]
+	[ "$(jq -r .label <<<"$ro")" = reno ]
+	net_setup
+	connect "$CA" c1
+	[[ $(ss_info c1) == *"ssthresh:33"* ]]
+	# info says which values differ from the object's defaults
+	run xctl -j module info "$NAME"
+	assert_status 0
+	[ "$(jq -c '[.parameters[] | select(.differs) | .name] | sort' <<<"$output")" = \
+	  '["beta","growth","init_ssthresh"]' ]
+	[ "$(jq '.parameters[] | select(.name == "label") | .differs' <<<"$output")" = false ]
+	run xctl module info "$NAME"
+	assert_status 0
+	# list shows what the module runs with
+	run xctl -j module list
+	[ "$(jq -c --arg n "$NAME" '.[] | select(.name == $n) | .parameters' <<<"$output")" = \
+	  '{"init_ssthresh":33,"growth":"XCTL_CC_SCALABLE","beta":600}' ]
+
+	# a value given replaces the kept one; the others stay
+	run xctl module reload "$NAME" "$CC_OBJ" init_ssthresh=40
+	assert_status 0
+	ro=$(module_rodata)
+	[ "$(jq .init_ssthresh <<<"$ro")" = 40 ]
+	[ "$(jq .beta <<<"$ro")" = 600 ]
+
+	# --defaults: everything not given is the object's default again
+	run xctl module reload "$NAME" "$CC_OBJ" --defaults label=fresh
+	assert_status 0
+	ro=$(module_rodata)
+	[ "$(jq .init_ssthresh <<<"$ro")" = 0 ]
+	[ "$(jq -r .growth <<<"$ro")" = XCTL_CC_RENO ]
+	[ "$(jq .beta <<<"$ro")" = 512 ]
+	[ "$(jq -r .label <<<"$ro")" = fresh ]
+	run xctl -j module info "$NAME"
+	[ "$(jq -c '[.parameters[] | select(.differs) | .name]' <<<"$output")" = '["label"]' ]
+	# --defaults belongs to reload only
+	run xctl -j module load "$CC_OBJ" name "n$NAME" --defaults
+	assert_status 2
 }

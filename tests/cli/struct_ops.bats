@@ -351,7 +351,7 @@ time.sleep(60)
 }
 
 @test "register: --no-mount with a directory that is not a bpffs" {
-	run "$XCTL_BIN" -j --bpffs "$TMPD" --no-mount struct_ops register "$CC_OBJ" ops_name "$CA"
+	run xctl_bin -j --bpffs "$TMPD" --no-mount struct_ops register "$CC_OBJ" ops_name "$CA"
 	assert_status 1
 	assert_json
 	! ca_available "$CA"
@@ -378,9 +378,10 @@ time.sleep(60)
 	run xctl -j struct_ops dump id abc
 	assert_status 2
 	assert_json
+	# no selector: every map (see the dump test), not a usage error
 	run xctl -j struct_ops dump
-	assert_status 2
-	assert_json
+	assert_status 0
+	jq -e 'type == "array"' <<<"$output"
 	run xctl -j struct_ops dump id
 	assert_status 2
 	assert_json
@@ -413,6 +414,7 @@ time.sleep(60)
 		"'$XCTL_BIN' -j --bpffs '$BPFFS' struct_ops register '$CC_OBJ' ops_name '$CA'"
 	assert_status 1
 	assert_json
+	record_json "$status" "$output" -j struct_ops register "$CC_OBJ" ops_name "$CA"
 	[ "$(jq -r .error.errno <<<"$output")" = 1 ]
 	[[ "$(jq -r .error.hint <<<"$output")" == *CAP_BPF* ]]
 	! ca_available "$CA"
@@ -420,6 +422,7 @@ time.sleep(60)
 		"'$XCTL_BIN' -j --bpffs '$BPFFS' struct_ops list"
 	assert_status 1
 	assert_json
+	record_json "$status" "$output" -j struct_ops list
 	[ "$(jq -r .error.errno <<<"$output")" = 1 ]
 }
 
@@ -467,4 +470,38 @@ time.sleep(60)
 	assert_status 1
 	assert_json
 	[[ "$(jq -r .error.message <<<"$output")" == *"not registered"* ]]
+}
+
+@test "dump without a selector: every struct_ops map in one JSON array, as bpftool" {
+	register "$CC_OBJ" ops_name "$CA"
+	run xctl -j struct_ops dump
+	assert_status 0
+	assert_json
+	jq -e 'type == "array" and all(.[]; has("value") and has("id"))' <<<"$output"
+	[ "$(jq -r --argjson id "$MAP_ID" '.[] | select(.id == $id) | .value.data.name' <<<"$output")" = "$CA" ]
+	# bpftool's dump of the same map agrees on the CA name
+	bpftool struct_ops dump id "$MAP_ID" | grep -q "$CA"
+	run xctl struct_ops dump
+	assert_status 0
+	[[ "$output" == *"name: $CA"* ]]
+}
+
+@test "-q: struct_ops register and unregister print nothing on success" {
+	run xctl -q struct_ops register "$CC_OBJ" ops_name "$CA"
+	assert_status 0
+	[ -z "$output" ]
+	ca_available "$CA"
+	MAP_ID=$(xctl -j struct_ops list | jq -r --arg ca "$CA" '.[] | select(.ops_name == $ca) | .id')
+	[ -n "$MAP_ID" ]
+	LINK_ID=$(xctl -j struct_ops show id "$MAP_ID" | jq -r '.[0].links[0].id')
+	# a pin outside xctl's directory would be warned about; -q silences that too
+	bpftool link pin id "$LINK_ID" "$BPFFS/outside"
+	run xctl -q struct_ops unregister id "$MAP_ID"
+	assert_status 0
+	[ -z "$output" ]
+	wait_ca_gone "$CA"
+	# failures still speak
+	run xctl -q struct_ops unregister id "$MAP_ID"
+	assert_status 1
+	[[ "$output" == *"xctl: error:"* ]]
 }

@@ -210,6 +210,31 @@ xdp_prog() {
 	[ "$output" = --force ]
 }
 
+@test "completion: devices of the -N namespace; the XDP programs of OBJ after prog" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	local w
+	# the namespace's devices (ip's oracle), not the host's
+	run complete_words "$XCTL_BIN" -N "$NS" xdp features ""
+	[ "$(tr ' ' '\n' <<<"$output" | grep -v '^ifindex$' | sort | tr '\n' ' ')" = \
+	  "$(ip -n "$NS" -j link show | jq -r '.[].ifname' | sort | tr '\n' ' ')" ]
+	run complete_words "$XCTL_BIN" --netns "$NS" xdp attach v
+	[ "$(xargs -n1 <<<"$output" | sort | xargs)" = "va vb" ]
+	run complete_words "$XCTL_BIN" -N "$NS" xdp stats --all v
+	[ "$(xargs -n1 <<<"$output" | sort | xargs)" = "va vb" ]
+	# prog NAME: the object's XDP programs (its socket filter is not one);
+	# oracle: the functions of the object's "xdp" section
+	local want
+	want=$(llvm-objdump -t "$OBJ" | awk '$3 == "F" && $4 == "xdp" { print $NF }' | sort | xargs)
+	[[ " $want " == *" pass_a pass_b "* ]]
+	run complete_words "$XCTL_BIN" -N "$NS" xdp attach va "$OBJ" prog ""
+	[ "$(xargs -n1 <<<"$output" | sort | xargs)" = "$want" ]
+	[[ " $output " != *" sock_all "* ]]
+	run complete_words "$XCTL_BIN" -N "$NS" xdp attach ifindex 3 "$OBJ" mode native prog pass_
+	[ "$output" = "pass_a pass_b" ]
+	run complete_words "$XCTL_BIN" -N "$NS" xdp attach va "$TESTS_BPF/missing.bpf.o" prog ""
+	[ -z "$output" ]
+}
+
 @test "a same-named device in another namespace never touches this one's link" {
 	local ns2="xt-$UNIQ-other" a_link
 	make_netns other >/dev/null
@@ -233,4 +258,57 @@ xdp_prog() {
 	[ "$(xdp_prog va)" = pass_a/1 ]
 	[ "$(bpftool -j link show pinned "$BPFFS/xctl/xdp/va" | jq .id)" = "$a_link" ]
 	[ "$(ip -n "$ns2" -j link show va | jq -r '.[0].xdp.prog.name')" = pass_a ]
+}
+
+@test "mode aliases of ip and xdp-loader attach in the mode ip reports" {
+	local m word want
+	# ip -j link: mode 1 = native (drv), 2 = generic (skb)
+	for m in skb:2 xdpgeneric:2 drv:1 xdpdrv:1 native:1 generic:2; do
+		word=${m%%:*}
+		want=${m##*:}
+		run xn -j xdp attach va "$OBJ" prog pass_a mode "$word"
+		assert_status 0
+		[ "$(xdp_prog va)" = "pass_a/$want" ]
+		run xn xdp detach va
+		assert_status 0
+		[ "$(xdp_prog va)" = none ]
+	done
+	# offload: understood (not a usage error), refused by veth, nothing attached
+	for word in hw xdpoffload offload; do
+		run xn -j xdp attach va "$OBJ" prog pass_a mode "$word"
+		assert_status 1
+		[ "$(xdp_prog va)" = none ]
+	done
+	run xn -j xdp attach va "$OBJ" mode xdp
+	assert_status 2
+	[[ "$(jq -r .error.message <<<"$output")" == *"skb, drv, hw"* ]]
+	[ "$(jq -r .error.hint <<<"$output")" = "see 'xctl xdp help'" ]
+}
+
+@test "xdp attach, show and stats name a program by its full BTF name, as bpftool does" {
+	local long="$TESTS_BPF/xdp_long_name.bpf.o" id ipname
+	run xn -j xdp attach va "$long"
+	assert_status 0
+	[ "$(jq -r .prog.name <<<"$output")" = xdp_pass_with_a_long_name ]
+	id=$(jq -r .prog.id <<<"$output")
+	# the kernel keeps 15 characters (what ip shows); bpftool reads BTF
+	ipname=$(ip -n "$NS" -j link show va | jq -r '.[0].xdp.prog.name')
+	[ "${#ipname}" -eq 15 ]
+	[[ xdp_pass_with_a_long_name == "$ipname"* ]]
+	[ "$(bpftool -j prog show id "$id" | jq -r .name)" = xdp_pass_with_a_long_name ]
+	run xn -j xdp show va
+	assert_status 0
+	[ "$(jq -r '.[0].progs[0].name' <<<"$output")" = xdp_pass_with_a_long_name ]
+	run xn -j xdp stats va
+	assert_status 0
+	[ "$(jq -r '.[0].xdp.prog.name' <<<"$output")" = xdp_pass_with_a_long_name ]
+	run xn -j control lookup prog id "$id"
+	assert_status 0
+	[ "$(jq -r .key.name <<<"$output")" = xdp_pass_with_a_long_name ]
+	run xn xdp show va
+	assert_status 0
+	[[ "$output" == *"xdp_pass_with_a_long_name"* ]]
+	run xn -j xdp detach va
+	assert_status 0
+	[ "$(jq -r .detached.name <<<"$output")" = xdp_pass_with_a_long_name ]
 }

@@ -316,6 +316,7 @@ burst_vx() {
 		-c "'$XCTL_BIN' --bpffs '$BPFFS' -j xdp redirect setup va --rings 2"
 	assert_status 1
 	assert_json
+	record_json "$status" "$output" -j xdp redirect setup va --rings 2
 	[ "$(jq -r .error.errno <<<"$output")" = 1 ]
 	[[ "$(jq -r .error.hint <<<"$output")" == *CAP_* ]]
 	[ "$(tx_channels va)" -eq 4 ]

@@ -91,13 +91,23 @@ ethsum() {
 	[[ "$output" == *"v1 "*"veth"*"native"*"xdp_count"* ]]
 }
 
-@test "stats --watch -j --count 2 prints two JSON documents with rates" {
+@test "stats --watch -j --count 2 prints two JSON lines with time, interval, devices and rates" {
+	local t0 t1
 	run xctl -j -N "$NSB" xdp stats v1 --watch 0.2 --count 2
 	assert_status 0
 	[ "${#lines[@]}" -eq 2 ]
 	for l in "${lines[@]}"; do
-		jq -e '.[0].rates | has("packets")' <<<"$l" >/dev/null
+		jq -e '.devices[0].rates | has("packets")' <<<"$l" >/dev/null
+		jq -e '.devices[0].ifname == "v1"' <<<"$l" >/dev/null
+		# the interval the rates cover: about the 0.2 s asked for
+		jq -e '.interval > 0.15 and .interval < 2' <<<"$l" >/dev/null
+		# RFC 3339 UTC with milliseconds, that date(1) parses
+		[[ "$(jq -r .time <<<"$l")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$ ]]
+		date -d "$(jq -r .time <<<"$l")" +%s >/dev/null
 	done
+	t0=$(date -d "$(jq -r .time <<<"${lines[0]}")" +%s%3N)
+	t1=$(date -d "$(jq -r .time <<<"${lines[1]}")" +%s%3N)
+	[ $((t1 - t0)) -ge 150 ]
 }
 
 @test "show: the attached program per mode; an xctl-attached link and its pin" {
@@ -202,4 +212,125 @@ ethsum() {
 	assert_status 0
 	jq -e '.value.mode == "generic" and .value.packets == null and .value.bytes == null' <<<"$output"
 	ip -n "$NSB" link set dev v1 xdpgeneric off
+}
+
+# Wait (bounded) until kernel.bpf_stats_enabled reads $1: another process
+# holding BPF_ENABLE_STATS (a concurrent watch) turns it on for a while.
+stats_sysctl_is() {
+	local i
+	for i in $(seq 50); do
+		[ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "--watch counts program runs through BPF_ENABLE_STATS; kernel.bpf_stats_enabled is unchanged after" {
+	local first last
+	stats_sysctl_is 0 || skip "kernel.bpf_stats_enabled is on host-wide"
+	ip netns exec "$NSA" ping -q -i 0.02 -c 100 10.77.0.2 >/dev/null 2>&1 3>&- &
+	run xctl -j -N "$NSB" xdp stats v1 --watch 0.5 --count 3
+	wait
+	assert_status 0
+	[ "${#lines[@]}" -eq 3 ]
+	first=$(jq '.devices[0].xdp.prog.run_cnt' <<<"${lines[0]}")
+	last=$(jq '.devices[0].xdp.prog.run_cnt' <<<"${lines[2]}")
+	# counted although the sysctl is off: xctl held the stats fd
+	[[ "$first" =~ ^[0-9]+$ ]]
+	[ "$last" -gt "$first" ]
+	jq -e '.devices[0].xdp.prog.rates.run_cnt > 0 and .devices[0].xdp.prog.ns_per_run > 0' \
+		<<<"${lines[2]}"
+	# the packets the program ran on are the packets the driver counted
+	jq -e '.devices[0].rates.packets > 0' <<<"${lines[2]}"
+	stats_sysctl_is 0
+	# a plain stats read (no watch) does not turn statistics on
+	run xctl -j -N "$NSB" xdp stats v1
+	[ "$(jq '.[0].xdp.prog.run_cnt' <<<"$output")" = null ]
+}
+
+# run_cnt of v1's program as bpftool reports it (0 when never counted).
+prog_runs() {
+	bpftool -j prog show id "$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')" |
+		jq '.run_cnt // 0'
+}
+
+@test "--watch ended by SIGTERM or SIGINT turns BPF statistics back off" {
+	local sig pid r0 r1 r2
+	stats_sysctl_is 0 || skip "kernel.bpf_stats_enabled is on host-wide"
+	for sig in TERM INT; do
+		"$XCTL_BIN" -N "$NSB" xdp stats v1 --watch 0.2 >"$TMPD/watch.$sig" 2>&1 3>&- &
+		pid=$!
+		sleep 0.5
+		# while it watches, the kernel counts runs (bpftool sees them)
+		r0=$(prog_runs)
+		ip netns exec "$NSA" ping -q -i 0.02 -c 10 10.77.0.2 >/dev/null
+		r1=$(prog_runs)
+		[ "$r1" -ge $((r0 + 10)) ]
+		kill -"$sig" "$pid"
+		wait "$pid"
+		# after: no longer counted (unless another process turned them on)
+		if stats_sysctl_is 0; then
+			ip netns exec "$NSA" ping -q -i 0.02 -c 10 10.77.0.2 >/dev/null
+			r2=$(prog_runs)
+			[ "$r2" -lt $((r1 + 10)) ] || pgrep -f 'xdp stats.*--watch' >/dev/null
+		fi
+		# piped: the banner once, then one block per interval with its time
+		[ "$(grep -c 'xctl xdp stats --watch' "$TMPD/watch.$sig")" -eq 1 ]
+		[ "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z  interval' "$TMPD/watch.$sig")" -ge 2 ]
+	done
+}
+
+@test "--watch text: rates with units and grouped digits, totals beside them, per-queue rows" {
+	local before after total
+	before=$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')
+	run xctl -N "$NSB" xdp stats v1 --watch 0.3 --count 2 --queues
+	after=$(ethsum "$NSB" v1 '^rx_queue_[0-9]+_xdp_packets:')
+	assert_status 0
+	# piped: the banner once, each interval with its time
+	[ "$(grep -c 'xctl xdp stats --watch' <<<"$output")" -eq 1 ]
+	[ "$(grep -cE '^[0-9-]{10}T[0-9:.]{12}Z  interval 0\.[0-9]{3}s$' <<<"$output")" -eq 2 ]
+	# packets: a rate in pps and the total ethtool counts, digits grouped
+	grep -E '^  packets +[0-9,]+ pps +[0-9,]+$' <<<"$output"
+	total=$(grep -E '^  packets ' <<<"$output" | tail -n 1 | awk '{ print $4 }')
+	[[ "$total" =~ ^[0-9]{1,3}(,[0-9]{3})*$ ]]
+	total=${total//,/}
+	[ "$total" -ge "$before" ] && [ "$total" -le "$after" ]
+	grep -E '^  bytes +[0-9,]+ bit/s +[0-9,]+ bytes$' <<<"$output"
+	# --queues: the veth's two rx queues, each with its own rates
+	grep -E '^  rx queue 0$' <<<"$output"
+	grep -E '^  rx queue 1$' <<<"$output"
+	grep -E '^    packets +[0-9,]+ pps +[0-9,]+$' <<<"$output"
+	grep -E '^  prog xdp_count \(id [0-9]+, native\)' <<<"$output"
+}
+
+@test "--watch follows devices: one removed leaves the watch running, one added appears" {
+	local pid
+	ip -n "$NSB" link add dummy7 type veth peer name dummy7p
+	"$XCTL_BIN" -j -N "$NSB" xdp stats --all --watch 0.2 >"$TMPD/watch" 2>"$TMPD/watch.err" 3>&- &
+	pid=$!
+	sleep 0.8
+	ip -n "$NSB" link del dummy7
+	ip -n "$NSB" link add dummy8 type veth peer name dummy8p
+	sleep 0.8
+	kill -TERM "$pid"
+	wait "$pid"
+	# every line a document; dummy7 first there, then gone; dummy8 appears
+	jq -e . "$TMPD/watch" >/dev/null
+	head -n 1 "$TMPD/watch" | jq -e 'any(.devices[]; .ifname == "dummy7")'
+	tail -n 1 "$TMPD/watch" | jq -e 'all(.devices[]; .ifname != "dummy7")'
+	tail -n 1 "$TMPD/watch" | jq -e 'any(.devices[]; .ifname == "dummy8")'
+	[ ! -s "$TMPD/watch.err" ]
+	while read -r l; do
+		record_json 0 "$l" -j xdp stats --all --watch 0.2
+	done <"$TMPD/watch"
+	# a device named on the command line may go away too
+	ip -n "$NSB" link add dummy9 type veth peer name dummy9p
+	"$XCTL_BIN" -j -N "$NSB" xdp stats dummy9 v1 --watch 0.2 >"$TMPD/watch2" 2>&1 3>&- &
+	pid=$!
+	sleep 0.7
+	ip -n "$NSB" link del dummy9
+	sleep 0.7
+	kill -TERM "$pid"
+	wait "$pid"
+	tail -n 1 "$TMPD/watch2" | jq -e '[.devices[].ifname] == ["v1"]'
 }

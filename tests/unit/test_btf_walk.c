@@ -317,7 +317,7 @@ static void test_pointers(void **state)
 	free(txt);
 	/* Without the flag, function pointers are addresses like any pointer. */
 	expect(b, st, v, sizeof(v), NULL,
-	       "{\"init\": 7, \"release\": 0, \"gone\": 9, \"data\": \"18446612682070036480\"}");
+	       "{\"init\": 7, \"release\": null, \"gone\": 9, \"data\": \"18446612682070036480\"}");
 	/* The system lookup: an id no program has gives a null name, not an error. */
 	v[0] = 0xfffffff0;
 	v[2] = 0;

@@ -172,9 +172,11 @@ static void test_merge(void **state)
 	assert_string_equal(s,
 		"[{\"name\":\"ssthresh\",\"type\":\"__u32\",\"default\":10,\"value\":20},"
 		"{\"name\":\"delta\",\"type\":\"signed char\",\"default\":-1,\"value\":-1},"
-		"{\"name\":\"enabled\",\"type\":\"_Bool\",\"default\":true,\"value\":true},"
+		"{\"name\":\"enabled\",\"type\":\"_Bool\",\"default\":true,\"value\":true,"
+		"\"choices\":[\"true\",\"false\"]},"
 		"{\"name\":\"ca\",\"type\":\"char[6]\",\"default\":\"reno\",\"value\":\"reno\"},"
-		"{\"name\":\"mode\",\"type\":\"enum mode\",\"default\":\"FAST\",\"value\":\"FAST\"}]");
+		"{\"name\":\"mode\",\"type\":\"enum mode\",\"default\":\"FAST\",\"value\":\"FAST\","
+		"\"choices\":[\"SLOW\",\"FAST\"]}]");
 	free(s);
 	/* a file's parameters have no value */
 	json_decref(arr);

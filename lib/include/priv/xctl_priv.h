@@ -154,6 +154,14 @@ struct btf *xctl_kernel_btf(struct xctl_err *err);
  * without showing here.
  */
 bool xctl_bpf_stats_enabled(void);
+/*
+ * Turn run-time statistics on for as long as the returned fd is open
+ * (BPF_ENABLE_STATS with BPF_STATS_RUN_TIME, as bpftop does): closing it,
+ * or the process ending in any way, lets the kernel drop back to the
+ * sysctl's setting. Returns the fd or -errno (EPERM without
+ * CAP_SYS_ADMIN; EINVAL before Linux 5.8).
+ */
+int xctl_bpf_stats_enable(struct xctl_err *err);
 
 /* ---- parsing ------------------------------------------------------------ */
 

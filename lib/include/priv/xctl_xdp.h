@@ -77,6 +77,11 @@ struct xctl_xdp_query {
 	bool raw;			/* the driver's XDP-related raw strings */
 	bool features;			/* each device's xdp_features (one netdev
 					 * genl dump; null where not reported) */
+	/*
+	 * The caller holds a BPF_ENABLE_STATS fd (xctl_bpf_stats_enable()):
+	 * report run_cnt/run_time_ns although kernel.bpf_stats_enabled is 0.
+	 */
+	bool run_stats;
 };
 
 /*
@@ -191,11 +196,18 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		    json_t **report, struct xctl_err *err);
 
 /*
- * xctl's pinned XDP link for ifname, if any: {"link_id", "prog_id", "pin"}.
+ * xctl's pinned XDP link for ifname, if any: {"link_id", "prog_id", "pinned"}.
  * Returns 0 and *out NULL when there is none. For `xdp show`.
  */
 int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
 		       struct xctl_err *err);
+
+/*
+ * The names of the XDP programs of BPF object obj_path, in object order
+ * (what `xctl xdp attach DEV OBJ prog NAME` accepts). The object is opened,
+ * not loaded: no privilege needed, nothing reaches the kernel.
+ */
+int xctl_xdp_obj_progs(const char *obj_path, json_t **out, struct xctl_err *err);
 
 /* ---- XDP metadata ---------------------------------------------------------- */
 

@@ -70,6 +70,12 @@ XCTL_API const struct xctl_features *xctl_features(void);
  */
 XCTL_API const char *xctl_libbpf_version(void);
 
+/*
+ * A program type (BPF_PROG_TYPE_*) by the name bpftool prints ("xdp",
+ * "struct_ops"); NULL for a type this libbpf does not know.
+ */
+XCTL_API const char *xctl_prog_type_name(uint32_t type);
+
 #ifdef __cplusplus
 }
 #endif

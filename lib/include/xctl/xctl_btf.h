@@ -124,6 +124,21 @@ XCTL_API int xctl_btf_member_to_json(const struct btf *btf, uint32_t type_id,
 				     struct xctl_err *err);
 
 /*
+ * The words a value of type_id accepts when the set is finite: an enum's
+ * enumerator names, or "true"/"false" for a bool. NULL for other types
+ * (and on errors). New reference.
+ */
+json_t *xctl_btf_choices(const struct btf *btf, uint32_t type_id);
+
+/*
+ * The member paths xctl_btf_set_member() can set in a struct or union
+ * type_id, nested members joined with '.' ("rings.num"):
+ * [{"path": P, "choices": [...]?}] (choices as xctl_btf_choices()).
+ */
+int xctl_btf_member_paths(const struct btf *btf, uint32_t type_id, json_t **out,
+			  struct xctl_err *err);
+
+/*
  * Parse value_text for the member at `path` of the type_id value in data
  * (size bytes, at least the type's size) and store it there, leaving every
  * other bit unchanged. Accepted:

@@ -83,8 +83,14 @@ struct xctl_module_load_opts {
 	 * the module's CAs have it.
 	 */
 	bool non_restricted;
+	/*
+	 * reload: parameters not in params keep the module's current values
+	 * (what load and earlier reloads were given); true starts from the new
+	 * object's defaults instead.
+	 */
+	bool defaults;
 };
-#define xctl_module_load_opts__last_field non_restricted
+#define xctl_module_load_opts__last_field defaults
 
 /*
  * Load OBJ, register every struct_ops map through a link pinned under the
@@ -101,7 +107,9 @@ XCTL_API int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
  * Replace the implementation of loaded module NAME with OBJ: same struct_ops
  * map names and kinds required; each link is swapped with BPF_LINK_UPDATE +
  * BPF_F_REPLACE, swaps already done are reverted when one fails, and meta is
- * rewritten last. opts->name is ignored.
+ * rewritten last. opts->name is ignored. Parameters not given keep their
+ * current values unless opts->defaults; a kept parameter the new object does
+ * not have is dropped.
  */
 XCTL_API int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 				const char *obj_path,
