@@ -615,7 +615,7 @@ reload_killed_at() {
 	[ -e "$BPFFS/xctl/modules/$NAME/meta-new" ]
 	run -0 xctl -j module list
 	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = loaded ]
-	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .params.init_ssthresh' <<<"$output")" = 9 ]
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .parameters.init_ssthresh' <<<"$output")" = 9 ]
 	# the oracle: the value of the running map (bpftool), its rodata says 9
 	run -0 xctl -j module info "$NAME"
 	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 9 ]
@@ -630,7 +630,7 @@ reload_killed_at() {
 	reload_killed_at staged
 	run -0 xctl -j module list
 	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = loaded ]
-	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .params.init_ssthresh' <<<"$output")" = 5 ]
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .parameters.init_ssthresh' <<<"$output")" = 5 ]
 	run -0 xctl -j module info "$NAME"
 	[ "$(jq '.parameters[] | select(.name == "init_ssthresh") | .value' <<<"$output")" = 5 ]
 	# a new reload replaces the stale meta-new and completes
