@@ -324,6 +324,47 @@ static int check_btf_ext(struct img *m, const struct btf *btf, uint16_t i)
 	return r;
 }
 
+/*
+ * A section's variables fit in it: libbpf 1.1 allocates each struct_ops
+ * variable's type size (malloc) before comparing it with the section, so
+ * a struct claiming 3 GiB in a 25 KiB object is refused here first.
+ */
+static int check_datasecs(struct img *m, const struct btf *btf)
+{
+	uint32_t id, n = btf__type_cnt(btf);
+	uint16_t i;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vi;
+		const char *name;
+		uint64_t size;
+		uint16_t k;
+
+		if (!btf_is_datasec(t) || !(name = btf__str_by_offset(btf, t->name_off)))
+			continue;
+		for (i = 1; i < m->shnum; i++)
+			if (!strcmp(sec_name(m, i), name))
+				break;
+		if (i == m->shnum)
+			continue;
+		vi = btf_var_secinfos(t);
+		for (k = 0; k < btf_vlen(t); k++) {
+			const struct btf_type *v = btf__type_by_id(btf, vi[k].type);
+
+			if (!btf_is_var(v) || xbtf_size(btf, v->type, &size, NULL))
+				continue;	/* externs and functions: no data */
+			if (size > m->sh[i].sh_size)
+				return bad(m, "variable %s (%llu bytes) is larger than its "
+					   "section %s (%llu bytes)",
+					   btf__str_by_offset(btf, v->name_off) ?: "?",
+					   (unsigned long long)size, name,
+					   (unsigned long long)m->sh[i].sh_size);
+		}
+	}
+	return 0;
+}
+
 static int check_btf(struct img *m, uint16_t btf_idx, uint16_t ext_idx)
 {
 	struct btf *btf;
@@ -340,6 +381,8 @@ static int check_btf(struct img *m, uint16_t btf_idx, uint16_t ext_idx)
 
 		snprintf(why, sizeof(why), "%s", m->err ? m->err->why : "");
 		r = bad(m, "its BTF is malformed: %s", why);
+	} else if ((r = check_datasecs(m, btf))) {
+		;
 	} else if (ext_idx) {
 		if (m->sh[ext_idx].sh_type == SHT_NOBITS)
 			r = bad(m, "its .BTF.ext section has no data");
