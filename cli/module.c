@@ -162,22 +162,14 @@ void module_load_opts_set(const struct module_load_args *a, struct xctl_module_l
 static int emit_module(struct xctl_bpffs *fs, const char *name)
 {
 	struct xctl_err err = {};
-	json_t *all, *e, *doc = NULL;
-	size_t i;
+	json_t *doc;
 
-	if (xctl_module_list(fs, &all, &err)) {
+	if (xctl_module_show(fs, name, &doc, &err)) {
 		/* The change was made; only the report of it failed. */
 		warn("module %s: %s: %s", name, err.what, xctl_err_reason(&err));
 		xctl_err_reset(&err);
 		return emit(json_pack("{s:s}", "name", name), NULL);
 	}
-	json_array_foreach(all, i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")) ?: "", name) &&
-		    strcmp(json_string_value(json_object_get(e, "state")) ?: "", "unmanaged"))
-			doc = json_incref(e);
-	json_decref(all);
-	if (!doc)
-		doc = json_pack("{s:s}", "name", name);
 	return emit(doc, NULL);
 }
 

@@ -419,3 +419,36 @@ int xctl_module_list(const struct xctl_bpffs *fs, json_t **out,
 	xctl_sops_list_free(&inv);
 	return r;
 }
+
+int xctl_module_show(const struct xctl_bpffs *fs, const char *name, json_t **out,
+		     struct xctl_err *err)
+{
+	struct xctl_sops_list inv = {};
+	struct mod_state s;
+	uint32_t *ids;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	r = mod_state_read(fs, name, &s, err);
+	if (r)
+		return xctl_ret(r);
+	ids = calloc(s.cnt + 1, sizeof(*ids));
+	if (!ids) {
+		r = xctl_errf(err, ENOMEM, "cannot read module %s", name);
+		goto out;
+	}
+	for (i = 0; i < s.cnt; i++)
+		ids[i] = s.links[i].map_id;
+	r = xctl_sops_list_get_ids(&inv, ids, s.cnt, err);
+	free(ids);
+	if (r)
+		goto out;
+	*out = module_json(&s, &inv);
+	xctl_sops_list_free(&inv);
+	if (!*out)
+		r = xctl_errf(err, ENOMEM, "cannot describe module %s", name);
+out:
+	mod_state_free(&s);
+	return xctl_ret(r);
+}

@@ -287,6 +287,30 @@ fail:
 	return xctl_ret(r);
 }
 
+/*
+ * Only the struct_ops maps with these ids (those that are gone are left out),
+ * without links or pins: what a module that was just loaded or reloaded
+ * reports about itself, without an inventory of the whole host.
+ */
+int xctl_sops_list_get_ids(struct xctl_sops_list *l, const uint32_t *ids, size_t n,
+			   struct xctl_err *err)
+{
+	size_t cap = 0, i;
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < n; i++) {
+		r = add_map(l, ids[i], &cap, err);
+		if (r) {
+			xctl_sops_list_free(l);
+			return xctl_ret(r);
+		}
+	}
+	for (i = 0; i < l->cnt; i++)
+		count_users(&l->maps[i]);
+	return 0;
+}
+
 void xctl_sops_list_free(struct xctl_sops_list *l)
 {
 	size_t i, j;

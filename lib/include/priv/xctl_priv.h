@@ -300,6 +300,17 @@ int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_li
 			  json_t **out, struct xctl_err *err);
 
 /*
+ * One module's entry of xctl_module_list(), from its own directory and its
+ * own struct_ops maps only (no inventory of the host): what load and reload
+ * report. -ENOENT when NAME is not loaded.
+ */
+int xctl_module_show(const struct xctl_bpffs *fs, const char *name, json_t **out,
+		     struct xctl_err *err);
+/* The struct_ops maps with these ids, without links or pins. */
+int xctl_sops_list_get_ids(struct xctl_sops_list *l, const uint32_t *ids, size_t n,
+			   struct xctl_err *err);
+
+/*
  * The programs a struct_ops map's value points at: [{id, name, tag,
  * run_cnt, run_time_ns, member}] (the program JSON of xdp stats; run figures
  * null unless kernel.bpf_stats_enabled; member: the struct_ops member it
