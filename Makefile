@@ -196,7 +196,10 @@ $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 # that have such points are compiled twice; xctl and libxctl have none.
 HOOK_SRCS	:= lib/module/module.c
 HOOK_OBJS	:= $(HOOK_SRCS:%.c=$(BUILD)/test-hooks/%.o)
-TEST_LIB_OBJS	:= $(filter-out $(HOOK_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(HOOK_OBJS)
+# The pause points' body (tests/hooks/) reads the environment, which lib/
+# never does: it is linked into xctl-test only.
+TEST_LIB_OBJS	:= $(filter-out $(HOOK_SRCS:%.c=$(BUILD)/%.o),$(LIB_OBJS)) $(HOOK_OBJS) \
+		   $(BUILD)/tests/hooks/test_pause.o
 $(BUILD)/test-hooks/%.o: %.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(COMPILE) -fPIC -fvisibility=hidden -DXCTL_TEST_HOOKS -c $< -o $@

@@ -366,6 +366,16 @@ static void cdecl_printf(void *ctx, const char *fmt, va_list args)
 		o->overflow = true;
 }
 
+/* xctl's own text between btf_dump's, counted against the same bound. */
+static void cdecl_text(struct cdecl_out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cdecl_printf(o, fmt, ap);
+	va_end(ap);
+}
+
 /* Kinds btf_dump__dump_type() prints a definition for. */
 static bool has_definition(const struct btf_type *t)
 {
@@ -374,7 +384,8 @@ static bool has_definition(const struct btf_type *t)
 }
 
 /* "<type> <name>;" after the definitions the type needs. */
-static int emit_named(struct btf_dump *d, FILE *f, uint32_t type_id, const char *name)
+static int emit_named(struct btf_dump *d, struct cdecl_out *o, uint32_t type_id,
+		      const char *name)
 {
 	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, dopts, .field_name = name);
 	int r;
@@ -383,11 +394,11 @@ static int emit_named(struct btf_dump *d, FILE *f, uint32_t type_id, const char 
 	if (r)
 		return r;
 	r = btf_dump__emit_type_decl(d, type_id, &dopts);
-	fputs(*name ? ";\n" : "\n", f);
+	cdecl_text(o, "%s", *name ? ";\n" : "\n");
 	return r;
 }
 
-static int emit(const struct btf *btf, struct btf_dump *d, FILE *f, uint32_t id,
+static int emit(const struct btf *btf, struct btf_dump *d, struct cdecl_out *o, uint32_t id,
 		const struct btf_type *t)
 {
 	const struct btf_var_secinfo *vi;
@@ -397,18 +408,18 @@ static int emit(const struct btf *btf, struct btf_dump *d, FILE *f, uint32_t id,
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_VAR:
-		return emit_named(d, f, t->type, btf__str_by_offset(btf, t->name_off));
+		return emit_named(d, o, t->type, btf__str_by_offset(btf, t->name_off));
 	case BTF_KIND_FUNC:
-		return emit_named(d, f, t->type, btf__str_by_offset(btf, t->name_off));
+		return emit_named(d, o, t->type, btf__str_by_offset(btf, t->name_off));
 	case BTF_KIND_DATASEC:
 		/* The section's variables, as a skeleton lays them out. */
-		fprintf(f, "/* section %s */\n", btf__str_by_offset(btf, t->name_off));
+		cdecl_text(o, "/* section %s */\n", btf__str_by_offset(btf, t->name_off));
 		vi = btf_var_secinfos(t);
 		for (i = 0; i < btf_vlen(t); i++) {
 			vt = btf__type_by_id(btf, vi[i].type);
 			if (!btf_is_var(vt))
 				return -EINVAL;
-			r = emit_named(d, f, vt->type, btf__str_by_offset(btf, vt->name_off));
+			r = emit_named(d, o, vt->type, btf__str_by_offset(btf, vt->name_off));
 			if (r)
 				return r;
 		}
@@ -417,7 +428,7 @@ static int emit(const struct btf *btf, struct btf_dump *d, FILE *f, uint32_t id,
 		if (has_definition(t))
 			return btf_dump__dump_type(d, id);
 		/* int, pointers, arrays...: the type after what it needs. */
-		return emit_named(d, f, id, "");
+		return emit_named(d, o, id, "");
 	}
 }
 
@@ -457,7 +468,7 @@ int xctl_btf_c_decl(const struct btf *btf, uint32_t type_id, char **out,
 		free(buf);
 		return xctl_ret(r);
 	}
-	r = emit(btf, d, f, type_id, t);
+	r = emit(btf, d, &out_ctx, type_id, t);
 	btf_dump__free(d);
 	fclose(f);
 	if (!r && out_ctx.overflow) {

@@ -37,20 +37,6 @@ bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name)
 	       S_ISDIR(st.st_mode);
 }
 
-#ifdef XCTL_TEST_HOOKS
-void mod_test_pause(const char *step, const char *arg)
-{
-	const char *want = getenv("XCTL_TEST_PAUSE_AT");
-	char full[128];
-
-	if (!want)
-		return;
-	snprintf(full, sizeof(full), "%s%s%s", step, arg ? ":" : "", arg ?: "");
-	if (!strcmp(want, full))
-		raise(SIGSTOP);
-}
-#endif
-
 /* One struct_ops link of a loaded module, as found in its directory. */
 struct old_link {
 	char map[NAME_MAX + 1];

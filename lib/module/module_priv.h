@@ -281,7 +281,8 @@ const char *mod_rename_of(const struct xctl_sops_rename *renames, size_t cnt,
  * (-DXCTL_TEST_HOOKS, build/xctl-test), stop the process (SIGSTOP) at STEP
  * when the environment variable XCTL_TEST_PAUSE_AT names it: "reserved",
  * "loaded", "registered:<map>", "pinned:<map>", "meta", and for reload
- * "swapped:<map>". Compiled out of the library and the xctl binary.
+ * "swapped:<map>". Compiled out of the library and the xctl binary; the
+ * body, which reads the environment, is tests/hooks/test_pause.c.
  */
 #ifdef XCTL_TEST_HOOKS
 void mod_test_pause(const char *step, const char *arg);
