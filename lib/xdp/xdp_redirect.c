@@ -652,7 +652,8 @@ static int teardown_orphan(struct plan *p, int ifindex, json_t **report,
 	if (r && r != -ENOENT)
 		return r;
 	rmdir(p->dir);
-	*report = json_pack("{s:s, s:i, s:{s:{s:I, s:s}}, s:b}", "ifname", p->dev.name,
+	/* nothing recorded to restore; the helper's link is what was removed */
+	*report = json_pack("{s:s, s:i, s:[], s:{s:I, s:s}, s:b}", "ifname", p->dev.name,
 			    "ifindex", ifindex, "restored", "orphaned_helper",
 			    "link_id", (json_int_t)link_id, "pinned", p->link_pin, "ready", 0);
 	return 0;

@@ -422,7 +422,8 @@ burst_vx() {
 	rm "$BPFFS/xctl/redirect/va/state"
 	run -0 xn -j xdp redirect teardown va
 	assert_json
-	[ "$(jq -r '.restored.orphaned_helper.pinned' <<<"$output")" = "$BPFFS/xctl/redirect/va/link" ]
+	[ "$(jq -r '.orphaned_helper.pinned' <<<"$output")" = "$BPFFS/xctl/redirect/va/link" ]
+	[ "$(jq -c '.restored' <<<"$output")" = "[]" ]
 	[ "$(xdp_prog vb)" = none ]
 	[ ! -e "$BPFFS/xctl/redirect/va" ]
 	run -1 xn xdp redirect teardown va
