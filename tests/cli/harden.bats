@@ -65,12 +65,22 @@ refused_everywhere() {
 	refused_everywhere "$CRAFT/name-huge.o" "member 'name' of [251] struct 'tcp_congestion_ops' (offset 88, size 33554432) exceeds its size 192"
 }
 
+# The refusal of a BTF name offset outside the strings: libbpf 1.3 and later
+# refuse such BTF in btf__new() themselves (btf_sanity_check), before
+# xctl's own check can name the offset.
+bad_name_msg() {
+	case "$("$XCTL_BIN" -j version | jq -r .libbpf)" in
+	1.[012]|1.[012].*) echo "name offset 2147483632 outside the string section" ;;
+	*) echo "its BTF is corrupt (libbpf cannot parse it)" ;;
+	esac
+}
+
 @test "crafted: member name offset outside the BTF strings" {
-	refused_everywhere "$CRAFT/member-name.o" "name offset 2147483632 outside the string section"
+	refused_everywhere "$CRAFT/member-name.o" "$(bad_name_msg)"
 }
 
 @test "crafted: struct_ops variable name offset outside the BTF strings" {
-	refused_everywhere "$CRAFT/var-name.o" "name offset 2147483632 outside the string section"
+	refused_everywhere "$CRAFT/var-name.o" "$(bad_name_msg)"
 }
 
 @test "crafted: name member placed outside its struct" {
