@@ -28,7 +28,15 @@ struct walk {
 	struct xctl_err *err;
 	int depth;
 	uint32_t stack[XBTF_MAX_DEPTH];	/* containers being walked, outermost first */
+	uint64_t nodes;			/* JSON values made so far (XBTF_MAX_NODES) */
 };
+
+/*
+ * Values rendered per call: nested arrays of empty structs multiply their
+ * (individually bounded) element counts, so a few bytes of BTF could make a
+ * walk of 2^20 * 2^20 values (found by make fuzz, meta harness).
+ */
+#define XBTF_MAX_NODES	(1U << 20)
 
 static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 		uint64_t avail, json_t **out);
@@ -459,6 +467,10 @@ static int walk(struct walk *w, uint32_t id, const uint8_t *data,
 	rid = xbtf_skip(w->btf, id, &t, w->err);
 	if (rid < 0)
 		return rid;
+	if (++w->nodes > XBTF_MAX_NODES)
+		return xbtf_malformed(w->err, "%s renders to more than %u values",
+				      desc(w, w->depth ? w->stack[0] : (uint32_t)rid, d, sizeof(d)),
+				      XBTF_MAX_NODES);
 	if (w->depth >= XBTF_MAX_DEPTH)
 		return xbtf_malformed(w->err,
 				      "%s is nested deeper than %d levels",

@@ -94,6 +94,31 @@ static void test_cdecl_deep(void **state)
 	btf__free(b);
 }
 
+/* Nested arrays of empty structs: 2^40 values from a few bytes of BTF. */
+static void test_walk_blowup(void **state)
+{
+	struct btf *b = btf__new_empty();
+	struct xctl_err err = {};
+	struct timespec t0, t1;
+	int u32, empty, a1, a2;
+	json_t *j = NULL;
+	char byte = 0;
+
+	(void)state;
+	u32 = btf__add_int(b, "unsigned int", 4, 0);
+	empty = btf__add_struct(b, "empty", 0);
+	a1 = btf__add_array(b, u32, empty, 1U << 20);
+	a2 = btf__add_array(b, u32, a1, 1U << 20);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(xctl_btf_to_json(b, a2, &byte, 1, NULL, &j, &err), -EINVAL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_null(j);
+	assert_non_null(strstr(xctl_err_reason(&err), "renders to more than"));
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	xctl_err_reset(&err);
+	btf__free(b);
+}
+
 static void test_json_text(void **state)
 {
 	json_t *j;
@@ -189,6 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cdecl_blowup),
 		cmocka_unit_test(test_cdecl_deep),
+		cmocka_unit_test(test_walk_blowup),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_file_kinds),
 		cmocka_unit_test(test_truncated_objects),
