@@ -5,7 +5,8 @@ set -e
 PKGS="make gcc pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
 libjansson-dev libmnl-dev libssl-dev python3-docutils libcmocka-dev bats jq
 iproute2 ethtool iputils-ping libcap2-bin bash-completion procps python3 util-linux file
-libmicrohttpd-dev prometheus python3-prometheus-client python3-jsonschema curl strace"
+libmicrohttpd-dev prometheus python3-prometheus-client python3-jsonschema curl strace
+libclang-rt-14-dev"
 # `tools/deps.sh package`: what building and checking the Debian packages
 # needs in addition (make check-package).
 [ "${1:-}" = package ] && PKGS="dpkg-dev debhelper devscripts lintian systemd man-db binutils git"
