@@ -91,6 +91,19 @@ make_netns() {
 	echo "$ns"
 }
 
+# Kill and reap the background processes a test recorded in PIDS (servers,
+# sockets holding a CA, paused xctl-test runs): for teardown().
+reap_pids() {
+	local p
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]:-}"; do
+		[ -n "$p" ] && wait "$p" 2>/dev/null
+	done
+	return 0
+}
+
 # Remove every link pinned below the private bpffs and unmount it: closing the
 # last reference to a struct_ops link unregisters it.
 common_teardown() {

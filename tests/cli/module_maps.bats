@@ -20,13 +20,7 @@ setup() {
 }
 
 teardown() {
-	local p
-	for p in "${PIDS[@]:-}"; do
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]:-}"; do
-		[ -n "$p" ] && wait "$p" 2>/dev/null
-	done
+	reap_pids
 	common_teardown
 }
 
