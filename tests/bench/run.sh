@@ -8,6 +8,8 @@
 #   one scrape of `xctl exporter` (xdp stats --all with the netdev features
 #   dump, modules and the struct_ops inventory): over HTTP (curl) against a
 #   running exporter, and as `exporter --once`
+# the requests each makes (strace), how often `module load` opens and reads
+# its object file (once: the sha256 is over the bytes libbpf gets),
 # and the ratios against the targets (xctl <= 2x ip, <= 0.05x the ethtool loop,
 # an HTTP scrape <= 1.2x xdp stats --all).
 set -u
@@ -112,4 +114,35 @@ if command -v strace >/dev/null; then
 	cost "xdp redirect show (all)" "$XCTL" -N "$NS" -j xdp redirect show
 	cost "xctl exporter --once" "$XCTL" -N "$NS" exporter --once
 	cost "ip -s -j link show" ip -n "$NS" -s -j link show
+fi
+
+# How often `module load` opens and reads its object file (strace, not xctl):
+# once each, then the same bytes go to libbpf and the sha256. A private bpffs
+# and a unique CA name keep the host as it was.
+obj_reads() {
+	local f mnt name ca
+	f=$(mktemp)
+	mnt=$(mktemp -d)
+	name=bench$$
+	ca=xb$$
+	mount -t bpf bpf "$mnt" || { rm -rf "$f" "$mnt"; return; }
+	strace -f -qq -y -e trace=openat,read,pread64,mmap -o "$f" \
+		"$XCTL" --bpffs "$mnt" module load examples/cc.bpf.o name "$name" ops_name "$ca" \
+		>/dev/null 2>&1
+	"$XCTL" --bpffs "$mnt" module unload "$name" >/dev/null 2>&1
+	umount "$mnt"
+	rmdir "$mnt"
+	awk -v obj="cc.bpf.o" '
+		/openat\(/ && index($0, obj) && !/ENOENT/ { opens++ }
+		/(read|pread64)\(/ && index($0, obj ">") { reads++ }
+		/mmap\(/ && index($0, obj ">") { maps++ }
+		END {
+			printf "  %-26s %6d opens of the object, %d reads, %d mmaps\n",
+				"xctl module load", opens, reads, maps
+		}' "$f"
+	rm -f "$f"
+}
+
+if command -v strace >/dev/null && [ -f examples/cc.bpf.o ]; then
+	obj_reads
 fi
