@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "xctl_priv.h"
 #include "compat.h"
+#include "core_priv.h"
 
 bool xctl_is_bpffs(const char *path)
 {
@@ -132,10 +133,7 @@ int xctl_bpffs_open(struct xctl_bpffs *fs, const struct xctl_bpffs_opts *opts,
 	r = set_paths(fs, dir);
 	if (r)
 		return xctl_errf(err, r, "cannot resolve bpffs path %s", dir);
-	snprintf(tmp, sizeof(tmp), "%s", fs->base);
-	if (mkdir(tmp, 0700) && errno != EEXIST)
-		return xctl_errf(err, errno, "cannot create %s", fs->base);
-	return 0;
+	return xctl_pin_path_mkdirs(fs, fs->base, err);
 }
 
 static bool rel_is_safe(const char *rel)
@@ -214,8 +212,5 @@ int xctl_bpffs_mkdir(const struct xctl_bpffs *fs, const char *rel,
 	r = xctl_bpffs_path(fs, rel, path, sizeof(path), err);
 	if (r)
 		return r;
-	r = mkdir_p(path, 0700);
-	if (r)
-		return xctl_errf(err, r, "cannot create %s", path);
-	return 0;
+	return xctl_pin_path_mkdirs(fs, path, err);
 }

@@ -55,6 +55,31 @@ int xctl_pin_kind(int dfd, const char *name);
 /* bpf_obj_get of pin name in dfd, refusing symlinks and non-pins. */
 int xctl_pin_get(int dfd, const char *name, struct xctl_err *err);
 
+/*
+ * The same operations on an absolute path below fs->root: the parent is
+ * opened with xctl_pin_opendir() (no component may be a link or leave the
+ * bpffs) and the last component is acted on relative to it. Each returns
+ * 0 (an fd for _get) or -errno with errno set and err (may be NULL) filled.
+ *   _get:    bpf_obj_get of a pin, never through a link;
+ *   _pin:    bpf_obj_pin at path (an existing entry of any kind: -EEXIST);
+ *   _unlink: remove a pin; a link or anything else is refused, left alone;
+ *   _rmdir:  remove an empty directory; a link is refused, left alone;
+ *   _mkdir:  create one directory (mode 0700; -EEXIST when anything is there);
+ *   _mkdirs: mkdir -p below fs->root; existing components must be directories.
+ */
+int xctl_pin_path_get(const struct xctl_bpffs *fs, const char *path,
+		      struct xctl_err *err);
+int xctl_pin_path_pin(const struct xctl_bpffs *fs, int fd, const char *path,
+		      struct xctl_err *err);
+int xctl_pin_path_unlink(const struct xctl_bpffs *fs, const char *path,
+			 struct xctl_err *err);
+int xctl_pin_path_rmdir(const struct xctl_bpffs *fs, const char *path,
+			struct xctl_err *err);
+int xctl_pin_path_mkdir(const struct xctl_bpffs *fs, const char *path,
+			struct xctl_err *err);
+int xctl_pin_path_mkdirs(const struct xctl_bpffs *fs, const char *path,
+			 struct xctl_err *err);
+
 /* ---- per-device locks (devlock.c) ---- */
 
 #define XCTL_LOCK_DIR	"/run/xctl"

@@ -40,7 +40,9 @@ static int refuse(struct xctl_err *err, int errnum, const char *path, const char
 	return r;
 }
 
-int xctl_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
+/* Open (and with create, make missing) each component below fs->root. */
+static int walk(const struct xctl_bpffs *fs, const char *path, bool create,
+		struct xctl_err *err)
 {
 	size_t rlen = strlen(fs->root);
 	char buf[PATH_MAX], *comp, *save = NULL;
@@ -57,6 +59,16 @@ int xctl_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_
 		return refuse(err, EINVAL, fs->root, "it is not a bpffs");
 	}
 	for (comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(comp, ".") || !strcmp(comp, "..")) {
+			close(dfd);
+			return xctl_errf(err, EINVAL, "invalid path %s", path);
+		}
+		if (create && mkdirat(dfd, comp, 0700) && errno != EEXIST) {
+			int e = errno;
+
+			close(dfd);
+			return xctl_errf(err, e, "cannot create %s", path);
+		}
 		nfd = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0) {
 			int e = errno, kind = xctl_pin_kind(dfd, comp);
@@ -78,6 +90,11 @@ int xctl_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_
 	return dfd;
 }
 
+int xctl_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
+{
+	return walk(fs, path, false, err);
+}
+
 int xctl_pin_kind(int dfd, const char *name)
 {
 	struct stat st;
@@ -91,19 +108,163 @@ int xctl_pin_kind(int dfd, const char *name)
 	return S_ISREG(st.st_mode) ? XCTL_PIN_OBJ : XCTL_PIN_OTHER;
 }
 
+/*
+ * The pin is opened as an O_PATH|O_NOFOLLOW fd first and bpf_obj_get() is
+ * given that fd's /proc/self/fd link: the kernel resolves it to exactly the
+ * inode that was checked, so a link swapped in between is never followed.
+ */
+static int pin_get(int dfd, const char *name, const char *shown, struct xctl_err *err)
+{
+	char path[64];
+	struct stat st;
+	int pfd, fd, e;
+
+	pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return xctl_errf(err, errno, "cannot open pin %s", shown);
+	if (fstat(pfd, &st)) {
+		e = errno;
+		close(pfd);
+		return xctl_errf(err, e, "cannot open pin %s", shown);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(pfd);
+		return refuse(err, S_ISDIR(st.st_mode) ? EISDIR : ELOOP, shown,
+			      S_ISLNK(st.st_mode) ? "it is a symbolic link, not a pin" :
+			      "it is not a pinned BPF object");
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+	fd = bpf_obj_get(path);
+	e = errno;
+	close(pfd);
+	if (fd < 0)
+		return xctl_errf(err, e, "cannot open pin %s", shown);
+	return fd;
+}
+
 int xctl_pin_get(int dfd, const char *name, struct xctl_err *err)
 {
-	char path[64 + NAME_MAX];
-	int kind = xctl_pin_kind(dfd, name), fd;
+	return pin_get(dfd, name, name, err);
+}
 
-	if (kind < 0)
-		return xctl_errf(err, -kind, "cannot open pin %s", name);
-	if (kind != XCTL_PIN_OBJ)
-		return refuse(err, ELOOP, name, kind == XCTL_PIN_SYMLINK ?
-			      "it is a symbolic link, not a pin" : "it is not a pinned BPF object");
-	snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dfd, name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open pin %s", name);
+/*
+ * The parent directory of path, opened without following links, and the
+ * last component in *leaf (a pointer into path). The leaf must be a plain
+ * name: not empty, ".", "..".
+ */
+static int open_parent(const struct xctl_bpffs *fs, const char *path,
+		       const char **leaf, struct xctl_err *err)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash || !slash[1] || !strcmp(slash + 1, ".") || !strcmp(slash + 1, ".."))
+		return xctl_errf(err, EINVAL, "invalid pin path %s", path);
+	n = (size_t)(slash - path);
+	if (n >= sizeof(parent))
+		return xctl_errf(err, ENAMETOOLONG, "pin path %s", path);
+	memcpy(parent, path, n);
+	parent[n] = '\0';
+	*leaf = slash + 1;
+	return xctl_pin_opendir(fs, parent, err);
+}
+
+int xctl_pin_path_get(const struct xctl_bpffs *fs, const char *path,
+		      struct xctl_err *err)
+{
+	const char *leaf;
+	int dfd, fd;
+
+	dfd = open_parent(fs, path, &leaf, err);
+	if (dfd < 0)
+		return dfd;
+	fd = pin_get(dfd, leaf, path, err);
+	close(dfd);
 	return fd;
+}
+
+int xctl_pin_path_pin(const struct xctl_bpffs *fs, int fd, const char *path,
+		      struct xctl_err *err)
+{
+	char at[64 + NAME_MAX];
+	const char *leaf;
+	int dfd, r = 0;
+
+	dfd = open_parent(fs, path, &leaf, err);
+	if (dfd < 0)
+		return dfd;
+	/* The kernel creates leaf in exactly this directory; it never
+	 * follows a link at leaf (an existing entry of any kind is EEXIST). */
+	if (snprintf(at, sizeof(at), "/proc/self/fd/%d/%s", dfd, leaf) >= (int)sizeof(at))
+		r = xctl_errf(err, ENAMETOOLONG, "cannot pin at %s", path);
+	else if (bpf_obj_pin(fd, at))
+		r = xctl_errf(err, errno, "cannot pin at %s", path);
+	close(dfd);
+	return r;
+}
+
+/*
+ * Remove pin or directory path: what is there must be what the caller
+ * expects (a pin, or a directory), never a link or anything else, which is
+ * left in place and refused.
+ */
+static int remove_at(const struct xctl_bpffs *fs, const char *path, bool dir,
+		     struct xctl_err *err)
+{
+	const char *leaf;
+	int dfd, kind, r = 0;
+
+	dfd = open_parent(fs, path, &leaf, err);
+	if (dfd < 0)
+		return dfd;
+	kind = xctl_pin_kind(dfd, leaf);
+	if (kind < 0)
+		r = xctl_errf(err, -kind, "cannot remove %s", path);
+	else if (kind != (dir ? XCTL_PIN_DIR : XCTL_PIN_OBJ))
+		r = refuse(err, kind == XCTL_PIN_SYMLINK ? ELOOP : (dir ? ENOTDIR : EISDIR), path,
+			   kind == XCTL_PIN_SYMLINK ? "it is a symbolic link" :
+			   dir ? "it is not a directory" : "it is not a pinned BPF object");
+	else if (unlinkat(dfd, leaf, dir ? AT_REMOVEDIR : 0))
+		r = xctl_errf(err, errno, "cannot remove %s", path);
+	close(dfd);
+	return r;
+}
+
+int xctl_pin_path_unlink(const struct xctl_bpffs *fs, const char *path,
+			 struct xctl_err *err)
+{
+	return remove_at(fs, path, false, err);
+}
+
+int xctl_pin_path_rmdir(const struct xctl_bpffs *fs, const char *path,
+			struct xctl_err *err)
+{
+	return remove_at(fs, path, true, err);
+}
+
+int xctl_pin_path_mkdir(const struct xctl_bpffs *fs, const char *path,
+			struct xctl_err *err)
+{
+	const char *leaf;
+	int dfd, r = 0;
+
+	dfd = open_parent(fs, path, &leaf, err);
+	if (dfd < 0)
+		return dfd;
+	if (mkdirat(dfd, leaf, 0700))
+		r = xctl_errf(err, errno, "cannot create %s", path);
+	close(dfd);
+	return r;
+}
+
+int xctl_pin_path_mkdirs(const struct xctl_bpffs *fs, const char *path,
+			 struct xctl_err *err)
+{
+	int dfd = walk(fs, path, true, err);
+
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
 }
