@@ -125,7 +125,7 @@ int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 	r = record_path(fs, ifname, path, sizeof(path), err);
 	if (r)
 		return r;
-	if (mod_meta_read(path, &rec, err)) {
+	if (mod_meta_read(fs, path, &rec, err)) {
 		xctl_err_reset(err);
 		snprintf(why, len, "no record of what apply attached (attached by hand, "
 			 "or an apply was interrupted)");

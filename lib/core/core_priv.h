@@ -64,6 +64,8 @@ int xctl_pin_get(int dfd, const char *name, struct xctl_err *err);
  *   _pin:    bpf_obj_pin at path (an existing entry of any kind: -EEXIST);
  *   _unlink: remove a pin; a link or anything else is refused, left alone;
  *   _rmdir:  remove an empty directory; a link is refused, left alone;
+ *   _rename: move pin from over to (whatever is at to is replaced, never
+ *            followed); from must be a pin;
  *   _mkdir:  create one directory (mode 0700; -EEXIST when anything is there);
  *   _mkdirs: mkdir -p below fs->root; existing components must be directories.
  */
@@ -75,6 +77,8 @@ int xctl_pin_path_unlink(const struct xctl_bpffs *fs, const char *path,
 			 struct xctl_err *err);
 int xctl_pin_path_rmdir(const struct xctl_bpffs *fs, const char *path,
 			struct xctl_err *err);
+int xctl_pin_path_rename(const struct xctl_bpffs *fs, const char *from, const char *to,
+			 struct xctl_err *err);
 int xctl_pin_path_mkdir(const struct xctl_bpffs *fs, const char *path,
 			struct xctl_err *err);
 int xctl_pin_path_mkdirs(const struct xctl_bpffs *fs, const char *path,

@@ -16,6 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "xctl_priv.h"
+#include "core_priv.h"
 #include "compat.h"
 #include "objmaps.h"
 
@@ -162,7 +163,8 @@ static int pin_exists(const char *path)
  * A map pinned at pin->path is reused by libbpf only if it matches what the
  * object declares; say which attribute differs instead of libbpf's EINVAL.
  */
-static int check_reuse(const struct objm_pin *pin, struct xctl_err *err)
+static int check_reuse(const struct xctl_bpffs *fs, const struct objm_pin *pin,
+		       struct xctl_err *err)
 {
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info);
@@ -179,9 +181,9 @@ static int check_reuse(const struct objm_pin *pin, struct xctl_err *err)
 	}
 	if (!r)
 		return 0;
-	fd = bpf_obj_get(pin->path);
+	fd = xctl_pin_path_get(fs, pin->path, err);	/* never through a link */
 	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open the map pinned at %s", pin->path);
+		return fd;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		r = xctl_errf(err, errno, "cannot read the map pinned at %s", pin->path);
 		close(fd);
@@ -299,6 +301,7 @@ int objm_prepare(struct objm *m, struct bpf_object *obj, const char *obj_path,
 	int r, kind;
 
 	memset(m, 0, sizeof(*m));
+	m->fs = o->fs;
 	if (snprintf(m->own_dir, sizeof(m->own_dir), "%s", o->own_dir) >= (int)sizeof(m->own_dir))
 		return xctl_errf(err, ENAMETOOLONG, "pin directory %s", o->own_dir);
 	if (o->pin_root) {
@@ -320,7 +323,7 @@ int objm_prepare(struct objm *m, struct bpf_object *obj, const char *obj_path,
 	for (i = 0; i < m->cnt; i++) {
 		if (m->pins[i].kind != OBJM_DECLARED)
 			continue;
-		r = check_reuse(&m->pins[i], err);
+		r = check_reuse(m->fs, &m->pins[i], err);
 		if (r)
 			return r;
 	}
@@ -334,18 +337,22 @@ int objm_begin(struct objm *m, struct xctl_err *err)
 
 	if (!m->cnt)
 		return 0;
-	if (mkdir(m->own_dir, 0700)) {
-		if (errno != EEXIST)
-			return xctl_errf(err, errno, "cannot create %s", m->own_dir);
-		if (pin_exists(m->own_dir) < 0)
-			return xctl_errf(err, ELOOP, "cannot use %s", m->own_dir);
+	r = xctl_pin_path_mkdir(m->fs, m->own_dir, err);
+	if (r == -EEXIST) {
+		/* what is there must be a directory of ours, not a link */
+		r = xctl_pin_opendir(m->fs, m->own_dir, err);
+		if (r < 0)
+			return r;
+		close(r);
 		m->dir_existed = true;
+	} else if (r) {
+		return r;
 	}
 	for (i = 0; i < m->cnt; i++) {
 		if (m->pins[i].kind != OBJM_DECLARED)
 			continue;
 		/* Checked again now: another loader may have pinned meanwhile. */
-		r = check_reuse(&m->pins[i], err);
+		r = check_reuse(m->fs, &m->pins[i], err);
 		if (r)
 			return r;
 		m->pins[i].existed = pin_exists(m->pins[i].path) == 1;
@@ -357,6 +364,7 @@ int objm_stage(struct objm *m, struct xctl_err *err)
 {
 	char path[PATH_MAX + sizeof(OBJM_STAGE_SUFFIX)];
 	size_t i;
+	int r;
 
 	for (i = 0; i < m->cnt; i++) {
 		struct objm_pin *p = &m->pins[i];
@@ -364,10 +372,11 @@ int objm_stage(struct objm *m, struct xctl_err *err)
 		if (p->kind == OBJM_DECLARED)
 			continue;
 		snprintf(path, sizeof(path), "%s%s", p->path, OBJM_STAGE_SUFFIX);
-		unlink(path);	/* left by a loader that was killed */
-		if (bpf_obj_pin(bpf_map__fd(p->map), path))
-			return xctl_errf(err, errno, "cannot pin map %s at %s",
-					 bpf_map__name(p->map), path);
+		/* left by a loader that was killed */
+		xctl_pin_path_unlink(m->fs, path, NULL);
+		r = xctl_pin_path_pin(m->fs, bpf_map__fd(p->map), path, err);
+		if (r)
+			return r;
 		p->staged = true;
 	}
 	return 0;
@@ -389,7 +398,7 @@ int objm_commit(struct objm *m, struct xctl_err *err)
 	struct dirent *de;
 	size_t i;
 	DIR *d;
-	int r = 0;
+	int r = 0, dfd;
 
 	for (i = 0; i < m->cnt; i++) {
 		struct objm_pin *p = &m->pins[i];
@@ -397,23 +406,27 @@ int objm_commit(struct objm *m, struct xctl_err *err)
 		if (!p->staged)
 			continue;
 		snprintf(path, sizeof(path), "%s%s", p->path, OBJM_STAGE_SUFFIX);
-		if (rename(path, p->path) && !r)
-			r = xctl_errf(err, errno, "cannot move the pin %s to %s", path, p->path);
+		if (xctl_pin_path_rename(m->fs, path, p->path, r ? NULL : err) && !r)
+			r = -errno;
 		else
 			p->staged = false;
 	}
 	/* Pins of a previous generation that this object does not declare. */
-	d = opendir(m->own_dir);
+	if (!m->fs)
+		return r;	/* nothing was prepared */
+	dfd = xctl_pin_opendir(m->fs, m->own_dir, NULL);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d && dfd >= 0)
+		close(dfd);
 	while (d && (de = readdir(d))) {
-		if (de->d_type != DT_REG || planned(m, de->d_name))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", m->own_dir, de->d_name) <
-		    (int)sizeof(path))
+		/* pins only: d_type is the entry's own type, never a link's target */
+		if (de->d_type == DT_REG && !planned(m, de->d_name))
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	if (d)
 		closedir(d);
-	rmdir(m->own_dir);	/* if nothing of ours is left: no directory */
+	/* if nothing of ours is left: no directory */
+	xctl_pin_path_rmdir(m->fs, m->own_dir, NULL);
 	return r;
 }
 
@@ -427,15 +440,15 @@ void objm_rollback(struct objm *m)
 
 		if (p->staged) {
 			snprintf(path, sizeof(path), "%s%s", p->path, OBJM_STAGE_SUFFIX);
-			unlink(path);
+			xctl_pin_path_unlink(m->fs, path, NULL);
 			p->staged = false;
 		}
 		/* a pin libbpf created for this load (not one it reused) */
 		if (p->kind == OBJM_DECLARED && !p->existed && bpf_map__is_pinned(p->map))
-			unlink(p->path);
+			xctl_pin_path_unlink(m->fs, p->path, NULL);
 	}
 	if (m->cnt && !m->dir_existed)
-		rmdir(m->own_dir);
+		xctl_pin_path_rmdir(m->fs, m->own_dir, NULL);
 }
 
 void objm_free(struct objm *m)

@@ -72,6 +72,7 @@ struct objm_pin {
 };
 
 struct objm {
+	const struct xctl_bpffs *fs;	/* every pin is below fs->root */
 	char own_dir[PATH_MAX];
 	char pin_root[PATH_MAX];	/* "" when not sharing */
 	bool dir_existed;

@@ -243,6 +243,35 @@ int xctl_pin_path_rmdir(const struct xctl_bpffs *fs, const char *path,
 	return remove_at(fs, path, true, err);
 }
 
+int xctl_pin_path_rename(const struct xctl_bpffs *fs, const char *from, const char *to,
+			 struct xctl_err *err)
+{
+	const char *lf, *lt;
+	int df, dt, kind, r = 0;
+
+	df = open_parent(fs, from, &lf, err);
+	if (df < 0)
+		return df;
+	dt = open_parent(fs, to, &lt, err);
+	if (dt < 0) {
+		close(df);
+		return dt;
+	}
+	kind = xctl_pin_kind(df, lf);
+	if (kind < 0)
+		r = xctl_errf(err, -kind, "cannot rename %s", from);
+	else if (kind != XCTL_PIN_OBJ)
+		r = refuse(err, kind == XCTL_PIN_SYMLINK ? ELOOP : EISDIR, from,
+			   kind == XCTL_PIN_SYMLINK ? "it is a symbolic link" :
+			   "it is not a pinned BPF object");
+	/* renameat() replaces an entry at to; it never follows a link there */
+	else if (renameat(df, lf, dt, lt))
+		r = xctl_errf(err, errno, "cannot rename %s to %s", from, to);
+	close(dt);
+	close(df);
+	return r;
+}
+
 int xctl_pin_path_mkdir(const struct xctl_bpffs *fs, const char *path,
 			struct xctl_err *err)
 {

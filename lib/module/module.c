@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "core_priv.h"
 #include "module_priv.h"
 
 bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name)
@@ -33,7 +34,7 @@ bool xctl_module_exists(const struct xctl_bpffs *fs, const char *name)
 	char dir[PATH_MAX];
 	struct stat st;
 
-	return !mod_dir(fs, name, dir, sizeof(dir), &ign) && !stat(dir, &st) &&
+	return !mod_dir(fs, name, dir, sizeof(dir), &ign) && !lstat(dir, &st) &&
 	       S_ISDIR(st.st_mode);
 }
 
@@ -270,8 +271,9 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 }
 
 /* Remove what a failed load created, newest first. */
-static void rollback(const char *dir, struct xctl_sops_obj *o, const int *links,
-		     const bool *pinned, size_t cnt)
+static void rollback(const struct xctl_bpffs *fs, const char *dir,
+		     struct xctl_sops_obj *o, const int *links, const bool *pinned,
+		     size_t cnt)
 {
 	char path[PATH_MAX];
 	size_t i;
@@ -279,15 +281,16 @@ static void rollback(const char *dir, struct xctl_sops_obj *o, const int *links,
 	for (i = cnt; i-- > 0;) {
 		if (pinned[i]) {
 			mod_path(path, sizeof(path), dir, bpf_map__name(xctl_sops_obj_map(o, i)));
-			unlink(path);
+			xctl_pin_path_unlink(fs, path, NULL);
 		}
 		if (links[i] >= 0)
 			close(links[i]);	/* last reference: unregistered */
 	}
-	rmdir(dir);
+	xctl_pin_path_rmdir(fs, dir, NULL);
 }
 
-static int pin_meta(const char *dir, const struct mod_meta *m, struct xctl_err *err)
+static int pin_meta(const struct xctl_bpffs *fs, const char *dir, const struct mod_meta *m,
+		    struct xctl_err *err)
 {
 	char path[PATH_MAX];
 	int fd, r;
@@ -297,27 +300,24 @@ static int pin_meta(const char *dir, const struct mod_meta *m, struct xctl_err *
 		return fd;
 	mod_test_pause("meta", NULL);
 	mod_path(path, sizeof(path), dir, XCTL_MODULE_META);
-	r = bpf_obj_pin(fd, path);
-	if (r)
-		r = xctl_errf(err, errno, "cannot pin module meta at %s", path);
+	r = xctl_pin_path_pin(fs, fd, path, err);
 	close(fd);
 	return r;
 }
 
 /* Pin the record m at path (replacing a stale one of an interrupted reload). */
-static int stage_meta(const char *dir, const struct mod_meta *m, const char *path,
-		      struct xctl_err *err)
+static int stage_meta(const struct xctl_bpffs *fs, const struct mod_meta *m,
+		      const char *path, struct xctl_err *err)
 {
-	int fd, r = 0;
+	int fd, r;
 
-	(void)dir;
 	fd = mod_meta_create(m, err);
 	if (fd < 0)
 		return fd;
-	if (unlink(path) && errno != ENOENT)
-		r = xctl_errf(err, errno, "cannot remove %s", path);
-	else if (bpf_obj_pin(fd, path))
-		r = xctl_errf(err, errno, "cannot pin module meta at %s", path);
+	r = xctl_pin_path_unlink(fs, path, err);
+	if (r == -ENOENT)
+		xctl_err_reset(err);
+	r = (r && r != -ENOENT) ? r : xctl_pin_path_pin(fs, fd, path, err);
 	close(fd);
 	return r;
 }
@@ -395,7 +395,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	r = xctl_bpffs_mkdir(fs, XCTL_MODULE_SUBDIR, err);
 	if (r)
 		goto out;
-	if (mkdir(dir, 0700)) {
+	if (xctl_pin_path_mkdir(fs, dir, NULL)) {
 		int e = errno;
 
 		r = xctl_errf(err, e, "cannot reserve module name %s", name);
@@ -423,15 +423,14 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		links[i] = fd;
 		mod_test_pause("registered", map);
 		mod_path(path, sizeof(path), dir, map);
-		if (bpf_obj_pin(fd, path)) {
-			r = xctl_errf(err, errno, "cannot pin the link of %s at %s", map, path);
+		r = xctl_pin_path_pin(fs, fd, path, err);
+		if (r)
 			goto fail;
-		}
 		pinned[i] = true;
 		mod_test_pause("pinned", map);
 	}
 	r = mod_meta_set_maps(&meta, o, err) ?: objm_commit(&pc.maps, err) ?:
-	    pin_meta(dir, &meta, err);
+	    pin_meta(fs, dir, &meta, err);
 	if (r)
 		goto fail;
 	for (i = 0; i < cnt; i++)
@@ -439,7 +438,7 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 	goto out;
 fail:
 	objm_rollback(&pc.maps);
-	rollback(dir, o, links, pinned, cnt);
+	rollback(fs, dir, o, links, pinned, cnt);
 out:
 	free(links);
 	free(pinned);
@@ -454,8 +453,8 @@ out:
  * params: what load and the reloads since were given). A module whose meta
  * has none keeps nothing.
  */
-static int current_params(const char *meta_pin, char ***out, size_t *cnt,
-			  struct xctl_err *err)
+static int current_params(const struct xctl_bpffs *fs, const char *meta_pin,
+			  char ***out, size_t *cnt, struct xctl_err *err)
 {
 	json_t *meta = NULL, *given = NULL, *v;
 	const char *key;
@@ -465,7 +464,7 @@ static int current_params(const char *meta_pin, char ***out, size_t *cnt,
 
 	*out = NULL;
 	*cnt = 0;
-	r = mod_meta_read(meta_pin, &meta, err);
+	r = mod_meta_read(fs, meta_pin, &meta, err);
 	if (r)
 		return r;
 	key = json_string_value(json_object_get(meta, "params"));
@@ -506,8 +505,8 @@ static void free_params(char **kv, size_t n)
 }
 
 /* Open the module's link pins; fills *links (malloc'd) and *cnt. */
-static int open_links(const char *dir, const char *name, struct old_link **links,
-		      size_t *cnt, struct xctl_err *err)
+static int open_links(const struct xctl_bpffs *fs, const char *dir, const char *name,
+		      struct old_link **links, size_t *cnt, struct xctl_err *err)
 {
 	struct old_link *l = NULL, *tmp;
 	char path[PATH_MAX];
@@ -535,10 +534,10 @@ static int open_links(const char *dir, const char *name, struct old_link **links
 		snprintf(l[n].map, sizeof(l[n].map), "%s", e);
 		l[n].old_map_fd = l[n].new_map_fd = -1;
 		mod_path(path, sizeof(path), dir, e);
-		l[n].link_fd = bpf_obj_get(path);
+		l[n].link_fd = xctl_pin_path_get(fs, path, err);	/* never a link */
 		n++;
 		if (l[n - 1].link_fd < 0) {
-			r = xctl_errf(err, errno, "cannot open the link pinned at %s", path);
+			r = l[n - 1].link_fd;
 			continue;
 		}
 		if (xctl_sops_link_map_id(l[n - 1].link_fd, &l[n - 1].map_id, &link_id) ||
@@ -675,14 +674,15 @@ static void swap_hint(struct xctl_err *err, struct xctl_sops_obj *o,
 }
 
 /* The pin_root recorded in the module's meta: true if there is one. */
-static bool meta_pin_root(const char *meta, char *buf, size_t len)
+static bool meta_pin_root(const struct xctl_bpffs *fs, const char *meta, char *buf,
+			  size_t len)
 {
 	struct xctl_err ign = {};
 	json_t *doc = NULL;
 	const char *v;
 	bool found;
 
-	if (mod_meta_read(meta, &doc, &ign))
+	if (mod_meta_read(fs, meta, &doc, &ign))
 		xctl_err_reset(&ign);
 	v = doc ? json_string_value(json_object_get(doc, "pin_root")) : NULL;
 	found = v && *v && snprintf(buf, len, "%s", v) < (int)len;
@@ -752,8 +752,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	struct param_ctx pc;
 	struct mod_meta m;
 	size_t i, n = 0;
-	struct stat st;
-	int r;
+	int r, dfd, kind;
 
 	r = XCTL_OPTS_CHECK(opts, xctl_module_load_opts, err) ?:
 	    mod_dir(fs, name, dir, sizeof(dir), err);
@@ -767,13 +766,29 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	}
 	mod_path(meta, sizeof(meta), dir, XCTL_MODULE_META);
 	mod_path(meta_new, sizeof(meta_new), dir, MOD_META_NEW);
-	if (stat(dir, &st)) {
+	dfd = xctl_pin_opendir(fs, dir, err);	/* a link there is refused */
+	if (dfd == -ENOENT) {
+		xctl_err_reset(err);
 		r = xctl_errf(err, ENOENT, "module %s is not loaded", name);
 		xctl_err_hint_code(err, XCTL_HINT_LOAD_MODULE, name, NULL,
 				   "load an object as module %s first", name);
 		return xctl_ret(r);
 	}
-	if (stat(meta, &st)) {
+	if (dfd < 0)
+		return xctl_ret(dfd);
+	kind = xctl_pin_kind(dfd, XCTL_MODULE_META);
+	if (kind >= 0 && kind != XCTL_PIN_OBJ) {
+		/* a link or anything else where the record belongs: refused */
+		r = xctl_pin_get(dfd, XCTL_MODULE_META, err);
+		close(dfd);
+		if (r >= 0) {
+			close(r);
+			r = xctl_errf(err, EINVAL, "cannot reload module %s", name);
+		}
+		return xctl_ret(r);
+	}
+	close(dfd);
+	if (kind != XCTL_PIN_OBJ) {
 		r = xctl_errf(err, ENOENT, "cannot reload module %s", name);
 		xctl_err_why(err, "its load did not complete (no meta)");
 		xctl_err_hint(err, "unload it and load it again");
@@ -781,8 +796,8 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	}
 	memset(&pc, 0, sizeof(pc));
 	r = (XCTL_OPT(opts, defaults, false) ? 0 :
-	     current_params(meta, &pc.kept, &pc.kept_n, err)) ?:
-	    open_links(dir, name, &l, &n, err) ?:
+	     current_params(fs, meta, &pc.kept, &pc.kept_n, err)) ?:
+	    open_links(fs, dir, name, &l, &n, err) ?:
 	    keep_ops_names(l, n, err);
 	if (r)
 		goto out;
@@ -793,7 +808,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	if (r)
 		goto out;
 	pin_root = XCTL_OPT(opts, pin_root, NULL);
-	if (!pin_root && meta_pin_root(meta, kept_root, sizeof(kept_root)))
+	if (!pin_root && meta_pin_root(fs, meta, kept_root, sizeof(kept_root)))
 		pin_root = kept_root;
 	r = open_obj(obj_path, opts, fs, dir, pin_root, &pc, &o, err) ?:
 	    fill_meta(&m, name, obj_path, o, &pc, err) ?:
@@ -817,7 +832,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	 * the rename, the module has both records and the maps its links run
 	 * say which one is true (mod_state_read).
 	 */
-	r = mod_meta_set_maps(&m, o, err) ?: stage_meta(dir, &m, meta_new, err);
+	r = mod_meta_set_maps(&m, o, err) ?: stage_meta(fs, &m, meta_new, err);
 	if (r)
 		goto fail;
 	mod_test_pause("staged", NULL);
@@ -825,7 +840,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		r = xctl_sops_link_update(l[i].link_fd, l[i].new_map_fd, l[i].old_map_fd, err);
 		if (r) {
 			revert_swaps(l, n);
-			unlink(meta_new);
+			xctl_pin_path_unlink(fs, meta_new, NULL);
 			swap_hint(err, o, l[i].map, r);
 			goto fail;
 		}
@@ -833,10 +848,10 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 		mod_test_pause("swapped", l[i].map);
 	}
 	/* meta before the pins: a failed rename leaves the old pins intact */
-	if (rename(meta_new, meta)) {
-		r = xctl_errf(err, errno, "cannot replace module meta %s", meta);
+	r = xctl_pin_path_rename(fs, meta_new, meta, err);
+	if (r) {
 		revert_swaps(l, n);
-		unlink(meta_new);
+		xctl_pin_path_unlink(fs, meta_new, NULL);
 		goto fail;
 	}
 	r = objm_commit(&pc.maps, err);

@@ -127,12 +127,12 @@ int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 		if (!strcmp(e, XCTL_MODULE_META)) {
 			s->has_meta = true;
 			/* Unreadable meta: reported as null fields, not a failure. */
-			if (mod_meta_read(path, &s->meta, err))
+			if (mod_meta_read(fs, path, &s->meta, err))
 				xctl_err_reset(err);
 			continue;
 		}
 		if (!strcmp(e, MOD_META_NEW)) {
-			if (mod_meta_read(path, &s->meta_new, err))
+			if (mod_meta_read(fs, path, &s->meta_new, err))
 				xctl_err_reset(err);
 			continue;
 		}
@@ -163,6 +163,8 @@ const char *mod_state_name(const struct mod_state *s)
 {
 	size_t i;
 
+	if (s->foreign)
+		return "foreign";
 	if (!s->has_meta)
 		return "incomplete";
 	if (s->inconsistent)
@@ -324,16 +326,45 @@ int mod_state_params(const struct mod_state *s, json_t *arr)
 static json_t *module_json(const struct mod_state *s, const struct xctl_sops_list *inv)
 {
 	json_int_t users;
-	json_t *sops = mod_state_sops_json(s, inv, &users);
+	json_t *sops = mod_state_sops_json(s, inv, &users), *doc;
+	char problem[PATH_MAX + 600];
 
-	return json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I}",
-			 "name", xctl_json_text(s->name, strlen(s->name)),
-			 "state", mod_state_name(s),
-			 "object", mod_meta_field(s, "object"),
-			 "sha256", mod_meta_field(s, "sha256"),
-			 "loaded_at", mod_meta_field(s, "loaded_at_rfc3339"),
-			 "parameters", given_params(s),
-			 "struct_ops", sops, "users", users);
+	doc = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:I}",
+			"name", xctl_json_text(s->name, strlen(s->name)),
+			"state", mod_state_name(s),
+			"object", mod_meta_field(s, "object"),
+			"sha256", mod_meta_field(s, "sha256"),
+			"loaded_at", mod_meta_field(s, "loaded_at_rfc3339"),
+			"parameters", given_params(s),
+			"struct_ops", sops, "users", users);
+	if (doc && s->foreign) {
+		snprintf(problem, sizeof(problem), "%s/%s is not xctl's (a symbolic link, "
+			 "directory or other file); remove it by hand", s->dir, s->foreign_name);
+		json_object_set_new(doc, "problem", xctl_json_text(problem, strlen(problem)));
+	}
+	return doc;
+}
+
+/*
+ * modules/NAME that xctl refuses to use (a symbolic link, a file, a
+ * directory off the bpffs): listed, never followed, so that it is seen.
+ */
+static json_t *foreign_json(const char *name, const struct xctl_err *why)
+{
+	char problem[1100];
+
+	snprintf(problem, sizeof(problem), "%s: %s", why->what,
+		 why->why[0] ? why->why : xctl_strerror(why->errnum));
+	return json_pack("{s:o, s:s, s:n, s:n, s:n, s:{}, s:[], s:I, s:o}",
+			 "name", xctl_json_text(name, strlen(name)), "state", "foreign",
+			 "object", "sha256", "loaded_at", "parameters", "struct_ops",
+			 "users", (json_int_t)0,
+			 "problem", xctl_json_text(problem, strlen(problem)));
+}
+
+static bool refused(int r)
+{
+	return r == -ELOOP || r == -ENOTDIR || r == -EXDEV;
 }
 
 static json_t *unmanaged_json(const struct xctl_sops_map *m, const char *ca)
@@ -362,7 +393,7 @@ int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_li
 	size_t nowned = 0, i, j;
 	struct mod_state s;
 	json_t *doc;
-	int ne = 0, k;
+	int ne = 0, k, r;
 
 	doc = json_array();
 	mod_default_ca(ca, sizeof(ca));
@@ -376,7 +407,12 @@ int xctl_module_list_from(const struct xctl_bpffs *fs, const struct xctl_sops_li
 	for (k = 0; k < ne; k++) {
 		const char *name = ents[k]->d_name;
 
-		if (name[0] == '.' || mod_state_read(fs, name, &s, err)) {
+		if (name[0] == '.')
+			continue;
+		r = mod_state_read(fs, name, &s, err);
+		if (r) {
+			if (refused(r))
+				json_array_append_new(doc, foreign_json(name, err));
 			xctl_err_reset(err);
 			continue;
 		}

@@ -24,6 +24,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "compat.h"
+#include "core_priv.h"
 #include "module_priv.h"
 
 static const char *datasec_name(const struct btf *btf, uint32_t type_id)
@@ -170,8 +171,8 @@ static int add_kmap(struct mod_kmap **maps, size_t *n, uint32_t id, int fd,
 	return 0;
 }
 
-/* The maps pinned in dir (regular entries only: symlinks are not followed). */
-static int add_pinned_dir(struct mod_kmap **maps, size_t *n, const char *dir)
+/* The maps pinned in dir (maps/ of the module's directory sfd). */
+static int add_pinned_dir(struct mod_kmap **maps, size_t *n, int sfd, const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -179,7 +180,7 @@ static int add_pinned_dir(struct mod_kmap **maps, size_t *n, const char *dir)
 	int dfd, fd, r = 0;
 	DIR *d;
 
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = openat(sfd, XCTL_MODULE_MAPS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return 0;
 	d = fdopendir(dfd);
@@ -191,7 +192,7 @@ static int add_pinned_dir(struct mod_kmap **maps, size_t *n, const char *dir)
 		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
-		fd = bpf_obj_get(path);
+		fd = xctl_pin_get(dfd, de->d_name, NULL);	/* never a link */
 		if (fd >= 0)
 			r = add_kmap(maps, n, 0, fd, path);
 	}
@@ -246,7 +247,7 @@ int mod_kern_maps(const struct mod_state *s, struct mod_kmap **maps, size_t *cnt
 	}
 	xctl_err_reset(&ign);
 	if (!r && mod_path(dir, sizeof(dir), s->dir, XCTL_MODULE_MAPS))
-		r = add_pinned_dir(maps, &n, dir);
+		r = add_pinned_dir(maps, &n, s->dfd, dir);
 	if (!r)
 		r = add_shared(maps, &n, s);
 	if (r) {

@@ -231,15 +231,15 @@ out:
 	return r;
 }
 
-static int open_meta(const char *pin, struct bpf_map_info *info,
-		     struct xctl_err *err)
+static int open_meta(const struct xctl_bpffs *fs, const char *pin,
+		     struct bpf_map_info *info, struct xctl_err *err)
 {
 	uint32_t len = sizeof(*info);
 	int fd, r;
 
-	fd = bpf_obj_get(pin);
+	fd = xctl_pin_path_get(fs, pin, err);	/* never through a link */
 	if (fd < 0)
-		return xctl_errf(err, errno, "cannot open module meta %s", pin);
+		return fd == -ELOOP ? fd : xctl_errf(err, fd, "cannot open module meta %s", pin);
 	memset(info, 0, sizeof(*info));
 	if (bpf_obj_get_info_by_fd(fd, info, &len)) {
 		r = xctl_errf(err, errno, "cannot read module meta %s", pin);
@@ -271,7 +271,8 @@ int mod_meta_decode(const struct btf *btf, uint32_t type_id, const void *val,
 	return r;
 }
 
-int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err)
+int mod_meta_read(const struct xctl_bpffs *fs, const char *pin, json_t **out,
+		  struct xctl_err *err)
 {
 	struct bpf_map_info info;
 	struct btf *btf = NULL;
@@ -280,7 +281,7 @@ int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err)
 	int fd, r;
 
 	*out = NULL;
-	fd = open_meta(pin, &info, err);
+	fd = open_meta(fs, pin, &info, err);
 	if (fd < 0)
 		return fd;
 	val = calloc(1, info.value_size);

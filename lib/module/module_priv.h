@@ -174,7 +174,8 @@ int mod_meta_create(const struct mod_meta *m, struct xctl_err *err);
  */
 int mod_meta_decode(const struct btf *btf, uint32_t type_id, const void *val,
 		    size_t size, const char *pin, json_t **out, struct xctl_err *err);
-int mod_meta_read(const char *pin, json_t **out, struct xctl_err *err);
+int mod_meta_read(const struct xctl_bpffs *fs, const char *pin, json_t **out,
+		  struct xctl_err *err);
 
 /* ---- a module's directory (module_list.c) ----------------------------- */
 
@@ -213,7 +214,7 @@ struct mod_state {
 int mod_state_read(const struct xctl_bpffs *fs, const char *name,
 		   struct mod_state *s, struct xctl_err *err);
 void mod_state_free(struct mod_state *s);
-/* "loaded", "incomplete" or "detached". */
+/* "foreign", "incomplete", "inconsistent", "detached" or "loaded". */
 const char *mod_state_name(const struct mod_state *s);
 /* A meta field (new reference; null when absent). */
 /* The netns's default tcp CA (net.ipv4.tcp_congestion_control), "" if none. */

@@ -207,7 +207,7 @@ static void note_pin(struct xctl_sops_list *l, const struct xctl_bpffs *fs,
 	uint32_t link_id;
 	int fd;
 
-	fd = bpf_obj_get(path);
+	fd = xctl_pin_path_get(fs, path, NULL);	/* never through a link */
 	if (fd < 0)
 		return;
 	if (xctl_sops_link_map_id(fd, NULL, &link_id)) {

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "xctl_priv.h"
+#include "core_priv.h"
 #include "compat.h"
 #include "sops_priv.h"
 
@@ -67,38 +68,76 @@ static int check_renames(const struct xctl_sops_obj *o, const char *path,
 	return 0;
 }
 
+/*
+ * want as an absolute path without "." or ".." components (a relative one
+ * is taken from the working directory): the tree below fs->base is then
+ * walked component by component, never through a link.
+ */
+static int abs_pin_dir(const char *want, char *out, size_t len, struct xctl_err *err)
+{
+	char cwd[PATH_MAX];
+	const char *p;
+	int n;
+
+	if (want[0] == '/') {
+		n = snprintf(out, len, "%s", want);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return xctl_errf(err, errno, "cannot use pin directory %s", want);
+		n = snprintf(out, len, "%s/%s", cwd, want);
+	}
+	if (n < 0 || (size_t)n >= len)
+		return xctl_errf(err, ENAMETOOLONG, "pin directory %s", want);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	for (p = out; *p; p += strcspn(p, "/")) {
+		p += strspn(p, "/");
+		if ((p[0] == '.' && (p[1] == '/' || !p[1])) ||
+		    (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))) {
+			int r = xctl_errf(err, EINVAL, "cannot use pin directory %s", want);
+
+			xctl_err_why(err, "it has a '.' or '..' component");
+			xctl_err_hint(err, "give the directory as a plain path below the bpffs");
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* Resolve (and create when missing) the directory the links are pinned in. */
 static int pin_dir(const struct xctl_bpffs *fs, const char *want, struct reg_state *s,
 		   struct xctl_err *err)
 {
-	struct stat st;
-	int r;
+	int r, dfd;
 
 	if (!want) {
 		return xctl_bpffs_mkdir(fs, SOPS_PIN_SUBDIR, err) ?:
 		       xctl_bpffs_path(fs, SOPS_PIN_SUBDIR, s->dir, sizeof(s->dir), err);
 	}
-	if (!realpath(want, s->dir)) {
-		if (errno != ENOENT)
-			return xctl_errf(err, errno, "cannot use pin directory %s", want);
-		/* a new directory: its parent must be a bpffs directory below base */
-		r = xctl_bpffs_check_pin(fs, want, err);
-		if (r)
-			return r;
-		if (mkdir(want, 0700))
-			return xctl_errf(err, errno, "cannot create pin directory %s", want);
-		s->made_dir = true;
-		if (!realpath(want, s->dir)) {
-			r = xctl_errf(err, errno, "cannot use pin directory %s", want);
-			rmdir(want);
-			s->made_dir = false;
-			return r;
-		}
+	r = abs_pin_dir(want, s->dir, sizeof(s->dir), err);
+	if (r)
+		return r;
+	if (!sops_below_base(fs, s->dir)) {
+		r = xctl_errf(err, EINVAL, "cannot pin at %s", want);
+		if (xctl_is_bpffs(s->dir))
+			xctl_err_why(err, "it is outside %s", fs->base);
+		else
+			xctl_err_why(err, "it is not on a bpffs below %s", fs->base);
+		xctl_err_hint(err, "xctl pins only below %s", fs->base);
+		return r;
+	}
+	dfd = xctl_pin_opendir(fs, s->dir, err);
+	if (dfd >= 0) {
+		close(dfd);
 		return 0;
 	}
-	/* check_free() checks that each pin is on bpffs and below base */
-	if (stat(s->dir, &st) || !S_ISDIR(st.st_mode))
-		return xctl_errf(err, ENOTDIR, "cannot use pin directory %s", want);
+	if (dfd != -ENOENT)
+		return dfd;
+	/* a new directory: its parent must be a directory below base */
+	r = xctl_pin_path_mkdir(fs, s->dir, err);
+	if (r)
+		return r;
+	s->made_dir = true;
 	return 0;
 }
 
@@ -110,7 +149,8 @@ static int pin_path(char *buf, size_t len, const struct reg_state *s, const char
 	return 0;
 }
 
-static void rollback(struct reg_state *s, struct xctl_sops_obj *o)
+static void rollback(const struct xctl_bpffs *fs, struct reg_state *s,
+		     struct xctl_sops_obj *o)
 {
 	char path[PATH_MAX];
 	size_t i;
@@ -118,12 +158,12 @@ static void rollback(struct reg_state *s, struct xctl_sops_obj *o)
 	for (i = s->cnt; i-- > 0;) {
 		if (s->pinned && s->pinned[i] &&
 		    !pin_path(path, sizeof(path), s, bpf_map__name(xctl_sops_obj_map(o, i)), NULL))
-			unlink(path);
+			xctl_pin_path_unlink(fs, path, NULL);
 		if (s->links && s->links[i] >= 0)
 			close(s->links[i]);	/* the last reference: unregistered */
 	}
 	if (s->made_dir)
-		rmdir(s->dir);
+		xctl_pin_path_rmdir(fs, s->dir, NULL);
 }
 
 static uint32_t map_id_of(int fd)
@@ -169,27 +209,32 @@ static int check_free(const struct xctl_bpffs *fs, const struct reg_state *s,
 		      struct xctl_sops_obj *o, struct xctl_err *err)
 {
 	char path[PATH_MAX];
-	struct stat st;
 	size_t i;
-	int r;
+	int r = 0, dfd, kind;
 
+	dfd = xctl_pin_opendir(fs, s->dir, err);
+	if (dfd < 0)
+		return dfd;
 	for (i = 0; i < s->cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
 
-		r = pin_path(path, sizeof(path), s, map, err) ?:
-		    xctl_bpffs_check_pin(fs, path, err);
+		r = pin_path(path, sizeof(path), s, map, err);
 		if (r)
-			return r;
-		if (!lstat(path, &st)) {
-			r = xctl_errf(err, EEXIST, "cannot pin the link of %s at %s", map, path);
-			xctl_err_why(err, "something is pinned there already");
-			xctl_err_hint_code(err, XCTL_HINT_UNREGISTER_PIN, path, NULL,
-					   "unregister what is pinned at %s first, or pin "
-					   "below another directory", path);
-			return r;
-		}
+			break;
+		kind = xctl_pin_kind(dfd, map);
+		if (kind == -ENOENT)
+			continue;
+		r = xctl_errf(err, EEXIST, "cannot pin the link of %s at %s", map, path);
+		xctl_err_why(err, "%s there already", kind == XCTL_PIN_OBJ ?
+			     "something is pinned" : kind == XCTL_PIN_SYMLINK ?
+			     "a symbolic link is" : "a file or directory is");
+		xctl_err_hint_code(err, XCTL_HINT_UNREGISTER_PIN, path, NULL,
+				   "unregister what is pinned at %s first, or pin "
+				   "below another directory", path);
+		break;
 	}
-	return 0;
+	close(dfd);
+	return r;
 }
 
 /*
@@ -268,10 +313,9 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		r = pin_path(path, sizeof(path), &s, map, err);
 		if (r)
 			goto fail;
-		if (bpf_obj_pin(fd, path)) {
-			r = xctl_errf(err, errno, "cannot pin the link of %s at %s", map, path);
+		r = xctl_pin_path_pin(fs, fd, path, err);
+		if (r)
 			goto fail;
-		}
 		s.pinned[i] = true;
 	}
 	*out = result(o, &s, legacy);
@@ -279,7 +323,7 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		close(s.links[i]);	/* the pins keep the registrations */
 	goto out;
 fail:
-	rollback(&s, o);
+	rollback(fs, &s, o);
 out:
 	free(s.links);
 	free(s.pinned);
@@ -357,7 +401,7 @@ static int check_removable(const struct xctl_bpffs *fs, const struct xctl_sops_m
 static void drop_pin(const struct xctl_bpffs *fs, const char *path, json_t *unpinned,
 		     json_t *left)
 {
-	if (sops_below_base(fs, path) && !unlink(path))
+	if (sops_below_base(fs, path) && !xctl_pin_path_unlink(fs, path, NULL))
 		json_array_append_new(unpinned, json_string(path));
 	else
 		json_array_append_new(left, json_string(path));

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -78,8 +79,17 @@ static int by_pin(const char *path, uint32_t *map_id, struct xctl_err *err)
 {
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info), link_id;
+	struct stat st;
 	int fd, r = 0;
 
+	/* A pin is never a link: one planted where a pin of xctl's is
+	 * expected must not make unregister detach a registration elsewhere. */
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
+		r = xctl_errf(err, ELOOP, "refusing to use %s", path);
+		xctl_err_why(err, "it is a symbolic link, not a pin");
+		xctl_err_hint(err, "name the pin itself, not a link to it");
+		return r;
+	}
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return xctl_errf(err, errno, "cannot open pinned object %s", path);

@@ -225,7 +225,103 @@ bad_name_msg() {
 	[ "$(cat "$TMPD/outside/meta")" = keep ]
 	run -1 xctl module info "$NAME"
 	[ "$(cat "$TMPD/outside/meta")" = keep ]
+	run -1 xctl module reload "$NAME" "$CC_OBJ"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/modules/$NAME"* ]]
+	# list shows it (never silently skipped), without following it
+	run -0 xctl -j module list
+	assert_json
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = foreign ]
+	[[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .problem' <<<"$output")" == *"symbolic link"* ]]
+	run -0 xctl module list
+	[[ "$output" == *"$NAME"*foreign* ]]
+	[ "$(cat "$TMPD/outside/meta")" = keep ]
+	[ -z "$(find "$TMPD/outside" -newer "$TMPD/outside/meta" -mindepth 1)" ]
 	rm "$BPFFS/xctl/modules/$NAME"
+}
+
+@test "load never creates anything through a symlink at xctl/modules or its maps directory" {
+	mkdir -p "$TMPD/outside" "$BPFFS/xctl"
+	ln -s "$TMPD/outside" "$BPFFS/xctl/modules"
+	run -1 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/modules"*"symbolic link"* ]]
+	[ -z "$(ls -A "$TMPD/outside")" ]
+	! grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
+	rm "$BPFFS/xctl/modules"
+}
+
+@test "reload never follows a symlink at modules/NAME/meta or a link pin" {
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module load "$CC_OBJ" name "${NAME}o" ops_name "${CA}o"
+	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	# the record replaced by a link to the other bpffs's record
+	mv "$BPFFS/xctl/modules/$NAME/meta" "$BPFFS/xctl/kept-meta"
+	ln -s "$TMPD/other/xctl/modules/${NAME}o/meta" "$BPFFS/xctl/modules/$NAME/meta"
+	run -1 xctl module reload "$NAME" "$CC_OBJ"
+	[[ "$output" == *"refusing to use meta: it is a symbolic link"* ]]
+	[ -e "$TMPD/other/xctl/modules/${NAME}o/meta" ]
+	run -0 xctl -j module list
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = foreign ]
+	[[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .problem' <<<"$output")" == *"/meta is not xctl's"* ]]
+	rm "$BPFFS/xctl/modules/$NAME/meta"
+	mv "$BPFFS/xctl/kept-meta" "$BPFFS/xctl/modules/$NAME/meta"
+	# the module's link pin replaced by a link to the other registration
+	mv "$BPFFS/xctl/modules/$NAME/xctl_cc" "$BPFFS/xctl/kept-link"
+	ln -s "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" "$BPFFS/xctl/modules/$NAME/xctl_cc"
+	run -1 xctl module reload "$NAME" "$CC_OBJ" ops_name "${CA}n"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/modules/$NAME/xctl_cc: it is a symbolic link, not a pin"* ]]
+	! grep -qw -- "${CA}n" /proc/sys/net/ipv4/tcp_available_congestion_control
+	rm "$BPFFS/xctl/modules/$NAME/xctl_cc"
+	mv "$BPFFS/xctl/kept-link" "$BPFFS/xctl/modules/$NAME/xctl_cc"
+	# the other module's registration is untouched by all of it
+	grep -qw -- "${CA}o" /proc/sys/net/ipv4/tcp_available_congestion_control
+	run -0 "$XCTL_BIN" -j --bpffs "$TMPD/other" module list
+	[ "$(jq -r --arg n "${NAME}o" '.[] | select(.name == $n) | .state' <<<"$output")" = loaded ]
+	run -0 xctl module unload "$NAME"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module unload "${NAME}o"
+	umount "$TMPD/other"
+}
+
+@test "struct_ops register never pins through a symlinked directory" {
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	mkdir -p "$TMPD/other/elsewhere" "$BPFFS/xctl"
+	# the default directory, and one named with 'pin'
+	ln -s "$TMPD/other/elsewhere" "$BPFFS/xctl/struct_ops"
+	run -1 xctl struct_ops register "$CC_OBJ" ops_name "$CA"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/struct_ops"*"symbolic link"* ]]
+	run -1 xctl struct_ops register "$CC_OBJ" ops_name "$CA" pin "$BPFFS/xctl/struct_ops/sub"
+	[[ "$output" == *"refusing to use"*"symbolic link"* ]]
+	rm "$BPFFS/xctl/struct_ops"
+	ln -s "$TMPD/other/elsewhere" "$BPFFS/xctl/mine"
+	run -1 xctl struct_ops register "$CC_OBJ" ops_name "$CA" pin "$BPFFS/xctl/mine"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/mine"*"symbolic link"* ]]
+	[ -z "$(ls -A "$TMPD/other/elsewhere")" ]
+	! grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
+	rm "$BPFFS/xctl/mine"
+	umount "$TMPD/other"
+}
+
+@test "struct_ops unregister never follows a symlink in xctl's tree to another registration" {
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" -j struct_ops register "$CC_OBJ" ops_name "${CA}o"
+	other=$(jq -r '.[0].pinned' <<<"$output")
+	[ -e "$other" ]
+	mkdir -p "$BPFFS/xctl/struct_ops"
+	ln -s "$other" "$BPFFS/xctl/struct_ops/stolen"
+	run -1 xctl struct_ops unregister pinned "$BPFFS/xctl/struct_ops/stolen"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/struct_ops/stolen"*"symbolic link"* ]]
+	grep -qw -- "${CA}o" /proc/sys/net/ipv4/tcp_available_congestion_control
+	[ -e "$other" ]
+	# the inventory does not take the link for a pin of the registration
+	run -0 xctl -j struct_ops list
+	assert_json
+	[ "$(jq -r --arg p "$BPFFS/xctl/struct_ops/stolen" '[.. | strings | select(. == $p)] | length' <<<"$output")" = 0 ]
+	rm "$BPFFS/xctl/struct_ops/stolen"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" struct_ops unregister pinned "$other"
+	! grep -qw -- "${CA}o" /proc/sys/net/ipv4/tcp_available_congestion_control
+	umount "$TMPD/other"
 }
 
 @test "unload never follows a symlink at modules/NAME/MAP (another bpffs's registration stays)" {
@@ -237,6 +333,10 @@ bad_name_msg() {
 	ln -s "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" "$BPFFS/xctl/modules/$NAME/stolen"
 	run -1 xctl module unload "$NAME"
 	[[ "$output" == *"refusing to unload module $NAME"*"stolen is not a pin xctl made"* ]]
+	run -0 xctl -j module list
+	assert_json
+	[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .state' <<<"$output")" = foreign ]
+	[[ "$(jq -r --arg n "$NAME" '.[] | select(.name == $n) | .problem' <<<"$output")" == *"/stolen is not xctl's"* ]]
 	grep -qw -- "${CA}o" /proc/sys/net/ipv4/tcp_available_congestion_control
 	grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
 	[ -e "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" ]

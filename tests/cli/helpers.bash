@@ -118,6 +118,15 @@ common_teardown() {
 		rm -rf "${BPFFS:?}"/* 2>/dev/null
 		umount "$BPFFS" 2>/dev/null || umount -l "$BPFFS"
 	fi
+	# a second bpffs a test mounted in its directory (left by a failure):
+	# emptied first, so that its pins release what they hold
+	if [ -n "${TMPD:-}" ]; then
+		local m
+		for m in $(awk -v p="$TMPD/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+			rm -rf "${m:?}"/* 2>/dev/null
+			umount "$m" 2>/dev/null || umount -l "$m"
+		done
+	fi
 	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
 	return $schema_rc
 }
