@@ -43,6 +43,7 @@ static struct {
 	char dir[PATH_MAX];
 	char top_missing[PATH_MAX];	/* first component of dir that did not exist */
 	bool existed, was_bpffs, active;
+	bool base_link;			/* DIR/xctl is a symbolic link */
 	char *dirs[GUARD_MAX_DIRS];	/* below DIR/xctl, before the command */
 	size_t ndirs;
 } guard;
@@ -105,9 +106,12 @@ void bpffs_snapshot(void)
 	guard.was_bpffs = guard.existed && xctl_is_bpffs(guard.dir);
 	snprintf(base, sizeof(base), "%s/%s", guard.dir, XCTL_PIN_SUBDIR);
 	guard.ndirs = 0;
-	if (!stat(base, &st))
+	/* a link at xctl/ is refused by every command: never walked here */
+	guard.base_link = !lstat(base, &st) && S_ISLNK(st.st_mode);
+	if (!guard.base_link && !stat(base, &st))
 		guard.dirs[guard.ndirs++] = strdup(base);
-	collect(base, 1, guard.dirs, &guard.ndirs, GUARD_MAX_DIRS);
+	if (!guard.base_link)
+		collect(base, 1, guard.dirs, &guard.ndirs, GUARD_MAX_DIRS);
 	guard.active = true;
 }
 
@@ -175,7 +179,8 @@ void bpffs_undo(void)
 	if (!guard.active)
 		return;
 	snprintf(base, sizeof(base), "%s/%s", guard.dir, XCTL_PIN_SUBDIR);
-	prune(base, 1);
+	if (!guard.base_link)
+		prune(base, 1);
 	if (!guard.was_bpffs && xctl_is_bpffs(guard.dir) && only_kernel_files(guard.dir))
 		umount2(guard.dir, UMOUNT_NOFOLLOW);
 	/* The mount point and any parents xctl created for it, if still empty. */

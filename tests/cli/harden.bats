@@ -249,6 +249,21 @@ bad_name_msg() {
 	rm "$BPFFS/xctl/modules"
 }
 
+@test "a symlink at BPFFS/xctl is refused by load, register and attach, and nothing is made or pruned through it" {
+	mkdir -p "$TMPD/outside/modules/keep-empty"
+	ln -s "$TMPD/outside" "$BPFFS/xctl"
+	run -1 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	[[ "$output" == *"refusing to use $BPFFS/xctl"*"symbolic link"* ]]
+	run -1 xctl struct_ops register "$CC_OBJ" ops_name "$CA"
+	[[ "$output" == *"refusing to use $BPFFS/xctl"*"symbolic link"* ]]
+	run -1 xctl -N "$NS" xdp attach lo "$EXAMPLES/xdp_count.bpf.o"
+	[[ "$output" == *"refusing to use $BPFFS/xctl"*"symbolic link"* ]]
+	[ "$(ip -n "$NS" -j link show lo | jq -r '.[0].xdp // "none"')" = none ]
+	[ "$(cd "$TMPD/outside" && find . | sort | tr '\n' ' ')" = ". ./modules ./modules/keep-empty " ]
+	! grep -qw -- "$CA" /proc/sys/net/ipv4/tcp_available_congestion_control
+	rm "$BPFFS/xctl"
+}
+
 @test "reload never follows a symlink at modules/NAME/meta or a link pin" {
 	mkdir "$TMPD/other"
 	mount -t bpf bpf "$TMPD/other"
