@@ -41,6 +41,14 @@ assert_untouched() {
 	[ "$(ip -n "$NS" -j link show lo | jq -r '.[0].xdp // "none"')" = none ]
 }
 
+# Module NAME in the test's bpffs and NAMEo in a second bpffs at TMPD/other.
+two_modules() {
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module load "$CC_OBJ" name "${NAME}o" ops_name "${CA}o"
+	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+}
+
 # Every command that reads an object refuses $1 with exit 1 and message $2.
 refused_everywhere() {
 	local obj=$1 msg=$2
@@ -265,10 +273,7 @@ bad_name_msg() {
 }
 
 @test "reload never follows a symlink at modules/NAME/meta or a link pin" {
-	mkdir "$TMPD/other"
-	mount -t bpf bpf "$TMPD/other"
-	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module load "$CC_OBJ" name "${NAME}o" ops_name "${CA}o"
-	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	two_modules
 	# the record replaced by a link to the other bpffs's record
 	mv "$BPFFS/xctl/modules/$NAME/meta" "$BPFFS/xctl/kept-meta"
 	ln -s "$TMPD/other/xctl/modules/${NAME}o/meta" "$BPFFS/xctl/modules/$NAME/meta"
@@ -341,10 +346,7 @@ bad_name_msg() {
 
 @test "unload never follows a symlink at modules/NAME/MAP (another bpffs's registration stays)" {
 	# a registration pinned in a second bpffs, linked into this module's directory
-	mkdir "$TMPD/other"
-	mount -t bpf bpf "$TMPD/other"
-	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" module load "$CC_OBJ" name "${NAME}o" ops_name "${CA}o"
-	run -0 xctl module load "$CC_OBJ" name "$NAME" ops_name "$CA"
+	two_modules
 	ln -s "$TMPD/other/xctl/modules/${NAME}o/xctl_cc" "$BPFFS/xctl/modules/$NAME/stolen"
 	run -1 xctl module unload "$NAME"
 	[[ "$output" == *"refusing to unload module $NAME"*"stolen is not a pin xctl made"* ]]
