@@ -21,6 +21,8 @@
 #include <bpf/libbpf.h>
 #include "module_priv.h"
 #include "nl_dev.h"
+#include "core_priv.h"
+#include "xdp_priv.h"
 
 #define APPLY_XDP_DIR	"apply/xdp"
 
@@ -125,7 +127,10 @@ int xctl_apply_xdp_compare(const struct xctl_bpffs *fs, int ifindex,
 	r = record_path(fs, ifname, path, sizeof(path), err);
 	if (r)
 		return r;
-	if (mod_meta_read(fs, path, &rec, err)) {
+	r = mod_meta_read(fs, path, &rec, err);
+	if (r == -ELOOP)
+		return r;	/* a link where xctl's record would be: refused */
+	if (r) {
 		xctl_err_reset(err);
 		snprintf(why, len, "no record of what apply attached (attached by hand, "
 			 "or an apply was interrupted)");
@@ -193,10 +198,7 @@ int xctl_apply_xdp_record(const struct xctl_bpffs *fs, int ifindex,
 	fd = mod_meta_create(&m, err);
 	if (fd < 0)
 		return fd;
-	if (unlink(path) && errno != ENOENT)
-		r = xctl_errf(err, errno, "cannot replace the record %s", path);
-	else if (bpf_obj_pin(fd, path))
-		r = xctl_errf(err, errno, "cannot pin the record %s", path);
+	r = xdp_pin_remove(fs, path, false, err) ?: xctl_pin_path_pin(fs, fd, path, err);
 	close(fd);
 	return r;
 }
@@ -207,7 +209,7 @@ void xctl_apply_xdp_forget(const struct xctl_bpffs *fs, const char *ifname)
 	char path[PATH_MAX];
 
 	if (!record_path(fs, ifname, path, sizeof(path), &ign))
-		unlink(path);
+		xdp_pin_remove(fs, path, false, NULL);	/* never a link: that stays */
 	xctl_err_reset(&ign);
 }
 
@@ -218,7 +220,7 @@ int xctl_apply_xdp_list(const struct xctl_bpffs *fs, json_t **names,
 	struct dirent **ents;
 	char dir[PATH_MAX];
 	json_t *arr;
-	int k, ne, r, ifindex;
+	int k, ne, r, ifindex, dfd;
 
 	*names = NULL;
 	r = xctl_bpffs_path(fs, "xdp", dir, sizeof(dir), err);
@@ -227,14 +229,21 @@ int xctl_apply_xdp_list(const struct xctl_bpffs *fs, json_t **names,
 	arr = json_array();
 	if (!arr)
 		return xctl_errf(err, ENOMEM, "cannot list XDP attachments");
-	ne = scandir(dir, &ents, NULL, alphasort);
-	if (ne < 0) {
-		if (errno != ENOENT) {
-			json_decref(arr);
-			return xctl_errf(err, errno, "cannot read %s", dir);
-		}
-		ne = 0;		/* nothing attached yet */
+	dfd = xdp_pin_opendir(fs, dir, err);
+	if (dfd < 0 && dfd != -ENOENT) {
+		json_decref(arr);
+		return dfd;
 	}
+	/* no directory: nothing attached yet */
+	ne = dfd < 0 ? 0 : scandirat(dfd, ".", &ents, NULL, alphasort);
+	if (ne < 0) {
+		r = xctl_errf(err, errno, "cannot read %s", dir);
+		close(dfd);
+		json_decref(arr);
+		return r;
+	}
+	if (dfd >= 0)
+		close(dfd);
 	for (k = 0; k < ne; k++) {
 		const char *name = ents[k]->d_name;
 

@@ -21,8 +21,8 @@
 #include "btf_priv.h"
 #include "xdp_priv.h"
 
-int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
-			struct xctl_err *err)
+int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags,
+			const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = flags);
 	char name[IF_NAMESIZE] = "?";
@@ -40,8 +40,10 @@ int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *pa
 			xctl_err_hint(err, "attaching XDP needs CAP_BPF and CAP_NET_ADMIN (root)");
 		return r;
 	}
-	if (bpf_obj_pin(fd, path)) {
-		r = xctl_errf(err, errno, "cannot pin XDP link at %s", path);
+	r = xctl_pin_path_pin(fs, fd, path, err);
+	if (r) {
+		if (r == -EEXIST)
+			xctl_err_why(err, "something is already pinned there");
 		bpf_link_detach(fd);
 		close(fd);
 		return r;
@@ -49,22 +51,91 @@ int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *pa
 	return fd;
 }
 
-int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id)
+int xdp_pin_open(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
 {
-	struct bpf_link_info info = {};
-	uint32_t len = sizeof(info);
-	int fd, r = 0;
+	struct xctl_err e = {0};
+	int fd;
 
-	fd = bpf_obj_get(path);
+	if (!fs || !path || !path[0])
+		return -ENOENT;	/* no bpffs: nothing of xctl's is pinned */
+	fd = xctl_pin_path_get(fs, path, &e);
+	if (fd >= 0 || fd == -ENOENT || !err) {
+		xctl_err_reset(&e);
+		return fd;
+	}
+	xctl_err_reset(err);
+	*err = e;	/* err owns e's log now */
+	return fd;
+}
+
+int xdp_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
+{
+	struct xctl_err e = {0};
+	int fd;
+
+	if (!fs || !path || !path[0])
+		return -ENOENT;
+	fd = xctl_pin_opendir(fs, path, &e);
+	if (fd >= 0 || fd == -ENOENT || !err) {
+		xctl_err_reset(&e);
+		return fd;
+	}
+	xctl_err_reset(err);
+	*err = e;
+	return fd;
+}
+
+/*
+ * Whether fd is a bpf_link, map or prog (kind "bpf-link", "bpf-map", ...):
+ * bpf_obj_get_info_by_fd() fills whichever info the object has, so a pinned
+ * map would pass for a link by its type field.
+ */
+bool xdp_fd_is(int fd, const char *kind)
+{
+	char proc[64], target[64], want[64];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	snprintf(want, sizeof(want), "anon_inode:%s", kind);
+	n = readlink(proc, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, want);
+}
+
+/* The XDP link pinned at path: its fd and info, or -errno with err filled. */
+static int link_open(const struct xctl_bpffs *fs, const char *path,
+		     struct bpf_link_info *info, struct xctl_err *err)
+{
+	uint32_t len = sizeof(*info);
+	int fd, r;
+
+	fd = xdp_pin_open(fs, path, err);
 	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		r = -errno;
-	close(fd);
-	if (r)
+		return fd;
+	memset(info, 0, sizeof(*info));
+	if (!xdp_fd_is(fd, "bpf-link") || bpf_obj_get_info_by_fd(fd, info, &len) ||
+	    info->type != BPF_LINK_TYPE_XDP) {
+		r = xctl_errf(err, EINVAL, "refusing to use %s", path);
+		xctl_err_why(err, "it is not an XDP link (xctl pins only its own links there)");
+		xctl_err_hint(err, "remove what was put there by hand");
+		close(fd);
 		return r;
-	if (info.type != BPF_LINK_TYPE_XDP)
-		return -EINVAL;
+	}
+	return fd;
+}
+
+int xdp_link_pin_ids(const struct xctl_bpffs *fs, const char *path, uint32_t *link_id,
+		     uint32_t *prog_id, struct xctl_err *err)
+{
+	struct bpf_link_info info;
+	int fd;
+
+	fd = link_open(fs, path, &info, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
 	if (link_id)
 		*link_id = info.id;
 	if (prog_id)
@@ -72,17 +143,14 @@ int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id)
 	return (int)info.xdp.ifindex;
 }
 
-int xdp_link_unpin(const char *path, struct xctl_err *err)
+int xdp_link_unpin(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err)
 {
+	struct bpf_link_info info;
 	int fd, r;
 
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		r = -errno;
-		if (r == -ENOENT)
-			return r;
-		return xctl_errf(err, r, "cannot open pinned link %s", path);
-	}
+	fd = link_open(fs, path, &info, err);
+	if (fd < 0)
+		return fd;
 	/* Detach first: the pin may not be the only reference. */
 	if (bpf_link_detach(fd) && errno != EINVAL && errno != ENOLINK) {
 		r = xctl_errf(err, errno, "cannot detach link %s", path);
@@ -90,9 +158,27 @@ int xdp_link_unpin(const char *path, struct xctl_err *err)
 		return r;
 	}
 	close(fd);
-	if (unlink(path) && errno != ENOENT)
-		return xctl_errf(err, errno, "cannot remove pin %s", path);
-	return 0;
+	return xdp_pin_remove(fs, path, false, err);
+}
+
+int xdp_pin_remove(const struct xctl_bpffs *fs, const char *path, bool dir,
+		   struct xctl_err *err)
+{
+	struct xctl_err e = {0};
+	int r;
+
+	if (!fs || !path || !path[0])
+		return 0;
+	r = dir ? xctl_pin_path_rmdir(fs, path, &e) : xctl_pin_path_unlink(fs, path, &e);
+	if (r == -ENOENT)
+		r = 0;
+	if (!r || !err) {
+		xctl_err_reset(&e);
+		return r;
+	}
+	xctl_err_reset(err);
+	*err = e;
+	return r;
 }
 
 
@@ -118,13 +204,14 @@ static bool runs_prog(const struct xctl_nl_dev *q, uint32_t id)
  * the mode asked for (any mode when none is asked for). Offloaded programs
  * are bound to the device they were loaded for: those are attached anew.
  */
-static bool updatable(const struct xctl_nl_dev *q, const char *path, enum xctl_xdp_mode m)
+static bool updatable(const struct xctl_nl_dev *q, const struct xctl_bpffs *fs,
+		      const char *path, enum xctl_xdp_mode m)
 {
 	uint32_t prog_id = 0;
 
 	if (m == XCTL_XDP_MODE_DEFAULT)
 		return true;
-	if (xdp_link_pin_ids(path, NULL, &prog_id) < 0 || !prog_id)
+	if (xdp_link_pin_ids(fs, path, NULL, &prog_id, NULL) < 0 || !prog_id)
 		return false;
 	return (m == XCTL_XDP_MODE_NATIVE && prog_id == q->xdp_drv_prog_id) ||
 	       (m == XCTL_XDP_MODE_GENERIC && prog_id == q->xdp_skb_prog_id);
@@ -170,22 +257,21 @@ static int obj_dir(const struct xctl_bpffs *fs, const char *ifname, char *out,
  * the bpffs) is -EEXIST and left alone: removing it would detach that
  * device's program.
  */
-static int own_link(const char *path, int ifindex, struct xctl_err *err)
+static int own_link(const struct xctl_bpffs *fs, const char *path, int ifindex,
+		    struct xctl_err *err)
 {
 	struct xctl_nl_dev q;
 	uint32_t prog_id = 0;
 	char idx[16];
-	int r, fd;
+	int r;
 
-	r = xdp_link_pin_ids(path, NULL, &prog_id);
-	if (r == -ENOENT)
-		return r;
+	r = xdp_link_pin_ids(fs, path, NULL, &prog_id, err);
 	if (r == 0) {
-		unlink(path);
-		return -ENOENT;
+		r = xdp_pin_remove(fs, path, false, err);
+		return r ? r : -ENOENT;
 	}
 	if (r < 0)
-		return xctl_errf(err, r, "cannot read the pinned link %s", path);
+		return r;
 	if (r != ifindex) {
 		xctl_errf(err, EEXIST, "cannot use the pin %s", path);
 		xctl_err_why(err, "it holds the XDP link of ifindex %d (a device since renamed?)", r);
@@ -205,8 +291,7 @@ static int own_link(const char *path, int ifindex, struct xctl_err *err)
 				   "give each network namespace its own bpffs");
 		return -EEXIST;
 	}
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
+	return xdp_pin_open(fs, path, err);
 }
 
 /*
@@ -334,7 +419,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	if (r)
 		goto out;
 	old_id = first_prog(&q);
-	link_fd = own_link(path, ifindex, err);
+	link_fd = own_link(&fs, path, ifindex, err);
 	if (link_fd < 0 && link_fd != -ENOENT) {
 		r = link_fd;
 		goto out;
@@ -349,7 +434,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	}
 	/* Before replacing: the old program may be gone afterwards. */
 	old = prog_json(old_id, stats);
-	if (link_fd >= 0 && updatable(&q, path, mode)) {
+	if (link_fd >= 0 && updatable(&q, &fs, path, mode)) {
 		/* Ours, in that mode: swap the program atomically; the pin stays. */
 		if (bpf_link_update(link_fd, bpf_program__fd(prog), NULL)) {
 			r = xctl_errf(err, errno, "cannot replace the program of %s", path);
@@ -360,7 +445,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 		if (link_fd >= 0) {
 			close(link_fd);
 			link_fd = -1;
-			r = xdp_link_unpin(path, err);
+			r = xdp_link_unpin(&fs, path, err);
 			if (r && r != -ENOENT)
 				goto out;
 		}
@@ -370,7 +455,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 				goto out;
 		}
 		link_fd = xdp_link_attach_pin(bpf_program__fd(prog), ifindex,
-					      mode_flags(mode), path, err);
+					      mode_flags(mode), &fs, path, err);
 		if (link_fd < 0) {
 			r = link_fd;
 			goto out;
@@ -379,7 +464,7 @@ int xctl_xdp_attach(int ifindex, const char *obj_path,
 	r = xdp_obj_commit(&x, err);
 	if (r)
 		goto out;
-	xdp_link_pin_ids(path, &link_id, &prog_id);
+	xdp_link_pin_ids(&fs, path, &link_id, &prog_id, NULL);
 	if (xctl_nl_dev_get(ifindex, 0, &q, NULL))
 		memset(&q, 0, sizeof(q));
 	*report = json_pack("{s:s, s:i, s:o, s:I, s:s, s:o, s:o, s:b}",
@@ -436,7 +521,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	uint32_t link_id = 0, prog_id = 0, old_id;
 	json_t *prog, *removed;
 	char dir[PATH_MAX];
-	struct xctl_bpffs fs;
+	struct xctl_bpffs fs, *fsp = NULL;
 	int r;
 
 	*report = NULL;
@@ -445,6 +530,7 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 	/* Nothing of xctl's can be pinned without a bpffs: never mount one here. */
 	path[0] = '\0';
 	if (!xdp_bpffs_probe(XCTL_OPT(opts, bpffs_dir, NULL), &fs)) {
+		fsp = &fs;
 		r = pin_path(&fs, name, path, sizeof(path), err);
 		if (r)
 			return r;
@@ -454,11 +540,13 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		return r;
 	old_id = first_prog(&q);
 
-	r = xdp_link_pin_ids(path, &link_id, &prog_id);
+	r = xdp_link_pin_ids(fsp, path, &link_id, &prog_id, err);
+	if (r < 0 && r != -ENOENT)
+		return r;	/* something else is where xctl's link would be */
 	/* ours only if this namespace's device runs it (ifindex is per netns) */
 	if (r == ifindex && runs_prog(&q, prog_id)) {
 		prog = prog_json(prog_id, stats);
-		r = xdp_link_unpin(path, err);
+		r = xdp_link_unpin(fsp, path, err);
 		if (r) {
 			json_decref(prog);
 			return r;
@@ -480,8 +568,12 @@ int xctl_xdp_detach(int ifindex, const struct xctl_xdp_detach_opts *opts,
 		json_decref(removed);
 		return 0;
 	}
-	if (r == 0)
-		unlink(path);	/* a stale pin: its device is gone */
+	if (r == 0) {
+		/* a stale pin: its device is gone */
+		r = xdp_pin_remove(fsp, path, false, err);
+		if (r)
+			return r;
+	}
 	if (!old_id) {
 		r = xctl_errf(err, ENOENT, "cannot detach from %s", name);
 		xctl_err_why(err, "no XDP program is attached");
@@ -510,7 +602,7 @@ int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
 {
 	char path[PATH_MAX];
 	struct xctl_bpffs fs;
-	uint32_t link_id, prog_id;
+	uint32_t link_id = 0, prog_id = 0;
 	int ifindex, r;
 
 	*out = NULL;
@@ -520,8 +612,10 @@ int xctl_xdp_link_info(const char *ifname, const char *bpffs_dir, json_t **out,
 	if (r)
 		return r;
 	ifindex = (int)if_nametoindex(ifname);
-	r = xdp_link_pin_ids(path, &link_id, &prog_id);
-	if (r < 0 || r != ifindex)
+	r = xdp_link_pin_ids(&fs, path, &link_id, &prog_id, err);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r != ifindex)
 		return 0;
 	*out = json_pack("{s:I, s:I, s:s}", "link_id", (json_int_t)link_id,
 			 "prog_id", (json_int_t)prog_id, "pinned", path);

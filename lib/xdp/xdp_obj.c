@@ -163,6 +163,7 @@ int xdp_obj_open(struct xdp_obj *x, const char *path, int ifindex,
 	struct objm_progs pp;
 	int r;
 
+	x->fs = fs;
 	mo.max_entries_cnt = mo.max_entries ? XCTL_OPT(opts, max_entries_cnt, 0) : 0;
 	x->prog = pick_prog(x->obj, path, XCTL_OPT(opts, prog_name, NULL), err);
 	if (!x->prog)
@@ -214,21 +215,23 @@ static int record_shared(struct xdp_obj *x, struct xctl_err *err)
 {
 	char path[PATH_MAX];
 	size_t i;
+	int r;
 
 	for (i = 0; i < x->maps.cnt; i++) {
 		const struct objm_pin *p = &x->maps.pins[i];
 
 		if (!p->shared)
 			continue;
-		if (mkdir(x->dir, 0700) && errno != EEXIST)
-			return xctl_errf(err, errno, "cannot create %s", x->dir);
+		r = xctl_pin_path_mkdirs(x->fs, x->dir, err);
+		if (r)
+			return r;
 		if (snprintf(path, sizeof(path), "%s/" XDP_OBJ_SHARED_PREFIX "%s", x->dir,
 			     p->file) >= (int)sizeof(path))
 			return xctl_errf(err, ENAMETOOLONG, "pin path %s", x->dir);
-		unlink(path);
-		if (bpf_obj_pin(bpf_map__fd(p->map), path))
-			return xctl_errf(err, errno, "cannot record the shared map %s at %s",
-					 p->file, path);
+		r = xdp_pin_remove(x->fs, path, false, err) ?:
+		    xctl_pin_path_pin(x->fs, bpf_map__fd(p->map), path, err);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -242,15 +245,14 @@ int xdp_obj_commit(struct xdp_obj *x, struct xctl_err *err)
 	r = objm_commit(&x->maps, err);
 	if (r)
 		return r;
-	if (x->dev_bound && mkdir(x->dir, 0700) && errno != EEXIST)
-		return xctl_errf(err, errno, "cannot create %s", x->dir);
+	if (!x->dev_bound)
+		return record_shared(x, err);
 	if (snprintf(path, sizeof(path), "%s/%s", x->dir, XDP_OBJ_DEV_BOUND_PIN) >=
 	    (int)sizeof(path))
 		return xctl_errf(err, ENAMETOOLONG, "pin path %s", x->dir);
-	if (x->dev_bound && bpf_obj_pin(bpf_program__fd(x->prog), path))
-		return xctl_errf(err, errno, "cannot record the device-bound program at %s",
-				 path);
-	return record_shared(x, err);
+	r = xctl_pin_path_mkdirs(x->fs, x->dir, err) ?:
+	    xctl_pin_path_pin(x->fs, bpf_program__fd(x->prog), path, err);
+	return r ? r : record_shared(x, err);
 }
 
 void xdp_obj_close(struct xdp_obj *x, bool failed)
@@ -275,7 +277,7 @@ json_t *xdp_obj_loaded_json(const struct xdp_obj *x)
 	return arr;
 }
 
-bool xdp_obj_is_dev_bound(const char *dir, uint32_t prog_id)
+bool xdp_obj_is_dev_bound(const struct xctl_bpffs *fs, const char *dir, uint32_t prog_id)
 {
 	struct bpf_prog_info info = {};
 	uint32_t len = sizeof(info);
@@ -285,7 +287,7 @@ bool xdp_obj_is_dev_bound(const char *dir, uint32_t prog_id)
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, XDP_OBJ_DEV_BOUND_PIN) >= (int)sizeof(path))
 		return false;
-	fd = bpf_obj_get(path);
+	fd = xdp_pin_open(fs, path, NULL);
 	if (fd < 0)
 		return false;
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len))

@@ -59,22 +59,55 @@ int xdp_bpffs_open(const char *dir, bool no_mount, struct xctl_bpffs *fs,
 int xdp_bpffs_probe(const char *dir, struct xctl_bpffs *fs);
 
 /*
+ * xctl's own pins below <bpffs>/xctl/ are reached only through the path
+ * helpers of lib/core/pintree.c: no component may be a symbolic link or
+ * leave the bpffs, and what is found must be what is expected (an XDP link,
+ * a record map), else the command refuses ("refusing to use PATH") and
+ * leaves it alone.
+ */
+
+/*
+ * The object pinned at path: its fd; -ENOENT (err untouched) when nothing
+ * is there or fs is NULL (no bpffs), other -errno with err filled.
+ */
+int xdp_pin_open(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err);
+
+/* The directory at path, opened the same way (an O_DIRECTORY fd). */
+int xdp_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err);
+
+/* Whether fd is a BPF object of kind "bpf-link", "bpf-map" or "bpf-prog". */
+bool xdp_fd_is(int fd, const char *kind);
+
+/*
+ * Remove the pin (dir: the empty directory) at path; nothing there is not
+ * an error. A link or anything unexpected there is refused and left alone.
+ */
+int xdp_pin_remove(const struct xctl_bpffs *fs, const char *path, bool dir,
+		   struct xctl_err *err);
+
+/*
  * Create an XDP bpf_link of prog_fd on ifindex with XDP_FLAGS_* flags and pin
  * it at path. Returns the link fd (the caller closes it) or -errno with err
- * saying why (EBUSY: another program is attached).
+ * saying why (EBUSY: another program is attached; EEXIST: something is
+ * already pinned there).
  */
-int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags, const char *path,
-			struct xctl_err *err);
+int xdp_link_attach_pin(int prog_fd, int ifindex, uint32_t flags,
+			const struct xctl_bpffs *fs, const char *path, struct xctl_err *err);
 
 /*
  * Open the link pinned at path, detach it (BPF_LINK_DETACH, so it goes away
  * even if someone else holds an fd), and remove the pin. -ENOENT when there is
- * no pin.
+ * no pin; something not an XDP link there is refused.
  */
-int xdp_link_unpin(const char *path, struct xctl_err *err);
+int xdp_link_unpin(const struct xctl_bpffs *fs, const char *path, struct xctl_err *err);
 
-/* Ids of a pinned link and its program; -ENOENT when there is no pin. */
-int xdp_link_pin_ids(const char *path, uint32_t *link_id, uint32_t *prog_id);
+/*
+ * The ifindex of the XDP link pinned at path (0: its device is gone) and
+ * the ids of the link and its program; -ENOENT when there is no pin, other
+ * -errno with err filled (a link, a directory or a non-link object there).
+ */
+int xdp_link_pin_ids(const struct xctl_bpffs *fs, const char *path, uint32_t *link_id,
+		     uint32_t *prog_id, struct xctl_err *err);
 /* "native", "generic", "offload", "multi" for XDP_ATTACHED_*; NULL for none. */
 const char *xdp_mode_name(uint32_t attach_mode);
 
@@ -117,6 +150,7 @@ json_t *xdp_features_json(const struct xctl_nl_dev *d);
 
 struct xdp_obj {
 	char dir[PATH_MAX];	/* <bpffs>/xctl/xdp-maps/<ifname>, set by caller */
+	const struct xctl_bpffs *fs;	/* where dir is (xdp_obj_open) */
 	struct xctl_file file;	/* the object's bytes, which libbpf parses */
 	struct bpf_object *obj;
 	struct bpf_program *prog;	/* the one attached */
@@ -142,6 +176,6 @@ void xdp_obj_close(struct xdp_obj *x, bool failed);
 /* Names of the programs loaded. */
 json_t *xdp_obj_loaded_json(const struct xdp_obj *x);
 /* The attachment dir records prog_id as device-bound. */
-bool xdp_obj_is_dev_bound(const char *dir, uint32_t prog_id);
+bool xdp_obj_is_dev_bound(const struct xctl_bpffs *fs, const char *dir, uint32_t prog_id);
 
 #endif /* XCTL_XDP_PRIV_H */

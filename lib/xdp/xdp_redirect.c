@@ -101,33 +101,52 @@ static int open_paths(struct plan *p, const struct xctl_redirect_opts *opts,
 	return 0;
 }
 
-/* Read the recorded state; -ENOENT when the device was never set up. */
-static int read_state(const char *path, struct xctl_redirect_state *st)
+/*
+ * The record map pinned at path, checked to be one (a one-entry array of at
+ * least a version 1 record): its fd and info; -ENOENT (err untouched) when
+ * the device was never set up, other -errno with err filled.
+ */
+static int open_state(const struct xctl_bpffs *fs, const char *path,
+		      struct bpf_map_info *info, struct xctl_err *err)
 {
-	struct bpf_map_info info = {};
-	uint32_t len = sizeof(info), key = 0;
+	uint32_t len = sizeof(*info);
+	int fd, r;
+
+	fd = xdp_pin_open(fs, path, err);
+	if (fd < 0)
+		return fd;
+	memset(info, 0, sizeof(*info));
+	if (!xdp_fd_is(fd, "bpf-map") || bpf_obj_get_info_by_fd(fd, info, &len) ||
+	    info->type != BPF_MAP_TYPE_ARRAY || info->key_size != 4 ||
+	    info->value_size < offsetof(struct xctl_redirect_state, complete)) {
+		r = xctl_errf(err, EINVAL, "refusing to use %s", path);
+		xctl_err_why(err, "it is not xctl's redirect record");
+		xctl_err_hint(err, "remove what was put there by hand");
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Read the recorded state; -ENOENT (err untouched) when never set up. */
+static int read_state(const struct xctl_bpffs *fs, const char *path,
+		      struct xctl_redirect_state *st, struct xctl_err *err)
+{
+	struct bpf_map_info info;
+	uint32_t key = 0;
 	void *val;
 	int fd, r = 0;
 
-	fd = bpf_obj_get(path);
+	fd = open_state(fs, path, &info, err);
 	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		r = -errno;
-		goto out;
-	}
-	if (info.type != BPF_MAP_TYPE_ARRAY || info.key_size != 4 ||
-	    info.value_size < offsetof(struct xctl_redirect_state, complete)) {
-		r = -EINVAL;
-		goto out;
-	}
+		return fd;
 	val = calloc(1, info.value_size);
 	if (!val) {
-		r = -ENOMEM;
+		r = xctl_errf(err, ENOMEM, "cannot read the record %s", path);
 		goto out;
 	}
 	if (bpf_map_lookup_elem(fd, &key, val))
-		r = -errno;
+		r = xctl_errf(err, errno, "cannot read the record %s", path);
 	memset(st, 0, sizeof(*st));
 	memcpy(st, val, info.value_size < sizeof(*st) ? info.value_size : sizeof(*st));
 	free(val);
@@ -387,13 +406,13 @@ static int set_ring(int ifindex, uint32_t v, struct xctl_err *err)
 static void undo(struct plan *p, bool chan, bool ring, bool link)
 {
 	if (link)
-		xdp_link_unpin(p->link_pin, NULL);
+		xdp_link_unpin(&p->fs, p->link_pin, NULL);
 	if (ring)
 		set_ring(p->dev.ifindex, p->st.ring_prev, NULL);
 	if (chan)
 		set_chan(p->dev.ifindex, p->st.chan, p->st.chan_prev, NULL);
-	unlink(p->state_pin);
-	rmdir(p->dir);
+	xdp_pin_remove(&p->fs, p->state_pin, false, NULL);
+	xdp_pin_remove(&p->fs, p->dir, true, NULL);
 }
 
 /* xctl's pass-through program, the verifier's log attached on failure. */
@@ -444,9 +463,12 @@ static int apply(struct plan *p, struct xctl_err *err)
 	p->st.setup_time = (uint64_t)time(NULL);
 	p->st.complete = 0;
 	sfd = bpf_map__fd(skel->maps.redir_state);
-	if (bpf_map_update_elem(sfd, &key, &p->st, 0) || bpf_obj_pin(sfd, p->state_pin)) {
+	if (bpf_map_update_elem(sfd, &key, &p->st, 0))
 		r = xctl_errf(err, errno, "cannot record the setup at %s", p->state_pin);
-		rmdir(p->dir);
+	else
+		r = xctl_pin_path_pin(&p->fs, sfd, p->state_pin, err);
+	if (r) {
+		xdp_pin_remove(&p->fs, p->dir, true, NULL);
 		goto out;
 	}
 	if (p->st.chan) {
@@ -477,7 +499,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 		}
 		fd = xdp_link_attach_pin(bpf_program__fd(skel->progs.xctl_pass),
 					 (int)p->st.helper_ifindex, XDP_FLAGS_DRV_MODE,
-					 p->link_pin, err);
+					 &p->fs, p->link_pin, err);
 		r = xdp_netns_leave(orig, err);
 		if (r) {
 			/*
@@ -486,7 +508,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 			 * teardown (the record stays marked incomplete).
 			 */
 			if (fd >= 0) {
-				xdp_link_unpin(p->link_pin, NULL);
+				xdp_link_unpin(&p->fs, p->link_pin, NULL);
 				close(fd);
 			}
 			goto out;
@@ -558,7 +580,10 @@ static int setup_rest(struct plan *p, bool dry, int ifindex, json_t **report,
 	int r;
 
 	/* After validation, so a bad request names its bad part first. */
-	if (!read_state(p->state_pin, &old)) {
+	r = read_state(&p->fs, p->state_pin, &old, err);
+	if (r && r != -ENOENT)
+		return r;
+	if (!r) {
 		r = xctl_errf(err, EEXIST, "cannot set up %s", p->dev.name);
 		if (old.complete)
 			xctl_err_why(err, "it is already set up by xctl (%s)", p->dir);
@@ -646,12 +671,13 @@ static int teardown_orphan(struct plan *p, int ifindex, json_t **report,
 	uint32_t link_id = 0;
 	int r;
 
-	if (!p->link_pin[0] || xdp_link_pin_ids(p->link_pin, &link_id, NULL) < 0)
-		return -ENOENT;
-	r = xdp_link_unpin(p->link_pin, err);
+	r = xdp_link_pin_ids(&p->fs, p->link_pin, &link_id, NULL, err);
+	if (r < 0)
+		return r;
+	r = xdp_link_unpin(&p->fs, p->link_pin, err);
 	if (r && r != -ENOENT)
 		return r;
-	rmdir(p->dir);
+	xdp_pin_remove(&p->fs, p->dir, true, NULL);
 	/* nothing recorded to restore; the helper's link is what was removed */
 	*report = json_pack("{s:s, s:i, s:[], s:{s:I, s:s}, s:b}", "ifname", p->dev.name,
 			    "ifindex", ifindex, "restored", "orphaned_helper",
@@ -686,21 +712,20 @@ static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 	r = plan_init(&p, ifindex, opts, false, err);
 	if (r)
 		return r;
-	r = read_state(p.state_pin, &p.st);
-	if (r == -ENOENT && !teardown_orphan(&p, ifindex, report, err))
-		return 0;
-	if (r) {
+	r = read_state(&p.fs, p.state_pin, &p.st, err);
+	if (r == -ENOENT) {
+		r = teardown_orphan(&p, ifindex, report, err);
+		if (r != -ENOENT)
+			return r;
 		xctl_errf(err, r, "cannot tear down %s", p.dev.name);
-		if (r == -ENOENT) {
-			xctl_err_why(err, "it was not set up by xctl (no record at %s)", p.dir);
-			xctl_err_hint_code(err, XCTL_HINT_REDIRECT_SHOW, NULL, NULL,
-					   "the redirect setup's state shows what it holds");
-		} else {
-			xctl_err_why(err, "the record at %s is unreadable (%s)", p.state_pin,
-				     xctl_strerror(-r));
-		}
+		xctl_err_why(err, "it was not set up by xctl (no record at %s)",
+			     p.dir[0] ? p.dir : "<bpffs>/xctl/redirect");
+		xctl_err_hint_code(err, XCTL_HINT_REDIRECT_SHOW, NULL, NULL,
+				   "the redirect setup's state shows what it holds");
 		return r;
 	}
+	if (r)
+		return r;
 	if (p.st.ifindex != (uint32_t)ifindex) {
 		r = xctl_errf(err, ESTALE, "cannot tear down %s", p.dev.name);
 		xctl_err_why(err, "the record at %s is of ifindex %u (%s), a device since renamed or removed",
@@ -709,7 +734,7 @@ static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 		return r;
 	}
 	if (p.st.helper_ifindex) {
-		r = xdp_link_unpin(p.link_pin, err);
+		r = xdp_link_unpin(&p.fs, p.link_pin, err);
 		if (r && r != -ENOENT)
 			return r;
 	}
@@ -729,9 +754,10 @@ static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 			return r;
 		}
 	}
-	if (unlink(p.state_pin) && errno != ENOENT)
-		return xctl_errf(err, errno, "cannot remove %s", p.state_pin);
-	rmdir(p.dir);
+	r = xdp_pin_remove(&p.fs, p.state_pin, false, err);
+	if (r)
+		return r;
+	xdp_pin_remove(&p.fs, p.dir, true, NULL);	/* kept if someone added to it */
 	r = xctl_nl_dev_get(ifindex, XDP_DEV_FLAGS, &now, err);
 	if (r)
 		return r;
@@ -794,19 +820,19 @@ static const char *reason(const struct xctl_nl_dev *d, const struct xctl_nl_dev 
 }
 
 /* The recorded setup of a device, rendered from the map's own BTF. */
-static json_t *record_json(const char *state_pin)
+static json_t *record_json(const struct xctl_bpffs *fs, const char *state_pin)
 {
-	struct bpf_map_info info = {};
-	uint32_t len = sizeof(info), key = 0;
+	struct bpf_map_info info;
+	uint32_t key = 0;
 	json_t *out = NULL;
 	struct btf *btf;
 	void *val;
 	int fd;
 
-	fd = bpf_obj_get(state_pin);
+	fd = open_state(fs, state_pin, &info, NULL);
 	if (fd < 0)
 		return NULL;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_id)
+	if (!info.btf_id)
 		goto out;
 	btf = btf__load_from_kernel_by_id(info.btf_id);
 	if (!btf)
@@ -837,14 +863,24 @@ static json_t *show_one(struct xctl_nl_dev *d, const struct xctl_nl_dev *peer,
 	uint32_t link_id = 0, prog_id = 0;
 	json_t *helper = json_null(), *rec;
 	struct plan p;
+	int r;
 
 	if (!d->kind[0])
 		xctl_nl_dev_driver(d);	/* the kind column falls back to it */
 	if (plan_dev(&p, d, opts, false, err))
 		return NULL;
 	snprintf(lpin, sizeof(lpin), "%s", p.link_pin);
-	rec = read_state(p.state_pin, &st) ? NULL : record_json(p.state_pin);
-	if (rec && st.helper_ifindex && xdp_link_pin_ids(lpin, &link_id, &prog_id) >= 0) {
+	r = read_state(&p.fs, p.state_pin, &st, err);
+	if (r && r != -ENOENT)
+		return NULL;
+	rec = r ? NULL : record_json(&p.fs, p.state_pin);
+	r = rec && st.helper_ifindex ?
+	    xdp_link_pin_ids(&p.fs, lpin, &link_id, &prog_id, err) : -ENOENT;
+	if (r < 0 && r != -ENOENT) {
+		json_decref(rec);
+		return NULL;
+	}
+	if (r >= 0) {
 		helper = json_pack("{s:s, s:i, s:I, s:I, s:s}", "ifname", st.helper_ifname,
 				   "ifindex", (int)st.helper_ifindex, "link_id", (json_int_t)link_id,
 				   "prog_id", (json_int_t)prog_id, "pinned", lpin);
@@ -912,11 +948,19 @@ int xctl_redirect_show(int ifindex, const struct xctl_redirect_opts *opts,
 
 		if (peer_here(d))
 			peer = xctl_nl_devs_find(&devs, d->link_ifindex);
-		o = show_one(d, peer, opts, NULL);
-		if (o)
-			json_array_append_new(arr, o);
+		o = show_one(d, peer, opts, err);
+		if (!o) {
+			/* xctl's record of d cannot be trusted: say so, show nothing */
+			r = -(err && err->errnum ? err->errnum : ENOMEM);
+			break;
+		}
+		json_array_append_new(arr, o);
 	}
 	xctl_nl_devs_free(&devs);
+	if (r) {
+		json_decref(arr);
+		return r;
+	}
 	*report = arr;
 	return 0;
 }

@@ -352,36 +352,55 @@ struct xdp_link {
 /*
  * xctl pins XDP links at <bpffs>/xctl/xdp/<ifname> (attach) and
  * <bpffs>/xctl/redirect/<target>/link (a redirect helper, on the target's
- * peer): note which link each pin holds.
+ * peer): note which link each pin holds. Read without following links; a
+ * link or a foreign object where xctl's pin would be fails the query.
  */
-static void note_pins(struct xdp_link *l, size_t n, const char *bpffs,
-		      const char *dir, const char *leaf)
+static int note_pins(struct xdp_link *l, size_t n, const struct xctl_bpffs *fs,
+		     const char *dir, const char *leaf, struct xctl_err *err)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	uint32_t link_id;
 	size_t i;
+	int dfd, r = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/xctl/%s", bpffs, dir);
-	d = opendir(path);
-	if (!d)
-		return;
+	if (snprintf(path, sizeof(path), "%s/%s", fs->base, dir) >= (int)sizeof(path))
+		return xctl_errf(err, ENAMETOOLONG, "pin path %s/%s", fs->base, dir);
+	dfd = xdp_pin_opendir(fs, path, err);
+	if (dfd == -ENOENT)
+		return 0;	/* nothing of this kind pinned yet */
+	if (dfd < 0)
+		return dfd;
+	d = fdopendir(dfd);
+	if (!d) {
+		r = xctl_errf(err, errno, "cannot read %s", path);
+		close(dfd);
+		return r;
+	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/xctl/%s/%s%s", bpffs, dir, de->d_name, leaf);
-		if (xdp_link_pin_ids(path, &link_id, NULL) < 0)
+		if (snprintf(path, sizeof(path), "%s/%s/%s%s", fs->base, dir, de->d_name,
+			     leaf) >= (int)sizeof(path))
 			continue;
+		r = xdp_link_pin_ids(fs, path, &link_id, NULL, err);
+		if (r == -ENOENT)
+			continue;	/* a redirect setup without helper, or just removed */
+		if (r < 0)
+			break;
+		r = 0;
 		for (i = 0; i < n; i++)
 			if (l[i].id == link_id)
 				snprintf(l[i].pinned, sizeof(l[i].pinned), "%s", path);
 	}
 	closedir(d);
+	return r;
 }
 
 /* Every XDP bpf_link of the host, with xctl's pins of them. */
-static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
+static int xdp_links(struct xdp_link **out, size_t *cnt, const struct xctl_bpffs *fs,
+		     struct xctl_err *err)
 {
 	struct xdp_link *l = NULL;
 	size_t n = 0, cap = 0;
@@ -406,7 +425,7 @@ static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
 			p = realloc(l, cap * sizeof(*l));
 			if (!p) {
 				free(l);
-				return -ENOMEM;
+				return xctl_errf(err, ENOMEM, "cannot list XDP links");
 			}
 			l = p;
 		}
@@ -416,9 +435,14 @@ static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
 		l[n].ifindex = info.xdp.ifindex;
 		n++;
 	}
-	if (bpffs) {
-		note_pins(l, n, bpffs, "xdp", "");
-		note_pins(l, n, bpffs, "redirect", "/link");
+	if (fs) {
+		int r = note_pins(l, n, fs, "xdp", "", err) ?:
+			note_pins(l, n, fs, "redirect", "/link", err);
+
+		if (r) {
+			free(l);
+			return r;
+		}
 	}
 	*out = l;
 	*cnt = n;
@@ -431,23 +455,23 @@ static int xdp_links(struct xdp_link **out, size_t *cnt, const char *bpffs)
  * say); otherwise unknown (null).
  */
 static json_t *dev_bound_json(uint32_t prog, const char *mode, const struct xdp_link *l,
-			      const char *bpffs, const char *ifname)
+			      const struct xctl_bpffs *fs, const char *ifname)
 {
 	char dir[PATH_MAX], pin[PATH_MAX];
 
 	if (!strcmp(mode, xdp_mode_name(XDP_ATTACHED_HW)))
 		return json_true();
-	if (!bpffs || !l || !l->pinned[0] ||
-	    snprintf(pin, sizeof(pin), "%s/xctl/xdp/%s", bpffs, ifname) >= (int)sizeof(pin) ||
+	if (!fs || !l || !l->pinned[0] ||
+	    snprintf(pin, sizeof(pin), "%s/xdp/%s", fs->base, ifname) >= (int)sizeof(pin) ||
 	    strcmp(pin, l->pinned) ||
-	    snprintf(dir, sizeof(dir), "%s/xctl/%s/%s", bpffs, XDP_OBJ_SUBDIR, ifname) >=
+	    snprintf(dir, sizeof(dir), "%s/%s/%s", fs->base, XDP_OBJ_SUBDIR, ifname) >=
 	    (int)sizeof(dir))
 		return json_null();
-	return json_boolean(xdp_obj_is_dev_bound(dir, prog));
+	return json_boolean(xdp_obj_is_dev_bound(fs, dir, prog));
 }
 
 static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link *links,
-			 size_t nlinks, uint32_t ifindex, const char *bpffs,
+			 size_t nlinks, uint32_t ifindex, const struct xctl_bpffs *fs,
 			 const char *ifname, bool stats)
 {
 	json_t *p = xctl_prog_json(prog, stats), *link = json_null();
@@ -465,7 +489,7 @@ static json_t *show_prog(uint32_t prog, const char *mode, const struct xdp_link 
 			break;
 		}
 	json_object_set_new(p, "link", link);
-	json_object_set_new(p, "dev_bound", dev_bound_json(prog, mode, found, bpffs, ifname));
+	json_object_set_new(p, "dev_bound", dev_bound_json(prog, mode, found, fs, ifname));
 	return p;
 }
 
@@ -476,6 +500,7 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 	struct xctl_nl_dev **sel = NULL;
 	struct xdp_link *links = NULL;
 	bool stats = xctl_bpf_stats_enabled();
+	struct xctl_bpffs fs;
 	size_t i, n, nlinks = 0;
 	json_t *arr;
 	int r;
@@ -486,11 +511,12 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 	r = select_devs(&devs, q, &sel, &n, err);
 	if (r)
 		goto out;
-	r = xdp_links(&links, &nlinks, bpffs);
-	if (r) {
-		xctl_errf(err, r, "cannot list XDP links");
+	/* bpffs: the root of a mounted bpffs, NULL when there is none */
+	if (bpffs && xdp_bpffs_probe(bpffs, &fs))
+		bpffs = NULL;
+	r = xdp_links(&links, &nlinks, bpffs ? &fs : NULL, err);
+	if (r)
 		goto out;
-	}
 	arr = json_array();
 	for (i = 0; i < n; i++) {
 		struct xctl_nl_dev *d = sel[i];
@@ -508,7 +534,7 @@ int xctl_xdp_show(const struct xctl_xdp_query *q, const char *bpffs,
 		for (k = 0; k < 3; k++)
 			if (m[k].id)
 				json_array_append_new(progs, show_prog(m[k].id, xdp_mode_name(m[k].attached), links,
-								       nlinks, d->ifindex, bpffs,
+								       nlinks, d->ifindex, bpffs ? &fs : NULL,
 								       d->name, stats));
 		json_array_append_new(arr, json_pack("{s:s, s:I, s:o}", "ifname", d->name,
 						     "ifindex", (json_int_t)d->ifindex,

@@ -302,6 +302,24 @@ redirect:va:setup" ]
 	[ "$(tx_channels va)" -eq 2 ]
 }
 
+@test "a link at apply/xdp/DEV (the attach record) is refused, never followed or replaced" {
+	net_setup
+	echo "attach vc $XDP_OBJ" > "$CONF/xdp.d/x.conf"
+	run xctl -N "$NS" apply --config "$CONF"
+	assert_status 0
+	id=$(ip -n "$NS" -j link show vc | jq '.[0].xdp.prog.id')
+	mkdir "$TMPD/outside"
+	echo keep >"$TMPD/outside/record"
+	mv "$BPFFS/xctl/apply/xdp/vc" "$BPFFS/vc-record"
+	ln -s "$TMPD/outside/record" "$BPFFS/xctl/apply/xdp/vc"
+	run xctl -N "$NS" apply --config "$CONF"
+	assert_status 1
+	[[ "$output" == *"refusing to use $BPFFS/xctl/apply/xdp/vc: it is a symbolic link, not a pin"* ]]
+	[ "$(cat "$TMPD/outside/record")" = keep ]
+	[ -L "$BPFFS/xctl/apply/xdp/vc" ]
+	[ "$(ip -n "$NS" -j link show vc | jq '.[0].xdp.prog.id')" = "$id" ]
+}
+
 @test "apply replaces an XDP program that changed, and redoes a redirect setup that drifted" {
 	net_setup
 	echo "attach vc $XDP_OBJ" > "$CONF/xdp.d/x.conf"

@@ -16,7 +16,13 @@ setup() {
 	ip -n "$NS" link set vb up
 }
 
-teardown() { common_teardown; }
+teardown() {
+	# a second bpffs some tests mount (its pins go with it)
+	if [ -n "${TMPD:-}" ] && mountpoint -q "$TMPD/other" 2>/dev/null; then
+		umount "$TMPD/other" 2>/dev/null || umount -l "$TMPD/other"
+	fi
+	common_teardown
+}
 
 xn() { xctl -N "$NS" "$@"; }
 
@@ -139,6 +145,91 @@ xdp_prog() {
 	run xn -j xdp detach va --force
 	assert_status 0
 	[ "$(xdp_prog va)" = none ]
+}
+
+# xctl's tree is never followed through a link (issue 9): a symbolic link
+# where xctl expects its own pin or directory is refused, and what it points
+# at (another bpffs's link, a file outside bpffs) stays as it was.
+
+# ID of the XDP program on $1 (ip), or "none".
+prog_id() {
+	ip -n "$NS" -j link show "$1" | jq -r '.[0].xdp.prog.id // "none"'
+}
+
+# A second bpffs at $TMPD/other holding xctl's link of vb.
+other_bpffs_link() {
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" -N "$NS" xdp attach vb "$OBJ" prog pass_b
+	[ -e "$TMPD/other/xctl/xdp/vb" ]
+}
+
+@test "a link at xdp/DEV to another bpffs's pin: attach, detach and show refuse, that link stays" {
+	local va_id vb_id
+	other_bpffs_link
+	vb_id=$(prog_id vb)
+	# va attached by xctl, its pin moved aside (it keeps the link) and a
+	# link to the other bpffs's pin of vb put in its place
+	run -0 xn xdp attach va "$OBJ"
+	va_id=$(prog_id va)
+	mv "$BPFFS/xctl/xdp/va" "$BPFFS/va-saved"
+	ln -s "$TMPD/other/xctl/xdp/vb" "$BPFFS/xctl/xdp/va"
+	run -1 xn xdp detach va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va: it is a symbolic link, not a pin"* ]]
+	run -1 xn xdp detach va --force
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va"* ]]
+	run -1 xn xdp attach va "$OBJ" prog pass_b --replace
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va"* ]]
+	run -1 xn xdp show
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va"* ]]
+	run -1 xn xdp show va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va"* ]]
+	# nothing changed: both programs, the other bpffs's pin, the link itself
+	[ "$(prog_id va)" = "$va_id" ]
+	[ "$(prog_id vb)" = "$vb_id" ]
+	[ -L "$BPFFS/xctl/xdp/va" ]
+	run -0 bpftool -j link show pinned "$TMPD/other/xctl/xdp/vb"
+	[ "$(jq -r .prog_id <<<"$output")" = "$vb_id" ]
+	# with the pin back, all is xctl's again
+	rm "$BPFFS/xctl/xdp/va"
+	mv "$BPFFS/va-saved" "$BPFFS/xctl/xdp/va"
+	run -0 xn xdp detach va
+	[ "$(prog_id va)" = none ]
+	[ "$(prog_id vb)" = "$vb_id" ]
+}
+
+@test "a link at xdp/DEV to a file outside bpffs: attach and detach refuse, the file stays" {
+	mkdir -p "$TMPD/outside" "$BPFFS/xctl/xdp"
+	echo keep >"$TMPD/outside/file"
+	ln -s "$TMPD/outside/file" "$BPFFS/xctl/xdp/va"
+	run -1 xn xdp attach va "$OBJ"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va: it is a symbolic link, not a pin"* ]]
+	[ "$(prog_id va)" = none ]
+	ip -n "$NS" link set va xdpdrv obj "$OBJ" sec xdp
+	run -1 xn xdp detach va --force
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va"* ]]
+	[ "$(prog_id va)" != none ]
+	[ "$(cat "$TMPD/outside/file")" = keep ]
+	[ -L "$BPFFS/xctl/xdp/va" ]
+}
+
+@test "xctl/xdp itself a link to another bpffs: attach, detach and show refuse, nothing pinned there" {
+	local vb_id
+	other_bpffs_link
+	vb_id=$(prog_id vb)
+	mkdir -p "$BPFFS/xctl"
+	ln -s "$TMPD/other/xctl/xdp" "$BPFFS/xctl/xdp"
+	run -1 xn xdp attach va "$OBJ"
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp"*"a component of it is a symbolic link"* ]]
+	[ "$(prog_id va)" = none ]
+	[ ! -e "$TMPD/other/xctl/xdp/va" ]
+	run -1 xn xdp detach vb
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp: a component of it is a symbolic link"* ]]
+	run -1 xn xdp show
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp: a component of it is a symbolic link"* ]]
+	[ "$(prog_id vb)" = "$vb_id" ]
+	[ -e "$TMPD/other/xctl/xdp/vb" ]
+	[ "$(ls "$TMPD/other/xctl/xdp")" = vb ]
 }
 
 @test "bad input: exact exit codes, valid JSON, nothing attached" {

@@ -26,13 +26,20 @@ setup() {
 }
 
 teardown() {
+	# paused xctl-test runs and the commands racing them
+	reap_pids
 	if [ -n "${HIDDEN_NS:-}" ]; then
 		umount "$HIDDEN_NS" 2>/dev/null || true
+	fi
+	# a second bpffs some tests mount (its pins go with it)
+	if [ -n "${TMPD:-}" ] && mountpoint -q "$TMPD/other" 2>/dev/null; then
+		umount "$TMPD/other" 2>/dev/null || umount -l "$TMPD/other"
 	fi
 	common_teardown
 }
 
 xn() { xctl -N "$NS" "$@"; }
+PIDS=()
 
 # Frames va has transmitted through XDP redirects (sum over its TX queues).
 xmit_sum() {
@@ -451,4 +458,82 @@ burst_vx() {
 	[ $(((end - start) / 1000000)) -ge 1500 ]
 	wait
 	[ "$(xdp_prog vb)" = none ]
+}
+
+# xctl's tree is never followed through a link (issue 9): a symbolic link
+# where redirect expects its directory, record or helper pin is refused,
+# and what it points at stays as it was.
+
+@test "redirect/DEV a link to a directory outside bpffs: setup, teardown and show refuse, change nothing" {
+	mkdir -p "$TMPD/outside" "$BPFFS/xctl/redirect"
+	echo keep >"$TMPD/outside/file"
+	ln -s "$TMPD/outside" "$BPFFS/xctl/redirect/va"
+	run -1 xn xdp redirect setup va --rings 2
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va: a component of it is a symbolic link"* ]]
+	run -1 xn xdp redirect teardown va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va"* ]]
+	run -1 xn xdp redirect show va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va"* ]]
+	run -1 xn xdp redirect show
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va"* ]]
+	run -1 xn xdp show
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va"* ]]
+	[ "$(xdp_prog vb)" = none ]
+	[ "$(tx_channels va)" = 4 ]
+	[ "$(ls "$TMPD/outside")" = file ]
+	[ "$(cat "$TMPD/outside/file")" = keep ]
+}
+
+@test "a link at redirect/DEV/state or /link to another bpffs's pins: teardown refuses, both setups stay" {
+	local vb_id vd_id
+	# a second pair set up in a second bpffs
+	ip -n "$NS" link add vc numtxqueues 4 numrxqueues 4 type veth \
+		peer name vd numtxqueues 4 numrxqueues 4
+	ip -n "$NS" link set vc up
+	ip -n "$NS" link set vd up
+	ip netns exec "$NS" ethtool -K vc gro off
+	ip netns exec "$NS" ethtool -K vd gro off
+	mkdir "$TMPD/other"
+	mount -t bpf bpf "$TMPD/other"
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" -N "$NS" xdp redirect setup vc --rings 2
+	vd_id=$(ip -n "$NS" -j link show vd | jq -r '.[0].xdp.prog.id')
+	run -0 xn xdp redirect setup va --rings 2
+	vb_id=$(ip -n "$NS" -j link show vb | jq -r '.[0].xdp.prog.id')
+	# the record replaced by a link to the other bpffs's record of vc
+	mv "$BPFFS/xctl/redirect/va/state" "$BPFFS/va-state"
+	ln -s "$TMPD/other/xctl/redirect/vc/state" "$BPFFS/xctl/redirect/va/state"
+	run -1 xn xdp redirect teardown va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/state: it is a symbolic link, not a pin"* ]]
+	run -1 xn xdp redirect setup va --rings 2
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/state"* ]]
+	run -1 xn xdp redirect show va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/state"* ]]
+	rm "$BPFFS/xctl/redirect/va/state"
+	mv "$BPFFS/va-state" "$BPFFS/xctl/redirect/va/state"
+	# the helper pin replaced by a link to the other bpffs's helper of vd
+	mv "$BPFFS/xctl/redirect/va/link" "$BPFFS/va-link"
+	ln -s "$TMPD/other/xctl/redirect/vc/link" "$BPFFS/xctl/redirect/va/link"
+	run -1 xn xdp redirect teardown va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/link: it is a symbolic link, not a pin"* ]]
+	run -1 xn xdp redirect show va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/link"* ]]
+	run -1 xn xdp show
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/link"* ]]
+	# nothing changed: both helpers, both channel counts, the other's pins
+	[ "$(ip -n "$NS" -j link show vb | jq -r '.[0].xdp.prog.id')" = "$vb_id" ]
+	[ "$(ip -n "$NS" -j link show vd | jq -r '.[0].xdp.prog.id')" = "$vd_id" ]
+	[ "$(tx_channels va)" = 2 ]
+	[ "$(tx_channels vc)" = 2 ]
+	[ -e "$TMPD/other/xctl/redirect/vc/state" ]
+	[ -e "$TMPD/other/xctl/redirect/vc/link" ]
+	[ -e "$BPFFS/xctl/redirect/va/state" ]
+	# with the pin back, both tear down as usual
+	rm "$BPFFS/xctl/redirect/va/link"
+	mv "$BPFFS/va-link" "$BPFFS/xctl/redirect/va/link"
+	run -0 xn xdp redirect teardown va
+	[ "$(xdp_prog vb)" = none ]
+	[ "$(tx_channels va)" = 4 ]
+	[ "$(ip -n "$NS" -j link show vd | jq -r '.[0].xdp.prog.id')" = "$vd_id" ]
+	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" -N "$NS" xdp redirect teardown vc
+	[ "$(xdp_prog vd)" = none ]
 }
