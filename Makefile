@@ -194,7 +194,7 @@ $(XCTL_BIN): $(CLI_OBJS) $(LIBXCTL) $(LIBBPF_STAMP)
 # xctl-test: the CLI on a test build of the library, with the fault-injection
 # points (-DXCTL_TEST_HOOKS) the kill-at-each-step tests use. Only the files
 # that have such points are compiled twice; xctl and libxctl have none.
-HOOK_SRCS	:= lib/module/module.c
+HOOK_SRCS	:= lib/module/module.c lib/xdp/xdp_redirect.c
 HOOK_OBJS	:= $(HOOK_SRCS:%.c=$(BUILD)/test-hooks/%.o)
 # The pause points' body (tests/hooks/) reads the environment, which lib/
 # never does: it is linked into xctl-test only.

@@ -298,7 +298,7 @@ static int pin_meta(const struct xctl_bpffs *fs, const char *dir, const struct m
 	fd = mod_meta_create(m, err);
 	if (fd < 0)
 		return fd;
-	mod_test_pause("meta", NULL);
+	xctl_test_pause("meta", NULL);
 	mod_path(path, sizeof(path), dir, XCTL_MODULE_META);
 	r = xctl_pin_path_pin(fs, fd, path, err);
 	close(fd);
@@ -405,13 +405,13 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 		}
 		goto out;
 	}
-	mod_test_pause("reserved", NULL);
+	xctl_test_pause("reserved", NULL);
 
 	r = objm_begin(&pc.maps, err) ?: xctl_sops_obj_load(o, err) ?:
 	    objm_stage(&pc.maps, err);
 	if (r)
 		goto fail;
-	mod_test_pause("loaded", NULL);
+	xctl_test_pause("loaded", NULL);
 	for (i = 0; i < cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));
 
@@ -421,13 +421,13 @@ int xctl_module_load(const struct xctl_bpffs *fs, const char *obj_path,
 			goto fail;
 		}
 		links[i] = fd;
-		mod_test_pause("registered", map);
+		xctl_test_pause("registered", map);
 		mod_path(path, sizeof(path), dir, map);
 		r = xctl_pin_path_pin(fs, fd, path, err);
 		if (r)
 			goto fail;
 		pinned[i] = true;
-		mod_test_pause("pinned", map);
+		xctl_test_pause("pinned", map);
 	}
 	r = mod_meta_set_maps(&meta, o, err) ?: objm_commit(&pc.maps, err) ?:
 	    pin_meta(fs, dir, &meta, err);
@@ -835,7 +835,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 	r = mod_meta_set_maps(&m, o, err) ?: stage_meta(fs, &m, meta_new, err);
 	if (r)
 		goto fail;
-	mod_test_pause("staged", NULL);
+	xctl_test_pause("staged", NULL);
 	for (i = 0; i < n; i++) {
 		r = xctl_sops_link_update(l[i].link_fd, l[i].new_map_fd, l[i].old_map_fd, err);
 		if (r) {
@@ -845,7 +845,7 @@ int xctl_module_reload(const struct xctl_bpffs *fs, const char *name,
 			goto fail;
 		}
 		l[i].swapped = true;
-		mod_test_pause("swapped", l[i].map);
+		xctl_test_pause("swapped", l[i].map);
 	}
 	/* meta before the pins: a failed rename leaves the old pins intact */
 	r = xctl_pin_path_rename(fs, meta_new, meta, err);

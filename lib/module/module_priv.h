@@ -277,22 +277,7 @@ bool mod_path(char *out, size_t len, const char *dir, const char *name);
 const char *mod_rename_of(const struct xctl_sops_rename *renames, size_t cnt,
 			  const char *map);
 
-/*
- * Fault-injection point for the tests: in a test build of the library
- * (-DXCTL_TEST_HOOKS, build/xctl-test), stop the process (SIGSTOP) at STEP
- * when the environment variable XCTL_TEST_PAUSE_AT names it: "reserved",
- * "loaded", "registered:<map>", "pinned:<map>", "meta", and for reload
- * "swapped:<map>". Compiled out of the library and the xctl binary; the
- * body, which reads the environment, is tests/hooks/test_pause.c.
- */
-#ifdef XCTL_TEST_HOOKS
-void mod_test_pause(const char *step, const char *arg);
-#else
-static inline void mod_test_pause(const char *step, const char *arg)
-{
-	(void)step;
-	(void)arg;
-}
-#endif
+/* Fault-injection points of module load and reload: test_hooks.h. */
+#include "test_hooks.h"
 
 #endif /* XCTL_MODULE_PRIV_H */

@@ -31,6 +31,7 @@
 #include "compat.h"
 #include "core_priv.h"
 #include "xdp_priv.h"
+#include "test_hooks.h"
 #include "xdp_pass.skel.h"
 
 /* What setup will do (or did) to one device. */
@@ -471,6 +472,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 		xdp_pin_remove(&p->fs, p->dir, true, NULL);
 		goto out;
 	}
+	xctl_test_pause("redirect-setup", "recorded");
 	if (p->st.chan) {
 		r = set_chan(p->dev.ifindex, p->st.chan, p->st.chan_new, err);
 		if (r) {
@@ -526,6 +528,7 @@ static int apply(struct plan *p, struct xctl_err *err)
 		close(fd);
 		link = true;
 	}
+	xctl_test_pause("redirect-setup", "helper");
 	r = xctl_nl_dev_get(p->dev.ifindex, XDP_DEV_FLAGS, &now, err);
 	if (r)
 		goto fail;
@@ -738,6 +741,7 @@ static int redirect_teardown(int ifindex, const struct xctl_redirect_opts *opts,
 		if (r && r != -ENOENT)
 			return r;
 	}
+	xctl_test_pause("redirect-teardown", "unpinned");
 	if (p.st.ring_changed) {
 		r = set_ring(ifindex, p.st.ring_prev, err);
 		if (r) {

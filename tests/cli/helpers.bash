@@ -96,7 +96,8 @@ make_netns() {
 reap_pids() {
 	local p
 	for p in "${PIDS[@]:-}"; do
-		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+		# SIGCONT too, for one stopped at a pause point
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]:-}"; do
 		[ -n "$p" ] && wait "$p" 2>/dev/null

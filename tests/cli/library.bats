@@ -144,9 +144,9 @@ ip_stats() {
 	run grep -rnE -A2 'xctl_err_hint\(' "$REPO"/lib --include='*.c'
 	! grep -E "'xctl |xctl (xdp|control|struct_ops|module|apply|batch|exporter) |[ (']--[a-z]" <<<"$output" || {
 		echo "hint with CLI syntax in lib/" >&2; return 1; }
-	# The pause point exists only in the test build.
-	! nm "$XCTL_BIN" | grep -qw mod_test_pause
-	nm "$XCTL_TEST_BIN" | grep -qw mod_test_pause
+	# The pause points exist only in the test build.
+	! nm "$XCTL_BIN" | grep -qw xctl_test_pause
+	nm "$XCTL_TEST_BIN" | grep -qw xctl_test_pause
 }
 
 @test "cli/ calls neither the kernel nor libbpf: only libxctl" {

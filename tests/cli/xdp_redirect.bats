@@ -460,6 +460,106 @@ burst_vx() {
 	[ "$(xdp_prog vb)" = none ]
 }
 
+# Deterministic interleavings of setup and teardown on one device, through
+# the pause points of build/xctl-test (XCTL_TEST_PAUSE_AT, lib/core/
+# test_hooks.h): one command stops itself (SIGSTOP) inside its critical
+# section, holding the device's lock; the other must wait for it.
+
+# Wait (bounded) until process $1 is stopped (state T in /proc/PID/stat).
+wait_stopped() {
+	local i
+	for i in $(seq 100); do
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ] && return 0
+		sleep 0.1
+	done
+	echo "process $1 never reached its pause point" >&2
+	return 1
+}
+
+# Start "$XCTL_TEST_BIN ... xdp redirect ARGS" paused at $1: PAUSED holds its pid.
+start_paused() {
+	local at=$1
+	shift
+	XCTL_TEST_PAUSE_AT=$at "$XCTL_TEST_BIN" --bpffs "$BPFFS" -N "$NS" xdp redirect "$@" \
+		>"$TMPD/paused.out" 2>&1 &
+	PAUSED=$!
+	PIDS+=("$PAUSED")
+	wait_stopped "$PAUSED"
+}
+
+# Start "xctl ... xdp redirect ARGS" concurrently: OTHER holds its pid.
+start_other() {
+	"$XCTL_BIN" --bpffs "$BPFFS" -N "$NS" xdp redirect "$@" >"$TMPD/other.out" 2>&1 &
+	OTHER=$!
+	PIDS+=("$OTHER")
+}
+
+# The other command is still blocked after a second (on the lock: it has
+# not changed anything), then the paused one continues; both succeed.
+race_finish() {
+	local early=0 prc=0 orc=0
+	sleep 1
+	kill -0 "$OTHER" 2>/dev/null || early=1
+	kill -CONT "$PAUSED"
+	wait "$PAUSED" || prc=$?
+	wait "$OTHER" || orc=$?
+	PIDS=()		# reaped: never signal a pid that may have been reused
+	if [ $early = 1 ]; then
+		echo "the concurrent command did not wait for the paused one:" >&2
+		echo "it exited $orc: $(cat "$TMPD/other.out")" >&2
+		echo "the paused one then exited $prc: $(cat "$TMPD/paused.out")" >&2
+		return 1
+	fi
+	[ $prc = 0 ] || { echo "paused: exit $prc" >&2; cat "$TMPD/paused.out" >&2; return 1; }
+	[ $orc = 0 ] || { echo "other: exit $orc" >&2; cat "$TMPD/other.out" >&2; return 1; }
+}
+
+@test "teardown waits for a setup paused inside its critical section; the end state is clean" {
+	local at
+	for at in redirect-setup:recorded redirect-setup:helper; do
+		start_paused "$at" setup va --rings 2
+		# the setup holds the lock half-way: record incomplete, and at
+		# "helper" the channels set and the helper attached
+		[ -e "$BPFFS/xctl/redirect/va/state" ]
+		if [ "$at" = redirect-setup:helper ]; then
+			[ "$(xdp_prog vb)" = xctl_pass ]
+			[ "$(tx_channels va)" = 2 ]
+		else
+			[ "$(xdp_prog vb)" = none ]
+			[ "$(tx_channels va)" = 4 ]
+		fi
+		start_other teardown va
+		race_finish
+		# setup completed, then teardown undid all of it
+		[ "$(xdp_prog vb)" = none ]
+		[ "$(xdp_prog va)" = none ]
+		[ "$(tx_channels va)" = 4 ]
+		[ ! -e "$BPFFS/xctl/redirect/va" ]
+		run -1 xn xdp redirect teardown va
+		[[ "$output" == *"it was not set up by xctl"* ]]
+	done
+}
+
+@test "setup waits for a teardown paused inside its critical section; the end state is set up" {
+	run -0 xn xdp redirect setup va --rings 2
+	start_paused redirect-teardown:unpinned teardown va
+	# the teardown holds the lock half-way: helper gone, record still there
+	[ "$(xdp_prog vb)" = none ]
+	[ -e "$BPFFS/xctl/redirect/va/state" ]
+	start_other setup va --rings 2
+	race_finish
+	# teardown completed, then setup made a complete new one
+	[ "$(xdp_prog vb)" = xctl_pass ]
+	[ "$(tx_channels va)" = 2 ]
+	[ -e "$BPFFS/xctl/redirect/va/link" ]
+	[ "$(bpftool -j map dump pinned "$BPFFS/xctl/redirect/va/state" |
+	     jq '.[0].formatted.value.complete')" = 1 ]
+	run -0 xn xdp redirect teardown va
+	[ "$(xdp_prog vb)" = none ]
+	[ "$(tx_channels va)" = 4 ]
+	[ ! -e "$BPFFS/xctl/redirect/va" ]
+}
+
 # xctl's tree is never followed through a link (issue 9): a symbolic link
 # where redirect expects its directory, record or helper pin is refused,
 # and what it points at stays as it was.
