@@ -190,6 +190,16 @@ int xdp_obj_load(struct xdp_obj *x, const struct xctl_bpffs *fs, const char *pat
 		r = xctl_bpffs_mkdir(fs, XDP_OBJ_SUBDIR, err);
 		if (r)
 			return r;
+		/*
+		 * The attachment's directory is written after the program is
+		 * attached (xdp_obj_commit): refuse now, before anything
+		 * changes, when something other than a directory is there.
+		 */
+		r = xdp_pin_opendir(fs, x->dir, err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+		if (r >= 0)
+			close(r);
 	}
 	r = objm_begin(&x->maps, err);
 	if (r)
@@ -290,7 +300,7 @@ bool xdp_obj_is_dev_bound(const struct xctl_bpffs *fs, const char *dir, uint32_t
 	fd = xdp_pin_open(fs, path, NULL);
 	if (fd < 0)
 		return false;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (xdp_fd_is(fd, "bpf-prog") && !bpf_obj_get_info_by_fd(fd, &info, &len))
 		bound = info.id == prog_id;
 	close(fd);
 	return bound;

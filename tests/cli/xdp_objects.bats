@@ -137,6 +137,25 @@ value0() {
 	[ ! -e "$BPFFS/xctl/xdp-maps/vb" ]
 }
 
+@test "xdp-maps/DEV a link out of the bpffs: attach with maps or dev_bound refuses, nothing pinned there" {
+	mkdir -p "$TMPD/outside" "$BPFFS/xctl/xdp-maps"
+	echo keep >"$TMPD/outside/file"
+	ln -s "$TMPD/outside" "$BPFFS/xctl/xdp-maps/vb"
+	ln -s "$TMPD/outside" "$BPFFS/xctl/xdp-maps/va"
+	run xb xdp attach vb "$TAIL" prog xt_entry
+	assert_status 1
+	[[ $output == *"refusing to use $BPFFS/xctl/xdp-maps/vb"*"symbolic link"* ]]
+	run xa xdp attach va "$TESTS_BPF/redir_pass.bpf.o" dev_bound
+	assert_status 1
+	[[ $output == *"refusing to use $BPFFS/xctl/xdp-maps/va"*"symbolic link"* ]]
+	[ -z "$(prog_id "$NS_B" vb)" ]
+	[ -z "$(prog_id "$NS_A" va)" ]
+	[ ! -e "$BPFFS/xctl/xdp/vb" ]
+	[ ! -e "$BPFFS/xctl/xdp/va" ]
+	[ "$(ls "$TMPD/outside")" = file ]
+	[ "$(cat "$TMPD/outside/file")" = keep ]
+}
+
 @test "xdp attach: max_entries and pin_root keywords; bad values are refused" {
 	run xb xdp attach vb "$TAIL" prog xt_entry max_entries xt_hits=16
 	assert_status 0
