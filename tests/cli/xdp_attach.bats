@@ -213,6 +213,20 @@ other_bpffs_link() {
 	[ -L "$BPFFS/xctl/xdp/va" ]
 }
 
+@test "a map pinned at xdp/DEV is not taken for xctl's link: attach and detach refuse, the map stays" {
+	mkdir -p "$BPFFS/xctl/xdp"
+	bpftool map create "$BPFFS/xctl/xdp/va" type array key 4 value 4 entries 1 name xt_fake
+	ip -n "$NS" link set va xdpdrv obj "$OBJ" sec xdp
+	id=$(prog_id va)
+	run -1 xn xdp detach va --force
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va: it is not an XDP link"* ]]
+	run -1 xn xdp attach va "$OBJ" --replace
+	[[ "$output" == *"refusing to use $BPFFS/xctl/xdp/va: it is not an XDP link"* ]]
+	[ "$(prog_id va)" = "$id" ]
+	run -0 bpftool -j map show pinned "$BPFFS/xctl/xdp/va"
+	[ "$(jq -r .name <<<"$output")" = xt_fake ]
+}
+
 @test "xctl/xdp itself a link to another bpffs: attach, detach and show refuse, nothing pinned there" {
 	local vb_id
 	other_bpffs_link

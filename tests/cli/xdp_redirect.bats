@@ -584,6 +584,19 @@ race_finish() {
 	[ "$(cat "$TMPD/outside/file")" = keep ]
 }
 
+@test "a foreign map at redirect/DEV/state is not taken for xctl's record: setup and teardown refuse" {
+	mkdir -p "$BPFFS/xctl/redirect/va"
+	bpftool map create "$BPFFS/xctl/redirect/va/state" type hash key 4 value 4 entries 1 name xt_fake
+	run -1 xn xdp redirect setup va --rings 2
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/state: it is not xctl's redirect record"* ]]
+	run -1 xn xdp redirect teardown va
+	[[ "$output" == *"refusing to use $BPFFS/xctl/redirect/va/state: it is not xctl's redirect record"* ]]
+	[ "$(xdp_prog vb)" = none ]
+	[ "$(tx_channels va)" = 4 ]
+	run -0 bpftool -j map show pinned "$BPFFS/xctl/redirect/va/state"
+	[ "$(jq -r .name <<<"$output")" = xt_fake ]
+}
+
 @test "a link at redirect/DEV/state or /link to another bpffs's pins: teardown refuses, both setups stay" {
 	local vb_id vd_id
 	# a second pair set up in a second bpffs
