@@ -84,28 +84,6 @@ static json_t *shared_json(const struct mod_state *s)
 	return arr;
 }
 
-/* rmdir of dir through its parent's fd, so that a link is never followed. */
-static int rmdir_nofollow(const struct xctl_bpffs *fs, const char *dir)
-{
-	char parent[PATH_MAX], *slash;
-	struct xctl_err ign = {};
-	int pfd, r;
-
-	snprintf(parent, sizeof(parent), "%s", dir);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	pfd = xctl_pin_opendir(fs, parent, &ign);
-	if (pfd < 0) {
-		errno = -pfd;
-		return -1;
-	}
-	r = unlinkat(pfd, slash + 1, AT_REMOVEDIR);
-	close(pfd);
-	return r;
-}
-
 int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		       const struct xctl_module_unload_opts *opts,
 		       struct xctl_err *err)
@@ -173,9 +151,9 @@ int xctl_module_unload(const struct xctl_bpffs *fs, const char *name,
 		r = xctl_errf(err, errno, "cannot remove %s/%s", s.dir, MOD_META_NEW);
 		goto out;
 	}
-	if (rmdir_nofollow(fs, s.dir)) {
-		r = xctl_errf(err, errno, "cannot remove %s", s.dir);
-		if (errno == ENOTEMPTY)
+	r = xctl_pin_path_rmdir(fs, s.dir, err);	/* never through a link */
+	if (r) {
+		if (r == -ENOTEMPTY)
 			xctl_err_why(err, "it holds files that are not struct_ops links of the module");
 		goto out;
 	}
