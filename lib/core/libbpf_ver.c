@@ -15,7 +15,9 @@
  *   - map selection uses bpf_map__set_autocreate() (1.0+) and
  *     bpf_program__set_autoload() (0.x), which every supported version has;
  *   - objects with a `.struct_ops.link` section are rewritten in memory for
- *     libbpf < 1.2, which only reads `.struct_ops` (sops_image.c).
+ *     libbpf < 1.2, which only reads `.struct_ops`, and objects with a
+ *     `?.struct_ops` or `?.struct_ops.link` section for libbpf < 1.4
+ *     (sops_image.c).
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -72,6 +74,8 @@ const struct xctl_libbpf *xctl_libbpf(void)
 		snprintf(v.version, sizeof(v.version), "%u.%u", v.major, v.minor);
 	/* 1.2 reads `.struct_ops.link` (and sets BPF_F_LINK on its maps) */
 	v.reads_sops_link_sec = v.major > 1 || (v.major == 1 && v.minor >= 2);
+	/* 1.4 reads `?.struct_ops` and `?.struct_ops.link` (autocreate off) */
+	v.reads_sops_opt_sec = v.major > 1 || (v.major == 1 && v.minor >= 4);
 	return &v;
 }
 

@@ -194,7 +194,7 @@ static int check_renames(const char *path, const struct xctl_sops_obj *o,
 		if (!pc->renames[i].map)
 			continue;
 		for (j = 0; j < cnt; j++)
-			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), pc->renames[i].map))
+			if (!strcmp(xctl_sops_obj_map_name(o, j), pc->renames[i].map))
 				break;
 		if (j == cnt) {
 			r = xctl_errf(err, ENOENT, "cannot rename the ops of map %s",
@@ -248,7 +248,7 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	r = xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
-	r = check_renames(path, *o, pc, err);
+	r = check_renames(path, *o, pc, err) ?: xctl_sops_obj_check_selected(*o, err);
 	if (r) {
 		xctl_sops_obj_close(*o);
 		*o = NULL;
@@ -704,7 +704,7 @@ static int check_has_maps(const char *name, const char *path, const struct old_l
 	cnt = xctl_sops_obj_all_map_cnt(o);
 	for (i = 0; i < n && !r; i++) {
 		for (j = 0; j < cnt; j++)
-			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), l[i].map))
+			if (!strcmp(xctl_sops_obj_map_name(o, j), l[i].map))
 				break;
 		if (j < cnt)
 			continue;

@@ -54,7 +54,7 @@ static json_t *elf_license(const struct xctl_sops_obj *o)
 }
 
 /*
- * [{map, kind, ops_name, section, register, flags, unset_required}] of an
+ * [{map, kind, ops_name, section, optional, register, flags, unset_required}] of an
  * opened object, the maps a load registers first.
  */
 static json_t *obj_sops_json(struct xctl_sops_obj *o)
@@ -65,14 +65,15 @@ static json_t *obj_sops_json(struct xctl_sops_obj *o)
 	size_t i;
 
 	for (i = 0; i < xctl_sops_obj_all_map_cnt(o); i++) {
-		e = json_pack("{s:s, s:s, s:o, s:s, s:b}",
-			"map", bpf_map__name(xctl_sops_obj_map(o, i)),
+		e = json_pack("{s:s, s:s, s:o, s:s, s:b, s:b}",
+			"map", xctl_sops_obj_map_name(o, i),
 			"kind", xctl_sops_obj_kind(o, i),
 			/* the object's bytes: not necessarily UTF-8 */
 			"ops_name", xctl_sops_obj_ops_name(o, i) ?
 				xctl_json_text(xctl_sops_obj_ops_name(o, i),
 					       strlen(xctl_sops_obj_ops_name(o, i))) : json_null(),
 			"section", xctl_sops_obj_section(o, i),
+			"optional", xctl_sops_obj_optional(o, i),
 			"register", xctl_sops_obj_selected(o, i));
 		if (xctl_sops_obj_flags(o, i, &flags))
 			json_object_set_new(e, "flags",

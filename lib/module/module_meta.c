@@ -78,6 +78,23 @@ int mod_meta_fill(struct mod_meta *m, const char *name, const char *obj_path,
 	return 0;
 }
 
+/*
+ * The maps a load without 'map NAME' registers: every map that is not
+ * optional. (Recorded as "", so that a reload picks the same.)
+ */
+static bool default_selection(const struct xctl_sops_obj *o)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < xctl_sops_obj_all_map_cnt(o); i++) {
+		if (!xctl_sops_obj_optional(o, i))
+			n++;
+		else if (xctl_sops_obj_selected(o, i))
+			return false;
+	}
+	return n == xctl_sops_obj_map_cnt(o);
+}
+
 int mod_meta_set_sops(struct mod_meta *m, const struct xctl_sops_obj *o,
 		      bool non_restricted, struct xctl_err *err)
 {
@@ -86,7 +103,7 @@ int mod_meta_set_sops(struct mod_meta *m, const struct xctl_sops_obj *o,
 
 	names[0] = '\0';
 	m->non_restricted = non_restricted;
-	if (cnt == xctl_sops_obj_all_map_cnt(o))
+	if (default_selection(o))
 		return put_str(m->struct_ops, sizeof(m->struct_ops), "", "struct_ops maps", err);
 	for (i = 0; i < cnt; i++) {
 		const char *map = bpf_map__name(xctl_sops_obj_map(o, i));

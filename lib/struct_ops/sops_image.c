@@ -1,26 +1,40 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * `.struct_ops.link` objects for libbpf < 1.2, which reads struct_ops maps
- * from the `.struct_ops` section only (libbpf 1.2 added `.struct_ops.link`).
+ * Struct_ops objects as older libbpf can read them. libbpf 1.1 makes maps of
+ * the `.struct_ops` section only; objects may also have `.struct_ops.link`
+ * (libbpf 1.2) and the optional `?.struct_ops` and `?.struct_ops.link`
+ * (libbpf 1.4: their maps are created only when the program asks with
+ * bpf_map__set_autocreate()).
  *
- * Before libbpf sees the object, xctl rewrites its in-memory copy so that
- * every struct_ops map is in `.struct_ops`; xctl sets BPF_F_LINK on every map
- * itself, so nothing of the section's meaning is lost:
+ * Before a libbpf that lacks one of the object's sections sees it (1.1; 1.2
+ * and 1.3 for the optional ones), xctl rewrites an in-memory copy of
+ * it so that the maps to register -- the variables `keep` accepts -- are
+ * ordinary maps of one `.struct_ops` section, and the others are no maps at
+ * all (libbpf 1.1 never sees them):
  *
- *   only `.struct_ops.link`   the section (and `.rel.struct_ops.link`) is
- *                             renamed, and so is its BTF DATASEC;
- *   both sections (mixed)     the link section's data is appended to a new
- *                             copy of `.struct_ops`, its relocations to a new
- *                             `.rel.struct_ops`, its symbols moved, its
- *                             DATASEC's variables added to `.struct_ops`'s,
- *                             and the old sections left unnamed (libbpf skips
- *                             them).
+ *   data          every struct_ops section's data, one after the other
+ *                 (8-aligned), the first one's at offset 0, in a new copy of
+ *                 the first struct_ops section, named `.struct_ops`; the
+ *                 other sections are left unnamed (libbpf skips unnamed
+ *                 data and relocation sections);
+ *   relocations   those inside a kept variable, moved with their data, in
+ *                 one `.rel.struct_ops`; the others are dropped (libbpf 1.1
+ *                 refuses a relocation outside every map);
+ *   symbols       those of the sections, moved with their data;
+ *   BTF           the first section's DATASEC becomes `.struct_ops` and
+ *                 lists the kept variables only; every other struct_ops
+ *                 DATASEC becomes an anonymous `void *`, so that every type
+ *                 id stays. With nothing kept, no section is `.struct_ops`
+ *                 and no DATASEC is left (the kernel refuses an empty one).
+ *
+ * xctl sets BPF_F_LINK on every map itself, so nothing of the sections'
+ * meaning is lost; which map was optional xctl knows from the file.
  *
  * Names are never edited in place (string tables may share tails): new
  * names are appended to a new copy of the section name table, and the BTF
- * is rebuilt with its string section unchanged but for appended strings, so
- * every offset .BTF.ext holds stays valid. New section data goes at the end
- * of the image; the section headers are updated to point at it.
+ * is rebuilt with its string section unchanged but for an appended string,
+ * so every offset .BTF.ext holds stays valid. New section data goes at the
+ * end of the image; the section headers are updated to point at it.
  *
  * Every offset and size read from the file is checked against the image.
  */
@@ -34,11 +48,11 @@
 #include "xctl_priv.h"
 #include "sops_priv.h"
 
-#define SEC_SOPS	".struct_ops"
-#define SEC_LINK	".struct_ops.link"
 #define ALIGN8(x)	(((x) + 7) & ~(size_t)7)
 /* btf_type.info: vlen in bits 0-15, kind in bits 24-28 (linux/btf.h) */
 #define INFO(kind, vlen)	(((uint32_t)(kind) << 24) | ((vlen) & 0xffff))
+
+static const char *const sec_names[SOPS_NSECS] = SOPS_SEC_NAMES;
 
 struct image {
 	char *buf;
@@ -47,8 +61,9 @@ struct image {
 	Elf64_Shdr *sh;		/* copies; written back at the end */
 	const char *shstr;	/* the section name table, in buf */
 	size_t shstr_size;
-	/* section indices, 0 when absent */
-	size_t sops, link, rel_sops, rel_link, symtab, btf;
+	/* section indices, 0 when absent: sec[k] is sec_names[k] */
+	size_t sec[SOPS_NSECS], rel[SOPS_NSECS];
+	size_t symtab, strtab, btf;
 };
 
 static int fmt_err(struct xctl_err *err, const char *path, const char *why)
@@ -72,10 +87,36 @@ static const char *sec_name(const struct image *im, const Elf64_Shdr *sh)
 	return im->shstr + sh->sh_name;
 }
 
+static int sec_index(const char *name)
+{
+	int k;
+
+	for (k = 0; k < SOPS_NSECS; k++)
+		if (!strcmp(name, sec_names[k]))
+			return k;
+	return -1;
+}
+
+/* The symbol table and its string table, checked; false when unusable. */
+static bool check_symtab(struct image *im)
+{
+	const Elf64_Shdr *st = &im->sh[im->symtab], *ss;
+
+	if (!im->symtab || st->sh_entsize != sizeof(Elf64_Sym) ||
+	    st->sh_link == 0 || st->sh_link >= im->eh.e_shnum)
+		return false;
+	ss = &im->sh[st->sh_link];
+	if (ss->sh_type != SHT_STRTAB || !ss->sh_size)
+		return false;
+	im->strtab = st->sh_link;
+	return true;	/* both inside the image: read_headers checked */
+}
+
 static int read_headers(struct image *im, const char *path, struct xctl_err *err)
 {
 	const Elf64_Shdr *str;
 	size_t i;
+	int k;
 
 	if (im->size < sizeof(im->eh))
 		return fmt_err(err, path, "truncated ELF header");
@@ -109,22 +150,27 @@ static int read_headers(struct image *im, const char *path, struct xctl_err *err
 			im->symtab = i;
 		else if (!strcmp(n, ".BTF"))
 			im->btf = i;
-		else if (!strcmp(n, SEC_SOPS))
-			im->sops = i;
-		else if (!strcmp(n, SEC_LINK))
-			im->link = i;
-		else if (sh->sh_type == SHT_REL && !strcmp(n, ".rel" SEC_SOPS))
-			im->rel_sops = i;
-		else if (sh->sh_type == SHT_REL && !strcmp(n, ".rel" SEC_LINK))
-			im->rel_link = i;
+		else if ((k = sec_index(n)) >= 0)
+			im->sec[k] = i;
+		else if (sh->sh_type == SHT_REL && !strncmp(n, ".rel", 4) &&
+			 (k = sec_index(n + 4)) >= 0)
+			im->rel[k] = i;
 	}
-	if ((im->rel_sops && (im->sh[im->rel_sops].sh_entsize != sizeof(Elf64_Rel) ||
-			      im->sh[im->rel_sops].sh_size % sizeof(Elf64_Rel))) ||
-	    (im->rel_link && (im->sh[im->rel_link].sh_entsize != sizeof(Elf64_Rel) ||
-			      im->sh[im->rel_link].sh_size % sizeof(Elf64_Rel))))
-		return fmt_err(err, path, "corrupt struct_ops relocations");
+	for (k = 0; k < SOPS_NSECS; k++) {
+		const Elf64_Shdr *rel = &im->sh[im->rel[k]], *sec = &im->sh[im->sec[k]];
+
+		if (im->sec[k] && (sec->sh_type != SHT_PROGBITS || sec->sh_addralign > 8))
+			return fmt_err(err, path, "its struct_ops sections are not plain data");
+		if (!im->rel[k])
+			continue;
+		if (!im->sec[k] || rel->sh_info != im->sec[k] ||
+		    rel->sh_entsize != sizeof(Elf64_Rel) || rel->sh_size % sizeof(Elf64_Rel))
+			return fmt_err(err, path, "corrupt struct_ops relocations");
+	}
 	if (!im->btf)
 		return fmt_err(err, path, "the object has struct_ops but no BTF");
+	if (!check_symtab(im))
+		return fmt_err(err, path, "corrupt symbol table");
 	return 0;
 }
 
@@ -218,8 +264,10 @@ struct btf_raw {
 	struct btf_header h;
 	const char *types;	/* h.type_len bytes */
 	const char *strs;	/* h.str_len bytes */
-	/* the two DATASECs: byte offset of their record in types, or -1 */
-	long long ds_sops, ds_link;
+	size_t *rec;		/* byte offset in types of type id i + 1 */
+	size_t nrec;
+	/* the struct_ops DATASECs: byte offset of their record in types, or -1 */
+	long long ds[SOPS_NSECS];
 };
 
 static const char *btf_str(const struct btf_raw *b, uint32_t off)
@@ -229,14 +277,36 @@ static const char *btf_str(const struct btf_raw *b, uint32_t off)
 	return b->strs + off;
 }
 
+static const struct btf_type *btf_rec(const struct btf_raw *b, long long pos)
+{
+	return (const struct btf_type *)(b->types + pos);
+}
+
+/* Record type offset pos as the next type id's. */
+static int add_rec(struct btf_raw *b, size_t pos)
+{
+	size_t *n;
+
+	if (!(b->nrec & (b->nrec + 1))) {	/* 0, 1, 3, 7...: grow */
+		n = realloc(b->rec, (b->nrec * 2 + 2) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		b->rec = n;
+	}
+	b->rec[b->nrec++] = pos;
+	return 0;
+}
+
 static int parse_btf(const struct image *im, struct btf_raw *b, const char *path,
 		     struct xctl_err *err)
 {
 	const Elf64_Shdr *sh = &im->sh[im->btf];
 	const char *raw = im->buf + sh->sh_offset;
 	size_t pos;
+	int k;
 
-	b->ds_sops = b->ds_link = -1;
+	for (k = 0; k < SOPS_NSECS; k++)
+		b->ds[k] = -1;
 	if (sh->sh_size < sizeof(b->h))
 		return fmt_err(err, path, "its BTF is corrupt");
 	memcpy(&b->h, raw, sizeof(b->h));
@@ -250,74 +320,156 @@ static int parse_btf(const struct image *im, struct btf_raw *b, const char *path
 	b->types = raw + b->h.hdr_len + b->h.type_off;
 	b->strs = raw + b->h.hdr_len + b->h.str_off;
 	for (pos = 0; pos < b->h.type_len;) {
-		const struct btf_type *t = (const struct btf_type *)(b->types + pos);
+		const struct btf_type *t = btf_rec(b, pos);
 		size_t n = btf_rec_size(t, b->h.type_len - pos);
 		const char *name;
 
 		if (!n)
 			return fmt_err(err, path, "its BTF has a type xctl cannot read");
+		if (add_rec(b, pos))
+			return xctl_errf(err, ENOMEM, "cannot open object %s", path);
 		if (BTF_INFO_KIND(t->info) == BTF_KIND_DATASEC &&
-		    (name = btf_str(b, t->name_off))) {
-			if (!strcmp(name, SEC_SOPS))
-				b->ds_sops = pos;
-			else if (!strcmp(name, SEC_LINK))
-				b->ds_link = pos;
-		}
+		    (name = btf_str(b, t->name_off)) && (k = sec_index(name)) >= 0)
+			b->ds[k] = pos;
 		pos += n;
 	}
-	if (b->ds_link < 0)
-		return fmt_err(err, path, "its BTF does not describe the " SEC_LINK " section");
+	for (k = 0; k < SOPS_NSECS; k++) {
+		if (im->sec[k] && b->ds[k] < 0) {
+			int r = fmt_err(err, path, "its BTF does not describe a struct_ops section");
+
+			xctl_err_why(err, "its BTF does not describe the %s section",
+				     sec_names[k]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* A kept variable: its DATASEC entry as it will be, and its bytes there. */
+struct kvar {
+	struct btf_var_secinfo vsi;
+	uint64_t lo, hi;	/* [lo, hi) in the new `.struct_ops` data */
+};
+
+struct kept {
+	struct kvar *v;
+	size_t n;
+};
+
+/* Symbol `name` of section shndx (not a section symbol). */
+static bool find_sym(const struct image *im, size_t shndx, const char *name,
+		     Elf64_Sym *out)
+{
+	const Elf64_Shdr *st = &im->sh[im->symtab], *ss = &im->sh[im->strtab];
+	size_t i, n = st->sh_size / sizeof(Elf64_Sym);
+
+	for (i = 0; i < n; i++) {
+		Elf64_Sym sym;
+		const char *sn;
+
+		memcpy(&sym, im->buf + st->sh_offset + i * sizeof(sym), sizeof(sym));
+		if (sym.st_shndx != shndx || ELF64_ST_TYPE(sym.st_info) == STT_SECTION ||
+		    sym.st_name >= ss->sh_size)
+			continue;
+		sn = im->buf + ss->sh_offset + sym.st_name;
+		if (memchr(sn, '\0', ss->sh_size - sym.st_name) && !strcmp(sn, name)) {
+			*out = sym;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The variables of section k that keep accepts, each at base bytes on: its
+ * bytes from its symbol (value; size, else the DATASEC's), checked to be
+ * inside the section.
+ */
+static int keep_vars(const struct image *im, const struct btf_raw *b, int k, size_t base,
+		     bool (*keep)(const char *, void *), void *ctx, struct kept *kv,
+		     const char *path, struct xctl_err *err)
+{
+	const struct btf_type *ds = btf_rec(b, b->ds[k]);
+	const struct btf_var_secinfo *vsi = (const void *)(ds + 1);
+	uint64_t secsz = im->sh[im->sec[k]].sh_size, sz;
+	size_t i, n = BTF_INFO_VLEN(ds->info);
+
+	for (i = 0; i < n; i++) {
+		struct btf_var_secinfo v;
+		const struct btf_type *var;
+		const char *name;
+		struct kvar *nv;
+		Elf64_Sym sym;
+		bool ok;
+		int r;
+
+		memcpy(&v, vsi + i, sizeof(v));
+		var = v.type && v.type <= b->nrec ? btf_rec(b, b->rec[v.type - 1]) : NULL;
+		if (!var || BTF_INFO_KIND(var->info) != BTF_KIND_VAR ||
+		    !(name = btf_str(b, var->name_off)))
+			return fmt_err(err, path, "its struct_ops BTF is corrupt");
+		if (!keep(name, ctx))
+			continue;
+		ok = find_sym(im, im->sec[k], name, &sym);
+		sz = ok && sym.st_size ? sym.st_size : v.size;
+		if (!ok || sym.st_value > secsz || sz > secsz - sym.st_value ||
+		    (uint64_t)v.offset + base > UINT32_MAX) {
+			r = fmt_err(err, path, "its struct_ops BTF does not match the section");
+			xctl_err_why(err, "variable %s is not inside the %s section", name,
+				     sec_names[k]);
+			return r;
+		}
+		nv = realloc(kv->v, (kv->n + 1) * sizeof(*nv));
+		if (!nv)
+			return xctl_errf(err, ENOMEM, "cannot open object %s", path);
+		kv->v = nv;
+		nv += kv->n++;
+		nv->vsi = v;
+		nv->vsi.offset += base;
+		nv->lo = base + sym.st_value;
+		nv->hi = nv->lo + sz;
+	}
 	return 0;
 }
 
 /*
- * The new BTF: the `.struct_ops` DATASEC holds the link section's variables
- * too (offsets moved by base), and the `.struct_ops.link` DATASEC becomes an
- * anonymous `void *` so that every type id stays; with no `.struct_ops`
- * DATASEC, the link one is renamed. Strings: unchanged, one appended.
+ * The new BTF: the DATASEC of section first becomes `.struct_ops` with the
+ * kept variables (none: like the others), every other struct_ops DATASEC an
+ * anonymous `void *`. Strings: unchanged, ".struct_ops" appended.
  */
-static int build_btf(const struct btf_raw *b, size_t base, uint64_t link_size,
-		     struct tail *out, long long *off, size_t *len)
+static int build_btf(const struct image *im, const struct btf_raw *b, int first,
+		     const struct kept *kv, size_t total, struct tail *out, long long *off,
+		     size_t *len)
 {
-	const struct btf_type *tl = (const void *)(b->types + b->ds_link);
-	const struct btf_var_secinfo *vl = (const void *)(tl + 1);
-	size_t nl = BTF_INFO_VLEN(tl->info), pos, i;
 	struct btf_header h = b->h;
 	struct tail t = {};
 	bool ok = buf_put(&t, NULL, sizeof(h), false) >= 0;
+	size_t pos, i;
+	int k;
 
+	if (kv->n > 0xffff)
+		return -E2BIG;
 	for (pos = 0; ok && pos < b->h.type_len;) {
-		const struct btf_type *src = (const void *)(b->types + pos);
+		const struct btf_type *src = btf_rec(b, pos);
 		size_t n = btf_rec_size(src, b->h.type_len - pos);
 		struct btf_type nt = *src;
+		bool ds = false;
 
-		if ((long long)pos == b->ds_link && b->ds_sops >= 0) {
+		for (k = 0; k < SOPS_NSECS; k++)
+			ds |= im->sec[k] && (long long)pos == b->ds[k];
+		if ((long long)pos == b->ds[first] && kv->n) {
+			nt.name_off = b->h.str_len;	/* ".struct_ops", appended */
+			nt.info = INFO(BTF_KIND_DATASEC, kv->n);
+			if (nt.size)	/* sized by a linker: sized again */
+				nt.size = total;
+			ok = buf_put(&t, &nt, sizeof(nt), false) >= 0;
+			for (i = 0; ok && i < kv->n; i++)
+				ok = buf_put(&t, &kv->v[i].vsi, sizeof(kv->v[i].vsi), false) >= 0;
+		} else if (ds) {
 			nt.name_off = 0;
 			nt.info = INFO(BTF_KIND_PTR, 0);
 			nt.type = 0;
 			ok = buf_put(&t, &nt, sizeof(nt), false) >= 0;
-		} else if ((long long)pos == b->ds_link) {
-			nt.name_off = b->h.str_len;	/* ".struct_ops", appended */
-			ok = buf_put(&t, &nt, sizeof(nt), false) >= 0 &&
-			     buf_put(&t, src + 1, n - sizeof(nt), false) >= 0;
-		} else if ((long long)pos == b->ds_sops) {
-			size_t ns = BTF_INFO_VLEN(src->info);
-
-			if (ns + nl > 0xffff) {
-				free(t.buf);
-				return -E2BIG;
-			}
-			nt.info = INFO(BTF_KIND_DATASEC, ns + nl);
-			if (nt.size)	/* sized by a linker: sized again */
-				nt.size = base + link_size;
-			ok = buf_put(&t, &nt, sizeof(nt), false) >= 0 &&
-			     buf_put(&t, src + 1, n - sizeof(nt), false) >= 0;
-			for (i = 0; ok && i < nl; i++) {
-				struct btf_var_secinfo v = vl[i];
-
-				v.offset += base;
-				ok = buf_put(&t, &v, sizeof(v), false) >= 0;
-			}
 		} else {
 			ok = buf_put(&t, src, n, false) >= 0;
 		}
@@ -327,12 +479,9 @@ static int build_btf(const struct btf_raw *b, size_t base, uint64_t link_size,
 	h.type_off = 0;
 	h.type_len = t.len - sizeof(h);
 	h.str_off = h.type_len;
-	h.str_len = b->h.str_len;
-	ok = ok && buf_put(&t, b->strs, b->h.str_len, false) >= 0;
-	if (ok && b->ds_sops < 0) {
-		ok = buf_put(&t, SEC_SOPS, sizeof(SEC_SOPS), false) >= 0;
-		h.str_len += sizeof(SEC_SOPS);
-	}
+	h.str_len = b->h.str_len + sizeof(SOPS_SEC);
+	ok = ok && buf_put(&t, b->strs, b->h.str_len, false) >= 0 &&
+	     buf_put(&t, SOPS_SEC, sizeof(SOPS_SEC), false) >= 0;
 	if (ok) {
 		memcpy(t.buf, &h, sizeof(h));
 		*off = tail_put(out, t.buf, t.len);
@@ -343,145 +492,191 @@ static int build_btf(const struct btf_raw *b, size_t base, uint64_t link_size,
 	return ok ? 0 : -ENOMEM;
 }
 
-/* Move the link section's symbols into `.struct_ops`, base bytes on. */
-static int move_syms(struct image *im, size_t base)
+/* Move the symbols of every struct_ops section into section first. */
+static void move_syms(struct image *im, int first, const size_t *base)
 {
 	const Elf64_Shdr *st = &im->sh[im->symtab];
-	size_t i, n;
+	size_t i, n = st->sh_size / sizeof(Elf64_Sym);
+	int k;
 
-	if (!im->symtab || st->sh_entsize != sizeof(Elf64_Sym) ||
-	    !in_image(im, st->sh_offset, st->sh_size))
-		return -ENOEXEC;
-	n = st->sh_size / sizeof(Elf64_Sym);
 	for (i = 0; i < n; i++) {
 		char *p = im->buf + st->sh_offset + i * sizeof(Elf64_Sym);
 		Elf64_Sym sym;
 
 		memcpy(&sym, p, sizeof(sym));
-		if (sym.st_shndx != im->link || ELF64_ST_TYPE(sym.st_info) == STT_SECTION)
+		if (ELF64_ST_TYPE(sym.st_info) == STT_SECTION)
 			continue;
-		sym.st_shndx = im->sops;
-		sym.st_value += base;
+		for (k = 0; k < SOPS_NSECS; k++)
+			if (k != first && im->sec[k] && sym.st_shndx == im->sec[k])
+				break;
+		if (k == SOPS_NSECS)
+			continue;
+		sym.st_shndx = im->sec[first];
+		sym.st_value += base[k];
 		memcpy(p, &sym, sizeof(sym));
 	}
-	return 0;
 }
 
-/* Where each rewritten section's new contents are in the tail (-1: none). */
+static bool rel_kept(const struct kept *kv, uint64_t off)
+{
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (off >= kv->v[i].lo && off < kv->v[i].hi)
+			return true;
+	return false;
+}
+
+/* The relocations inside kept variables, moved with their sections' data. */
+static long long merge_rels(const struct image *im, const size_t *base,
+			    const struct kept *kv, struct tail *t, size_t *len)
+{
+	long long off = tail_put(t, NULL, 0);
+	size_t i, n;
+	int k;
+
+	for (k = 0; off >= 0 && k < SOPS_NSECS; k++) {
+		const Elf64_Shdr *rs = &im->sh[im->rel[k]];
+
+		n = im->rel[k] ? rs->sh_size / sizeof(Elf64_Rel) : 0;
+		for (i = 0; i < n; i++) {
+			Elf64_Rel rel;
+
+			memcpy(&rel, im->buf + rs->sh_offset + i * sizeof(rel), sizeof(rel));
+			if (rel.r_offset > UINT64_MAX - base[k] ||
+			    !rel_kept(kv, rel.r_offset + base[k]))
+				continue;
+			rel.r_offset += base[k];
+			if (buf_put(t, &rel, sizeof(rel), false) < 0)
+				return -1;
+		}
+	}
+	*len = t->len - off;
+	return off;
+}
+
+/* Where each rewritten section's new contents are in the tail. */
 struct moved {
 	long long sops, rel, names, btf;
 	size_t sops_len, rel_len, names_len, btf_len;
-	size_t rel_sec;		/* the section header that gets the new relocations */
 };
-
-/* Relocations of both sections, the link ones moved base bytes on. */
-static int merge_rels(struct image *im, size_t base, struct tail *t, struct moved *mv)
-{
-	const Elf64_Shdr *rl = &im->sh[im->rel_link];
-	const Elf64_Shdr *rs = im->rel_sops ? &im->sh[im->rel_sops] : NULL;
-	size_t i, n = rl->sh_size / sizeof(Elf64_Rel), start;
-	long long off;
-
-	off = tail_put(t, rs ? im->buf + rs->sh_offset : NULL, rs ? rs->sh_size : 0);
-	if (off < 0 || tail_put(t, im->buf + rl->sh_offset, rl->sh_size) < 0)
-		return -ENOMEM;
-	start = t->len - rl->sh_size;
-	for (i = 0; i < n; i++) {
-		Elf64_Rel rel;
-
-		memcpy(&rel, t->buf + start + i * sizeof(rel), sizeof(rel));
-		rel.r_offset += base;
-		memcpy(t->buf + start + i * sizeof(rel), &rel, sizeof(rel));
-	}
-	/* rs->sh_size is a multiple of 8: no gap between the two */
-	mv->rel = off;
-	mv->rel_len = (rs ? rs->sh_size : 0) + rl->sh_size;
-	mv->rel_sec = rs ? im->rel_sops : im->rel_link;
-	return 0;
-}
 
 /* The new section name table: the old one, ".struct_ops", ".rel.struct_ops". */
 static int new_names(const struct image *im, struct tail *t, struct moved *mv,
 		     uint32_t *sops_name, uint32_t *rel_name, uint32_t *empty_name)
 {
-	static const char add[] = SEC_SOPS "\0.rel" SEC_SOPS;
+	static const char add[] = SOPS_SEC "\0.rel" SOPS_SEC;
 
 	mv->names = tail_put(t, im->shstr, im->shstr_size);
 	if (mv->names < 0 || buf_put(t, add, sizeof(add), false) < 0)
 		return -ENOMEM;
 	mv->names_len = im->shstr_size + sizeof(add);
 	*sops_name = im->shstr_size;
-	*empty_name = im->shstr_size + strlen(SEC_SOPS);
-	*rel_name = im->shstr_size + sizeof(SEC_SOPS);
+	*empty_name = im->shstr_size + strlen(SOPS_SEC);
+	*rel_name = im->shstr_size + sizeof(SOPS_SEC);
 	return 0;
 }
 
-int sops_image_merge_link(char **image, size_t *size, const char *path,
+/* Every struct_ops section's data, section first's at 0, into the tail. */
+static long long merge_data(const struct image *im, int first, size_t *base,
+			    struct tail *t, size_t *len)
+{
+	size_t total = 0;
+	long long off;
+	int k;
+
+	/* first is the first section there: its data goes at 0 */
+	for (k = first; k < SOPS_NSECS; k++) {
+		if (!im->sec[k])
+			continue;
+		base[k] = ALIGN8(total);
+		total = base[k] + im->sh[im->sec[k]].sh_size;
+	}
+	off = tail_put(t, NULL, total);
+	if (off < 0)
+		return -1;
+	for (k = 0; k < SOPS_NSECS; k++)
+		if (im->sec[k])
+			memcpy(t->buf + off + base[k], im->buf + im->sh[im->sec[k]].sh_offset,
+			       im->sh[im->sec[k]].sh_size);
+	*len = total;
+	return off;
+}
+
+/* Point the section headers at the new contents, name them (sops_name 0: none). */
+static void set_headers(struct image *im, int first, const struct moved *mv, size_t end,
+			uint32_t sops_name, uint32_t rel_name, uint32_t empty_name)
+{
+	size_t rel = im->rel[first];
+	int k;
+
+	for (k = 0; k < SOPS_NSECS; k++) {
+		if (im->sec[k])
+			im->sh[im->sec[k]].sh_name = empty_name;
+		if (im->rel[k]) {
+			im->sh[im->rel[k]].sh_name = empty_name;
+			rel = rel ?: im->rel[k];
+		}
+	}
+	im->sh[im->sec[first]].sh_name = sops_name ?: empty_name;
+	im->sh[im->sec[first]].sh_offset = end + mv->sops;
+	im->sh[im->sec[first]].sh_size = mv->sops_len;
+	if (rel) {
+		im->sh[rel].sh_name = sops_name ? rel_name : empty_name;
+		im->sh[rel].sh_info = im->sec[first];
+		im->sh[rel].sh_offset = end + mv->rel;
+		im->sh[rel].sh_size = mv->rel_len;
+	}
+	im->sh[im->eh.e_shstrndx].sh_offset = end + mv->names;
+	im->sh[im->eh.e_shstrndx].sh_size = mv->names_len;
+	im->sh[im->btf].sh_offset = end + mv->btf;
+	im->sh[im->btf].sh_size = mv->btf_len;
+}
+
+int sops_image_for_legacy(char **image, size_t *size, const char *path,
+			  bool (*keep)(const char *var, void *ctx), void *ctx,
 			  struct xctl_err *err)
 {
 	struct image im = { .buf = *image, .size = *size };
 	struct moved mv = { -1, -1, -1, -1 };
 	uint32_t sops_name, rel_name, empty_name;
-	Elf64_Shdr *L, *S;
+	size_t base[SOPS_NSECS] = {}, end;
+	struct btf_raw b = {};
+	struct kept kv = {};
 	struct tail t = {};
-	struct btf_raw b;
-	size_t base = 0, end;
+	int r, k, first;
 	char *nb;
-	int r;
 
 	r = read_headers(&im, path, err);
-	if (r || !im.link)
+	if (r || (!im.sec[1] && !im.sec[2] && !im.sec[3]))
 		goto out;
 	r = parse_btf(&im, &b, path, err);
 	if (r)
 		goto out;
-	L = &im.sh[im.link];
-	S = im.sops ? &im.sh[im.sops] : NULL;
-	if (L->sh_type != SHT_PROGBITS || L->sh_addralign > 8 ||
-	    (S && (S->sh_type != SHT_PROGBITS || S->sh_addralign > 8))) {
-		r = fmt_err(err, path, "its struct_ops sections are not plain data");
+	for (first = 0; !im.sec[first]; first++)
+		;
+	r = -ENOMEM;
+	mv.sops = merge_data(&im, first, base, &t, &mv.sops_len);
+	if (mv.sops < 0)
+		goto nomem;
+	for (k = 0; k < SOPS_NSECS; k++) {
+		r = im.sec[k] ? keep_vars(&im, &b, k, base[k], keep, ctx, &kv, path, err) : 0;
+		if (r)
+			goto out;
+	}
+	mv.rel = merge_rels(&im, base, &kv, &t, &mv.rel_len);
+	if (mv.rel < 0 || new_names(&im, &t, &mv, &sops_name, &rel_name, &empty_name))
+		goto nomem;
+	r = build_btf(&im, &b, first, &kv, mv.sops_len, &t, &mv.btf, &mv.btf_len);
+	if (r == -E2BIG) {
+		r = fmt_err(err, path, "it has more than 65535 struct_ops maps");
 		goto out;
 	}
-	r = -ENOMEM;
-	if (S) {
-		base = ALIGN8(S->sh_size);
-		mv.sops = tail_put(&t, NULL, base + L->sh_size);
-		if (mv.sops < 0)
-			goto nomem;
-		memcpy(t.buf + mv.sops, im.buf + S->sh_offset, S->sh_size);
-		memcpy(t.buf + mv.sops + base, im.buf + L->sh_offset, L->sh_size);
-		mv.sops_len = base + L->sh_size;
-		if (move_syms(&im, base)) {
-			r = fmt_err(err, path, "corrupt symbol table");
-			goto out;
-		}
-		if (im.rel_link && merge_rels(&im, base, &t, &mv))
-			goto nomem;
-	}
-	if (new_names(&im, &t, &mv, &sops_name, &rel_name, &empty_name) ||
-	    build_btf(&b, base, L->sh_size, &t, &mv.btf, &mv.btf_len))
+	if (r)
 		goto nomem;
-
-	/* the section headers, pointing at the new contents */
-	L->sh_name = S ? empty_name : sops_name;
-	if (im.rel_link) {
-		im.sh[im.rel_link].sh_name = S && im.rel_sops ? empty_name : rel_name;
-		if (S && !im.rel_sops)
-			im.sh[im.rel_link].sh_info = im.sops;
-	}
+	move_syms(&im, first, base);
 	end = ALIGN8(im.size);
-	if (S) {
-		S->sh_offset = end + mv.sops;
-		S->sh_size = mv.sops_len;
-	}
-	if (mv.rel >= 0) {
-		im.sh[mv.rel_sec].sh_offset = end + mv.rel;
-		im.sh[mv.rel_sec].sh_size = mv.rel_len;
-	}
-	im.sh[im.eh.e_shstrndx].sh_offset = end + mv.names;
-	im.sh[im.eh.e_shstrndx].sh_size = mv.names_len;
-	im.sh[im.btf].sh_offset = end + mv.btf;
-	im.sh[im.btf].sh_size = mv.btf_len;
+	set_headers(&im, first, &mv, end, kv.n ? sops_name : 0, rel_name, empty_name);
 
 	nb = realloc(im.buf, end + t.len);
 	if (!nb)
@@ -496,6 +691,8 @@ int sops_image_merge_link(char **image, size_t *size, const char *path,
 nomem:
 	r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
 out:
+	free(kv.v);
+	free(b.rec);
 	free(t.buf);
 	free(im.sh);
 	return r;

@@ -110,7 +110,7 @@ int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err)
 	size_t i;
 	int r;
 
-	r = check_kinds(o, err);
+	r = xctl_sops_obj_check_selected(o, err) ?: check_kinds(o, err);
 	if (r)
 		return xctl_ret(r);
 	if (bpf_object__load(o->obj)) {

@@ -36,9 +36,8 @@
 #include "btf_priv.h"
 #include "sops_priv.h"
 
-/* The sections libbpf makes struct_ops maps of; [1] is libbpf 1.2+'s. */
-static const char *const sops_secs[] = { SOPS_SEC, SOPS_LINK_SEC };
-#define SOPS_NSECS	2
+/* The sections libbpf makes struct_ops maps of (sops_priv.h). */
+static const char *const sops_secs[SOPS_NSECS] = SOPS_SEC_NAMES;
 
 /*
  * The file, read once from one fd (regular files only), then checked as a
@@ -354,7 +353,6 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 	const struct btf_type *dsec;
 	struct sops_obj_map *tmp;
 	int id, i, r;
-	size_t j;
 
 	if (!sec_data(o, &s->sec[sec].sh))
 		return bad_elf(err, path, "a struct_ops section has no data");
@@ -380,7 +378,8 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 		if (!var || !btf_is_var(var))
 			continue;
 		memset(m, 0, sizeof(*m));
-		m->sec = m->file_sec = sec;
+		m->sec = sec;
+		m->optional = SOPS_OPTIONAL(sec);
 		sid = xbtf_skip(o->btf, var->type, &st, err);
 		vname = btf__name_by_offset(o->btf, var->name_off);
 		if (sid < 0 || !btf_is_struct(st) || !vname || !*vname ||
@@ -400,9 +399,6 @@ static int describe_sec(const char *path, struct xctl_sops_obj *o, const struct 
 		m->data = map_data(o, s, m);
 		snprintf(m->name, sizeof(m->name), "%s", vname);
 		snprintf(m->kind, sizeof(m->kind), "%s", kname);
-		for (j = 0; j < o->link_name_cnt; j++)
-			if (!strcmp(o->link_names[j], m->name))
-				m->file_sec = 1;
 		o->cnt++;
 		r = rename_map(path, o, s, m, opts, err);
 		if (r)
@@ -536,7 +532,8 @@ static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err 
 					 bpf_map__name(map));
 	}
 	for (i = 0; i < o->cnt; i++) {
-		if (!o->maps[i].map)
+		/* libbpf < 1.2 never sees the maps not selected of a rewritten image */
+		if (!o->maps[i].map && !(o->lib_image && !o->maps[i].selected))
 			return bad_elf(err, path, "libbpf and BTF disagree on its struct_ops maps");
 		for (j = 0; j < o->maps[i].slot_cnt; j++) {
 			if (bpf_object__find_program_by_name(o->obj, o->maps[i].slots[j].prog))
@@ -548,56 +545,57 @@ static int bind_maps(const char *path, struct xctl_sops_obj *o, struct xctl_err 
 	return 0;
 }
 
-/*
- * The maps of the `.struct_ops.link` section, remembered before the image is
- * rewritten for libbpf < 1.2 (after it, they are in `.struct_ops`).
- */
-static int remember_link_maps(const char *path, struct xctl_sops_obj *o,
-			      const struct elf_secs *s, struct xctl_err *err)
-{
-	const struct btf_var_secinfo *vsi;
-	const struct btf_type *dsec;
-	struct btf *btf;
-	int id, i, r = 0;
-
-	if (!s->has_btf)
-		return bad_elf(err, path, "the object has struct_ops but no BTF");
-	btf = btf__new(sec_data(o, &s->btf), s->btf.sh_size);
-	if (!btf)
-		return bad_elf(err, path, "its BTF is corrupt");
-	id = btf__find_by_name_kind(btf, SOPS_LINK_SEC, BTF_KIND_DATASEC);
-	dsec = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	o->link_names = dsec ? calloc(btf_vlen(dsec) + 1, sizeof(char *)) : NULL;
-	if (dsec && !o->link_names)
-		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
-	vsi = dsec ? btf_var_secinfos(dsec) : NULL;
-	for (i = 0; !r && dsec && i < btf_vlen(dsec); i++, vsi++) {
-		const struct btf_type *var = btf__type_by_id(btf, vsi->type);
-
-		if (!var || !btf_is_var(var))
-			continue;
-		o->link_names[o->link_name_cnt] = strdup(btf__name_by_offset(btf, var->name_off));
-		if (!o->link_names[o->link_name_cnt++])
-			r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
-	}
-	btf__free(btf);
-	return r;
-}
-
 /* Explain an object without struct_ops maps. */
 static int check_secs(const char *path, const struct elf_secs *s, struct xctl_err *err)
 {
+	int r, i;
+
+	for (i = 0; i < SOPS_NSECS; i++)
+		if (s->sec[i].present)
+			return 0;
+	r = xctl_errf(err, ENOENT, "cannot use object %s", path);
+	xctl_err_why(err, "it has no struct_ops maps");
+	xctl_err_hint(err, "a struct_ops map is a global struct such as "
+		      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\") or SEC(\""
+		      SOPS_LINK_SEC "\"), or their optional forms SEC(\"?" SOPS_SEC
+		      "\") and SEC(\"?" SOPS_LINK_SEC "\")");
+	return r;
+}
+
+static bool keep_selected(const char *var, void *ctx)
+{
+	const struct xctl_sops_obj *o = ctx;
+	size_t i;
+
+	for (i = 0; i < o->sel_cnt; i++)
+		if (!strcmp(o->maps[i].name, var))
+			return true;
+	return false;
+}
+
+/*
+ * libbpf < 1.2 reads `.struct_ops` only, < 1.4 no `?` section: it gets a
+ * copy of the image with the selected maps in `.struct_ops` and no other
+ * struct_ops map (sops_image.c). The original stays what xctl describes
+ * and builds values from.
+ */
+static int legacy_image(struct xctl_sops_obj *o, const struct elf_secs *s,
+			struct xctl_err *err)
+{
+	const struct xctl_libbpf *v = xctl_libbpf();
+	bool opt = s->sec[2].present || s->sec[3].present;
 	int r;
 
-	if (!s->sec[0].present && !s->sec[1].present) {
-		r = xctl_errf(err, ENOENT, "cannot use object %s", path);
-		xctl_err_why(err, "it has no struct_ops maps");
-		xctl_err_hint(err, "a struct_ops map is a global struct such as "
-			      "tcp_congestion_ops in SEC(\"" SOPS_SEC "\") or SEC(\""
-			      SOPS_LINK_SEC "\")");
-		return r;
-	}
-	return 0;
+	if ((!opt || v->reads_sops_opt_sec) && (!s->sec[1].present || v->reads_sops_link_sec))
+		return 0;
+	o->lib_image = malloc(o->size);
+	if (!o->lib_image)
+		return xctl_errf(err, ENOMEM, "cannot open object %s", o->path);
+	memcpy(o->lib_image, o->image, o->size);
+	o->lib_size = o->size;
+	r = sops_image_for_legacy(&o->lib_image, &o->lib_size, o->path, keep_selected, o,
+				  err);
+	return r ?: xbtf_check_object(o->lib_image, o->lib_size, o->path, err);
 }
 
 int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
@@ -625,15 +623,6 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		goto fail;
 	}
 	r = read_image(path, o, err) ?: scan_elf(path, o, &secs, err);
-	if (!r && secs.sec[1].present && !xctl_libbpf()->reads_sops_link_sec) {
-		/* checked by scan_elf; rewritten for this libbpf, scanned again */
-		r = remember_link_maps(path, o, &secs, err);
-		elf_end(secs.elf);
-		memset(&secs, 0, sizeof(secs));
-		r = r ?: sops_image_merge_link(&o->image, &o->size, path, err) ?:
-		    xbtf_check_object(o->image, o->size, path, err) ?:
-		    scan_elf(path, o, &secs, err);
-	}
 	if (r)
 		goto fail;
 	r = check_secs(path, &secs, err) ?: describe_maps(path, o, &secs, opts, err);
@@ -641,6 +630,8 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	secs.elf = NULL;
 	if (!r && XCTL_OPT(opts, non_restricted, false))
 		r = sops_set_non_restricted(o, err);
+	r = r ?: sops_select(o, XCTL_OPT(opts, maps, NULL), XCTL_OPT(opts, map_cnt, 0), err) ?:
+	    legacy_image(o, &secs, err);
 	if (r)
 		goto fail;
 
@@ -650,15 +641,14 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 		r = xctl_errf(err, ENOMEM, "cannot open object %s", path);
 		goto fail;
 	}
-	o->obj = bpf_object__open_mem(o->image, o->size, &oo);
+	o->obj = o->lib_image ? bpf_object__open_mem(o->lib_image, o->lib_size, &oo) :
+				bpf_object__open_mem(o->image, o->size, &oo);
 	if (!o->obj) {
 		r = xctl_errf(err, errno ? errno : EINVAL, "cannot open object %s", path);
 		o->obj = NULL;
 		goto fail;
 	}
-	r = bind_maps(path, o, err);
-	if (!r && XCTL_OPT(opts, maps, NULL) && XCTL_OPT(opts, map_cnt, 0))
-		r = sops_select(o, XCTL_OPT(opts, maps, NULL), XCTL_OPT(opts, map_cnt, 0), err);
+	r = bind_maps(path, o, err) ?: sops_select_apply(o, err);
 	if (!r && prepare)
 		r = prepare(o->obj, XCTL_OPT(opts, prepare_ctx, NULL), err);
 	if (r)
@@ -682,11 +672,9 @@ void xctl_sops_obj_close(struct xctl_sops_obj *o)
 			free(o->maps[i].slots[j].prog);
 		free(o->maps[i].slots);
 	}
-	for (i = 0; i < o->link_name_cnt; i++)
-		free(o->link_names[i]);
-	free(o->link_names);
 	btf__free(o->btf);
 	xctl_klog_free(&o->klog);
+	free(o->lib_image);
 	free(o->image);
 	free(o->maps);
 	free(o->path);
@@ -736,7 +724,17 @@ const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i)
 
 const char *xctl_sops_obj_section(const struct xctl_sops_obj *o, size_t i)
 {
-	return i < o->cnt ? sops_secs[o->maps[i].file_sec] : NULL;
+	return i < o->cnt ? sops_secs[o->maps[i].sec] : NULL;
+}
+
+bool xctl_sops_obj_optional(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt && o->maps[i].optional;
+}
+
+const char *xctl_sops_obj_map_name(const struct xctl_sops_obj *o, size_t i)
+{
+	return i < o->cnt ? o->maps[i].name : NULL;
 }
 
 const char *xctl_sops_obj_ops_name(const struct xctl_sops_obj *o, size_t i)

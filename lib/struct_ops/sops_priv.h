@@ -22,6 +22,13 @@ struct bpf_object;
 
 #define SOPS_SEC	".struct_ops"
 #define SOPS_LINK_SEC	".struct_ops.link"
+/*
+ * The sections libbpf makes struct_ops maps of: [1] since libbpf 1.2, the
+ * optional [2] and [3] (maps not created unless asked for) since 1.4.
+ */
+#define SOPS_NSECS	4
+#define SOPS_SEC_NAMES	{ SOPS_SEC, SOPS_LINK_SEC, "?" SOPS_SEC, "?" SOPS_LINK_SEC }
+#define SOPS_OPTIONAL(sec)	((sec) >= 2)
 
 /* One struct_ops map of an opened object (sops_obj.c). */
 struct sops_obj_map {
@@ -30,9 +37,9 @@ struct sops_obj_map {
 	char kind[64];
 	char ops_name[64];
 	bool has_ops_name;
-	unsigned int sec;	/* 0: .struct_ops, 1: .struct_ops.link (as
-				 * libbpf reads the image) */
-	unsigned int file_sec;	/* ... and in the file */
+	unsigned int sec;	/* its section in the file: SOPS_SEC_NAMES[sec] */
+	bool optional;		/* in a `?` section: not registered unless selected */
+	bool selected;		/* registered by a load */
 	uint32_t type_id;	/* the value's struct in the object's BTF */
 	uint32_t voff;		/* offset of the value in its section */
 	uint32_t size;		/* size of the value (the struct) */
@@ -44,29 +51,37 @@ struct sops_obj_map {
 struct xctl_sops_obj {
 	struct bpf_object *obj;
 	char *path;		/* the file, as given: named in every message */
-	char *image;		/* the file (as libbpf < 1.2 can read it); libbpf
-				 * parses it in place until the object is closed */
+	char *image;		/* the file (ops names and flags as set by xctl):
+				 * what xctl describes and builds values from */
 	size_t size;
+	char *lib_image;	/* for libbpf < 1.2 (sops_image.c), or NULL: the
+				 * image libbpf parses in place until closed */
+	size_t lib_size;
 	char sha256[65];	/* of exactly the file's bytes */
 	struct btf *btf;	/* the object's BTF (for building values) */
 	struct sops_obj_map *maps;	/* the selected ones first */
 	size_t cnt;		/* every struct_ops map */
 	size_t sel_cnt;		/* those registered (maps[0..sel_cnt)) */
-	char **link_names;	/* maps of `.struct_ops.link` before a merge */
-	size_t link_name_cnt;
 	bool legacy;
 	bool loaded;
 	struct xctl_klog klog;	/* the verifier's log of a failed load */
 };
 
 /*
- * Keep only the maps named in names[] (n > 0): the others move behind them,
- * are not created (bpf_map__set_autocreate) and struct_ops programs only
- * they use are not loaded (bpf_program__set_autoload). -ENOENT (err names
- * the maps there are) for a name the object lacks. Before the load.
+ * Pick the maps a load registers, before libbpf opens the object: those
+ * named in names[] (n > 0), else every map that is not optional (libbpf's
+ * autocreate default). The picked ones move first. -ENOENT (err names the
+ * maps there are) for a name the object lacks.
  */
 int sops_select(struct xctl_sops_obj *o, const char *const *names, size_t n,
 		struct xctl_err *err);
+/*
+ * Tell libbpf, once it has opened the object: maps not picked are not
+ * created (bpf_map__set_autocreate), picked ones are (optional ones too);
+ * struct_ops programs used by a picked map are loaded (also a `?struct_ops/`
+ * one), those only maps not picked use are not (bpf_program__set_autoload).
+ */
+int sops_select_apply(struct xctl_sops_obj *o, struct xctl_err *err);
 
 /* Set TCP_CONG_NON_RESTRICTED in every tcp_congestion_ops value (image). */
 int sops_set_non_restricted(struct xctl_sops_obj *o, struct xctl_err *err);
@@ -137,12 +152,15 @@ void sops_decode_value(struct xctl_sops_map *m, int fd, uint32_t value_size);
 #include "sops_kind.h"
 
 /*
- * For libbpf < 1.2: rewrite an object image in memory so that the maps of a
- * `.struct_ops.link` section are in `.struct_ops` (merged when the object
- * has both), before libbpf reads it. No-op without a `.struct_ops.link`
- * section. *image may be reallocated; 0 or -errno with err filled.
+ * For libbpf < 1.2 (< 1.4 for optional sections): rewrite an object image in
+ * memory so that the struct_ops variables keep() accepts are the maps of
+ * one `.struct_ops` section and the others no maps at all, before libbpf
+ * reads it (sops_image.c). No-op with no `.struct_ops.link`, `?.struct_ops`
+ * or `?.struct_ops.link` section.
+ * *image may be reallocated; 0 or -errno with err filled.
  */
-int sops_image_merge_link(char **image, size_t *size, const char *path,
+int sops_image_for_legacy(char **image, size_t *size, const char *path,
+			  bool (*keep)(const char *var, void *ctx), void *ctx,
 			  struct xctl_err *err);
 
 #endif

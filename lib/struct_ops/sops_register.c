@@ -54,7 +54,7 @@ static int check_renames(const struct xctl_sops_obj *o, const char *path,
 		if (!r[i].map)
 			continue;
 		for (j = 0; j < xctl_sops_obj_all_map_cnt(o); j++)
-			if (!strcmp(bpf_map__name(xctl_sops_obj_map(o, j)), r[i].map))
+			if (!strcmp(xctl_sops_obj_map_name(o, j), r[i].map))
 				break;
 		if (j == xctl_sops_obj_all_map_cnt(o) || !xctl_sops_obj_ops_name(o, j)) {
 			int e = xctl_errf(err, EINVAL, "cannot rename the ops of map %s",
@@ -280,7 +280,8 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 
 	*out = NULL;
 	r = xctl_sops_obj_open(obj_path, &oo, &o, err) ?:
-	    check_renames(o, obj_path, opts, err);
+	    check_renames(o, obj_path, opts, err) ?:
+	    xctl_sops_obj_check_selected(o, err);
 	if (r)
 		goto out;
 	s.cnt = xctl_sops_obj_map_cnt(o);

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * What a load of a struct_ops object registers: the maps picked with
- * `map NAME` (the others are not created, and programs only they use are
- * not loaded), and the value flags xctl sets (`non_restricted`).
+ * `map NAME`, or without it every map that is not optional (`?.struct_ops`,
+ * `?.struct_ops.link`: libbpf 1.4+ does not create those unless asked to);
+ * the others are not created, and struct_ops programs only they use are not
+ * loaded. And the value flags xctl sets (`non_restricted`).
  *
  * Selection uses bpf_map__set_autocreate() and bpf_program__set_autoload(),
  * which every supported libbpf has (1.0+) and honours for struct_ops maps;
- * libbpf 1.4+ also turns autoload off by itself for the programs of maps not
- * created, to the same effect.
+ * libbpf 1.4+ also sets autoload by itself at load time for the programs
+ * maps point at (on iff a created map uses them; SEC("?struct_ops/...")
+ * included), and xctl does the same on every version. libbpf < 1.2 never
+ * sees optional or `.struct_ops.link` maps not picked (sops_image.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -160,7 +164,6 @@ int sops_select(struct xctl_sops_obj *o, const char *const *names, size_t n,
 		struct xctl_err *err)
 {
 	struct sops_obj_map *sorted;
-	struct bpf_program *p;
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -171,31 +174,68 @@ int sops_select(struct xctl_sops_obj *o, const char *const *names, size_t n,
 		if (j == o->cnt)
 			return no_such_map(o, names[i], err);
 	}
+	for (i = 0; i < o->cnt; i++)
+		o->maps[i].selected = n ? named(names, n, o->maps[i].name) :
+				      !o->maps[i].optional;
 	sorted = calloc(o->cnt, sizeof(*sorted));
 	if (!sorted)
 		return xctl_errf(err, ENOMEM, "cannot select maps of %s", o->path);
 	for (i = 0; i < o->cnt; i++)
-		if (named(names, n, o->maps[i].name))
+		if (o->maps[i].selected)
 			sorted[k++] = o->maps[i];
 	o->sel_cnt = k;
 	for (i = 0; i < o->cnt; i++)
-		if (!named(names, n, o->maps[i].name))
+		if (!o->maps[i].selected)
 			sorted[k++] = o->maps[i];
 	free(o->maps);
 	o->maps = sorted;
-	for (i = o->sel_cnt; i < o->cnt; i++)
-		if (bpf_map__set_autocreate(o->maps[i].map, false))
-			return xctl_errf(err, errno, "cannot leave map %s of %s out",
+	return 0;
+}
+
+int sops_select_apply(struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	struct bpf_program *p;
+	size_t i;
+
+	for (i = 0; i < o->cnt; i++)
+		if (o->maps[i].map &&
+		    bpf_map__set_autocreate(o->maps[i].map, o->maps[i].selected))
+			return xctl_errf(err, errno, "cannot %s map %s of %s",
+					 o->maps[i].selected ? "select" : "leave out",
 					 o->maps[i].name, o->path);
+	/* as libbpf 1.4+ does itself at load time, for every version */
 	bpf_object__for_each_program(p, o->obj) {
 		const char *name = bpf_program__name(p);
+		bool sel;
 
 		if (bpf_program__type(p) != BPF_PROG_TYPE_STRUCT_OPS ||
-		    used_by(o, 0, o->sel_cnt, name) || !used_by(o, o->sel_cnt, o->cnt, name))
+		    !used_by(o, 0, o->cnt, name))
 			continue;
-		if (bpf_program__set_autoload(p, false))
-			return xctl_errf(err, errno, "cannot leave program %s of %s out",
-					 name, o->path);
+		sel = used_by(o, 0, o->sel_cnt, name);
+		if (bpf_program__set_autoload(p, sel))
+			return xctl_errf(err, errno, "cannot %s program %s of %s",
+					 sel ? "select" : "leave out", name, o->path);
 	}
 	return 0;
+}
+
+int xctl_sops_obj_check_selected(const struct xctl_sops_obj *o, struct xctl_err *err)
+{
+	char list[256];
+	size_t i, len = 0;
+	int r;
+
+	if (o->sel_cnt)
+		return 0;
+	list[0] = '\0';
+	for (i = 0; i < o->cnt && len < sizeof(list); i++)
+		if (o->maps[i].optional)
+			len += snprintf(list + len, sizeof(list) - len, "%s%s",
+					len ? ", " : "", o->maps[i].name);
+	r = xctl_errf(err, ENOENT, "nothing of %s to register", o->path);
+	xctl_err_why(err, "its struct_ops maps are all optional (in SEC(\"?" SOPS_SEC
+		     "\") or SEC(\"?" SOPS_LINK_SEC "\")), and none is selected: %s", list);
+	xctl_err_hint(err, "select the ones to register with 'map NAME', e.g. 'map %s'",
+		      o->cnt ? o->maps[0].name : "NAME");
+	return r;
 }

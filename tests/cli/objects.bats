@@ -9,6 +9,13 @@
 #                    cong_avoid), as bpf_dctcp.o carries dctcp_nouse
 #   ca_unsupp.bpf.o  two maps, the second sets get_info, which the kernel
 #                    refuses (ENOTSUPP, errno 524)
+#   ca_opt.bpf.o     ca_opt_base in SEC(".struct_ops.link"), the optional
+#                    ca_opt_extra in SEC("?.struct_ops.link") whose own
+#                    program (get_info) the kernel refuses, a program in
+#                    SEC("?struct_ops/...") that ca_opt_base uses (kernel
+#                    selftests' struct_ops_autocreate.c)
+#   ca_optonly.bpf.o only optional maps: ca_optonly_a in ?.struct_ops.link,
+#                    ca_optonly_b in ?.struct_ops (struct_ops_autocreate2.c)
 # None sets TCP_CONG_NON_RESTRICTED. Oracles: /proc/sys/net/ipv4/tcp_available_congestion_control and
 # `bpftool struct_ops show`.
 
@@ -19,6 +26,8 @@ LINK_OBJ="$TESTS_BPF/ca_link.bpf.o"
 MIXED_OBJ="$TESTS_BPF/ca_mixed.bpf.o"
 NOUSE_OBJ="$TESTS_BPF/ca_nouse.bpf.o"
 UNSUPP_OBJ="$TESTS_BPF/ca_unsupp.bpf.o"
+OPT_OBJ="$TESTS_BPF/ca_opt.bpf.o"
+OPTONLY_OBJ="$TESTS_BPF/ca_optonly.bpf.o"
 
 setup() {
 	common_setup
@@ -332,4 +341,122 @@ module_maps() {
 	run xctl -j module unload "$NAME"
 	assert_status 0
 	ca_gone "${CA}n"
+}
+
+@test "objects: an optional map is left out (its program too) unless 'map NAME' selects it" {
+	# by default only ca_opt_base: had ca_opt_get_info been loaded, the
+	# kernel would have refused the object; ca_opt_undo_cwnd, in
+	# SEC("?struct_ops/undo_cwnd"), was loaded, or the kernel would refuse
+	# a CA without undo_cwnd
+	run xctl -j struct_ops register "$OPT_OBJ" ops_name "ca_opt_base=${CA}b" \
+		ops_name "ca_opt_extra=${CA}e"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '[.[].map] | join(",")' <<<"$output")" = ca_opt_base ]
+	id=$(jq '.[0].map_id' <<<"$output")
+	[ "$(bpftool_kind "$id")" = tcp_congestion_ops ]
+	[ "$(bpftool_ca "$id")" = "${CA}b" ]
+	ca_registered "${CA}b"
+	! ca_registered "${CA}e"
+	[ "$(ls "$BPFFS/xctl/struct_ops")" = ca_opt_base ]
+	run xctl -j struct_ops unregister id "$id"
+	assert_status 0
+	ca_gone "${CA}b"
+	# selected, the optional map is created and its program loaded: the
+	# kernel refuses that program, and nothing stays registered
+	run xctl -j struct_ops register "$OPT_OBJ" map ca_opt_base map ca_opt_extra \
+		ops_name "ca_opt_base=${CA}b" ops_name "ca_opt_extra=${CA}e"
+	assert_status 1
+	assert_json
+	[[ "$(jq -r .error.message <<<"$output")" == *"does not support member get_info"* ]]
+	ca_gone "${CA}b"
+	! ca_registered "${CA}e"
+	[ -z "$(ls -A "$BPFFS/xctl/struct_ops" 2>/dev/null)" ]
+}
+
+@test "objects: only optional maps: refused naming them, registered when selected" {
+	for verb in "struct_ops register" "module load"; do
+		args=()
+		[ "$verb" = "module load" ] && args=(name "$NAME")
+		# shellcheck disable=SC2086
+		run xctl -j $verb "$OPTONLY_OBJ" "${args[@]}" ops_name "ca_optonly_a=${CA}a"
+		assert_status 1
+		assert_json
+		msg=$(jq -r .error.message <<<"$output")
+		[[ "$msg" == *"all optional"*"none is selected: ca_optonly_b, ca_optonly_a"* ]]
+		[[ "$(jq -r .error.hint <<<"$output")" == *"'map NAME'"* ]]
+		! ca_registered "${CA}a"
+		[ -z "$(ls -A "$BPFFS/xctl/struct_ops" 2>/dev/null)" ]
+		[ ! -e "$BPFFS/xctl/modules/$NAME" ]
+	done
+	run xctl struct_ops register "$OPTONLY_OBJ"
+	assert_status 1
+	[[ "$output" == *"select the ones to register with 'map NAME', e.g. 'map ca_optonly_b'"* ]]
+	# each optional section registers what is selected from it
+	run xctl -j struct_ops register "$OPTONLY_OBJ" map ca_optonly_b map ca_optonly_a \
+		ops_name "ca_optonly_a=${CA}a" ops_name "ca_optonly_b=${CA}o"
+	assert_status 0
+	assert_json
+	[ "$(jq -r '[.[].map] | sort | join(",")' <<<"$output")" = ca_optonly_a,ca_optonly_b ]
+	for m in a b; do
+		id=$(jq --arg m "ca_optonly_$m" '.[] | select(.map == $m) | .map_id' <<<"$output")
+		[ "$(bpftool_kind "$id")" = tcp_congestion_ops ]
+	done
+	ca_registered "${CA}a"
+	ca_registered "${CA}o"
+	rm -rf "$BPFFS/xctl/struct_ops"
+	ca_gone "${CA}a"
+	ca_gone "${CA}o"
+}
+
+@test "objects: module info shows optional maps; modules load, reload and unload them when selected" {
+	run xctl -j module info "$OPT_OBJ"
+	assert_status 0
+	assert_json
+	[ "$(jq -c '[.struct_ops[] | [.map, .section, .optional, .register]]' <<<"$output")" = \
+		'[["ca_opt_base",".struct_ops.link",false,true],["ca_opt_extra","?.struct_ops.link",true,false]]' ]
+	[ "$(jq -c '[.programs[] | select(.load == false) | .name]' <<<"$output")" = '["ca_opt_get_info"]' ]
+	run xctl -j module info "$OPT_OBJ" map ca_opt_extra
+	[ "$(jq -c '[.struct_ops[] | [.map, .optional, .register]]' <<<"$output")" = \
+		'[["ca_opt_extra",true,true],["ca_opt_base",false,false]]' ]
+	run xctl module info "$OPTONLY_OBJ"
+	assert_status 0
+	[[ "$output" == *"optional: yes"* ]]
+	run xctl -j module info "$OPTONLY_OBJ"
+	[ "$(jq -c '[.struct_ops[] | [.map, .section, .optional, .register]]' <<<"$output")" = \
+		'[["ca_optonly_b","?.struct_ops",true,false],["ca_optonly_a","?.struct_ops.link",true,false]]' ]
+
+	# a module of the default map only
+	run xctl -j module load "$OPT_OBJ" name "$NAME" ops_name "ca_opt_base=${CA}b"
+	assert_status 0
+	[ "$(module_maps "$NAME")" = "$(jq '.struct_ops[0].map_id' <<<"$output")=${CA}b " ]
+	run xctl -j module unload "$NAME"
+	assert_status 0
+	ca_gone "${CA}b"
+
+	# a module of a selected optional map: meta records it, reload keeps it
+	run xctl -j module load "$OPTONLY_OBJ" name "$NAME" map ca_optonly_a \
+		ops_name "ca_optonly_a=${CA}a"
+	assert_status 0
+	[ "$(module_maps "$NAME")" = "$(jq '.struct_ops[0].map_id' <<<"$output")=${CA}a " ]
+	ca_registered "${CA}a"
+	bpftool map dump pinned "$BPFFS/xctl/modules/$NAME/meta" | grep -q '"struct_ops": "ca_optonly_a"'
+	before=$(module_maps "$NAME")
+	run xctl -j module reload "$NAME" "$OPTONLY_OBJ"
+	assert_status 0
+	after=$(module_maps "$NAME")
+	[[ "$after" == *"=${CA}a " ]]
+	[ "$(wc -w <<<"$after")" -eq 1 ]
+	[ "$before" != "$after" ]
+	run xctl -j module unload "$NAME"
+	assert_status 0
+	ca_gone "${CA}a"
+}
+
+@test "objects: completion offers optional maps" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion not installed"
+	run complete_words "$XCTL_BIN" struct_ops register "$OPT_OBJ" map ""
+	[ "$output" = "ca_opt_base ca_opt_extra" ]
+	run complete_words "$XCTL_BIN" module load "$OPTONLY_OBJ" map ca_optonly_
+	[ "$output" = "ca_optonly_b ca_optonly_a" ]
 }

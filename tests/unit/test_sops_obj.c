@@ -231,9 +231,21 @@ static void read_file(const char *path, char **buf, size_t *size)
 	*size = n;
 }
 
+/* keep() of sops_image_for_legacy: the names in ctx (NULL-terminated). */
+static bool keep_named(const char *var, void *ctx)
+{
+	const char *const *names = ctx;
+
+	for (; *names; names++)
+		if (!strcmp(*names, var))
+			return true;
+	return false;
+}
+
 /*
  * The image rewrite for libbpf < 1.2, on any libbpf: after it, libbpf sees
- * every map in `.struct_ops`, each with its own initial value.
+ * the kept maps (maps[], n) in `.struct_ops`, each with its own initial
+ * value, and no other struct_ops map.
  */
 static void expect_merged(const char *path, const char *const *maps,
 			  const char *const *names, size_t n)
@@ -245,8 +257,13 @@ static void expect_merged(const char *path, const char *const *maps,
 	size_t size, i = 0;
 	char *img;
 
+	const char *keep[8] = {};
+
+	assert_true(n < 8);
+	if (n)
+		memcpy(keep, maps, n * sizeof(*maps));
 	read_file(path, &img, &size);
-	assert_int_equal(sops_image_merge_link(&img, &size, path, &err), 0);
+	assert_int_equal(sops_image_for_legacy(&img, &size, path, keep_named, keep, &err), 0);
 	obj = bpf_object__open_mem(img, size, &oo);
 	assert_non_null(obj);
 	bpf_object__for_each_map(m, obj) {
@@ -267,6 +284,14 @@ static void expect_merged(const char *path, const char *const *maps,
 		assert_true(fd >= 0);
 		assert_int_equal(write(fd, img, size), (ssize_t)size);
 		close(fd);
+		if (!n) {	/* nothing kept: no struct_ops map at all */
+			assert_int_equal(open_obj(tmp, NULL, &o, &err), -ENOENT);
+			assert_non_null(strstr(err.why, "no struct_ops maps"));
+			xctl_err_reset(&err);
+			unlink(tmp);
+			free(img);
+			return;
+		}
 		assert_int_equal(open_obj(tmp, NULL, &o, &err), 0);
 		assert_int_equal(xctl_sops_obj_map_cnt(o), n);
 		for (i = 0; i < n; i++) {
@@ -296,9 +321,84 @@ static void test_merge_link(void **state)
 	/* nothing to do without a .struct_ops.link section */
 	read_file(CC_OBJ, &img, &size);
 	size0 = size;
-	assert_int_equal(sops_image_merge_link(&img, &size, CC_OBJ, &err), 0);
+	assert_int_equal(sops_image_for_legacy(&img, &size, CC_OBJ, keep_named,
+					       (void *)link_maps, &err), 0);
 	assert_int_equal(size, size0);
 	free(img);
+}
+
+/*
+ * Optional maps (`?.struct_ops`, `?.struct_ops.link`): libbpf < 1.2 sees
+ * those kept, and none of the others.
+ */
+static void test_merge_optional(void **state)
+{
+	static const char *const base[] = { "ca_opt_base" };
+	static const char *const base_n[] = { "xctl_opt_base" };
+	static const char *const both[] = { "ca_opt_base", "ca_opt_extra" };
+	static const char *const both_n[] = { "xctl_opt_base", "xctl_opt_extra" };
+	static const char *const extra[] = { "ca_opt_extra" };
+	static const char *const extra_n[] = { "xctl_opt_extra" };
+	static const char *const only_b[] = { "ca_optonly_b" };
+	static const char *const only_b_n[] = { "xctl_optonly_b" };
+	static const char *const only_ab[] = { "ca_optonly_b", "ca_optonly_a" };
+	static const char *const only_ab_n[] = { "xctl_optonly_b", "xctl_optonly_a" };
+
+	(void)state;
+	expect_merged("tests/bpf/ca_opt.bpf.o", base, base_n, 1);
+	expect_merged("tests/bpf/ca_opt.bpf.o", both, both_n, 2);
+	expect_merged("tests/bpf/ca_opt.bpf.o", extra, extra_n, 1);
+	expect_merged("tests/bpf/ca_optonly.bpf.o", only_b, only_b_n, 1);
+	expect_merged("tests/bpf/ca_optonly.bpf.o", only_ab, only_ab_n, 2);
+	expect_merged("tests/bpf/ca_optonly.bpf.o", NULL, NULL, 0);
+}
+
+/*
+ * xctl's view of an object with optional maps, on every libbpf: all maps
+ * described, the optional ones flagged and left out unless named; an
+ * object with only optional maps opens with none selected, and a load of
+ * it is refused naming them.
+ */
+static void test_optional(void **state)
+{
+	static const char *const sel[] = { "ca_optonly_a" };
+	XCTL_OPTS(xctl_sops_open_opts, oo, .maps = sel, .map_cnt = 1);
+	struct xctl_err err = {};
+	struct xctl_sops_obj *o;
+
+	(void)state;
+	assert_int_equal(open_obj("tests/bpf/ca_opt.bpf.o", NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_all_map_cnt(o), 2);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 1);
+	assert_string_equal(xctl_sops_obj_map_name(o, 0), "ca_opt_base");
+	assert_false(xctl_sops_obj_optional(o, 0));
+	assert_string_equal(xctl_sops_obj_map_name(o, 1), "ca_opt_extra");
+	assert_true(xctl_sops_obj_optional(o, 1));
+	assert_false(xctl_sops_obj_selected(o, 1));
+	assert_string_equal(xctl_sops_obj_section(o, 1), "?.struct_ops.link");
+	assert_int_equal(xctl_sops_obj_check_selected(o, &err), 0);
+	xctl_sops_obj_close(o);
+
+	assert_int_equal(open_obj("tests/bpf/ca_optonly.bpf.o", NULL, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_all_map_cnt(o), 2);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 0);
+	assert_int_equal(xctl_sops_obj_check_selected(o, &err), -ENOENT);
+	assert_non_null(strstr(err.why, "ca_optonly_a"));
+	assert_non_null(strstr(err.why, "ca_optonly_b"));
+	assert_non_null(strstr(err.hint, "map NAME"));
+	xctl_err_reset(&err);
+	assert_int_equal(xctl_sops_obj_load(o, &err), -ENOENT);
+	xctl_err_reset(&err);
+	xctl_sops_obj_close(o);
+
+	assert_int_equal(open_obj("tests/bpf/ca_optonly.bpf.o", &oo, &o, &err), 0);
+	assert_int_equal(xctl_sops_obj_map_cnt(o), 1);
+	assert_string_equal(xctl_sops_obj_map_name(o, 0), "ca_optonly_a");
+	assert_non_null(xctl_sops_obj_map(o, 0));
+	assert_string_equal(bpf_map__name(xctl_sops_obj_map(o, 0)), "ca_optonly_a");
+	assert_true(bpf_map__autocreate(xctl_sops_obj_map(o, 0)));
+	assert_string_equal(xctl_sops_obj_section(o, 1), "?.struct_ops");
+	xctl_sops_obj_close(o);
 }
 
 /* Kernel-internal errnos are named; the verifier's verdict is found. */
@@ -333,6 +433,8 @@ int main(void)
 		cmocka_unit_test(test_two_maps),
 		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_merge_link),
+		cmocka_unit_test(test_merge_optional),
+		cmocka_unit_test(test_optional),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_rename_too_long),

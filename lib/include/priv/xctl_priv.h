@@ -129,6 +129,7 @@ struct xctl_libbpf {
 	unsigned int built_minor;
 	char version[32];		/* "1.4.6" ("1.4" when the patch is unknown) */
 	bool reads_sops_link_sec;	/* knows `.struct_ops.link` (1.2+) */
+	bool reads_sops_opt_sec;	/* knows `?.struct_ops`, `?.struct_ops.link` (1.4+) */
 };
 
 const struct xctl_libbpf *xctl_libbpf(void);

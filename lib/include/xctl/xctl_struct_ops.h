@@ -57,9 +57,11 @@ struct xctl_sops_open_opts {
 	const char *(*rename)(const char *map_name, const char *ops_name, void *ctx);
 	void *rename_ctx;
 	/*
-	 * Register only these maps (map_cnt > 0): the others are not created
-	 * and struct_ops programs only they use are not loaded. A name the
-	 * object lacks is -ENOENT.
+	 * Register only these maps (map_cnt > 0), optional ones (in
+	 * `?.struct_ops` or `?.struct_ops.link`) included: the others are not
+	 * created and struct_ops programs only they use are not loaded. A name
+	 * the object lacks is -ENOENT. Without: every map that is not optional,
+	 * as libbpf creates by default.
 	 */
 	const char *const *maps;
 	size_t map_cnt;
@@ -73,9 +75,12 @@ struct xctl_sops_open_opts {
 
 /*
  * Open an object file with struct_ops maps in `.struct_ops`,
- * `.struct_ops.link` or both, on every libbpf (for libbpf < 1.2 the image is
- * rewritten in memory first). Fails with a clear message for a missing,
- * non-ELF or truncated file, or an object without struct_ops maps.
+ * `.struct_ops.link`, `?.struct_ops` or `?.struct_ops.link` (any of them),
+ * on every libbpf (for libbpf < 1.2 the image libbpf reads is rewritten in
+ * memory first: it sees the selected maps only). Fails with a clear message
+ * for a missing, non-ELF or truncated file, or an object without struct_ops
+ * maps. An object whose maps are all optional opens with none selected;
+ * loading it then fails (xctl_sops_obj_check_selected()).
  */
 XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 				struct xctl_sops_obj **out, struct xctl_err *err);
@@ -89,6 +94,13 @@ XCTL_API int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_op
  * libbpf's log (err->log).
  */
 XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
+/*
+ * 0 when a load of o registers some map; else -ENOENT with err naming the
+ * object's optional maps and how to select them ('map NAME'). Loading
+ * checks it too; commands check it before they create anything.
+ */
+XCTL_API int xctl_sops_obj_check_selected(const struct xctl_sops_obj *o,
+					  struct xctl_err *err);
 XCTL_API void xctl_sops_obj_close(struct xctl_sops_obj *o);
 /*
  * Register the i-th (selected) map of a loaded object through a new link
@@ -104,7 +116,7 @@ XCTL_API struct bpf_object *xctl_sops_obj_bpf(const struct xctl_sops_obj *o);
  */
 XCTL_API const char *xctl_sops_obj_sha256(const struct xctl_sops_obj *o);
 XCTL_API const void *xctl_sops_obj_image(const struct xctl_sops_obj *o, size_t *size);
-/* The maps a load registers (all of them unless opts->maps selects). */
+/* The maps a load registers (the non-optional ones unless opts->maps selects). */
 XCTL_API size_t xctl_sops_obj_map_cnt(const struct xctl_sops_obj *o);
 /*
  * Every struct_ops map of the object: the registered ones (i below
@@ -128,12 +140,19 @@ XCTL_API bool xctl_sops_obj_flags(const struct xctl_sops_obj *o, size_t i,
 XCTL_API bool xctl_sops_obj_unset_required(const struct xctl_sops_obj *o, size_t i,
 					   char *buf, size_t len);
 /*
- * The section of the object file the i-th map is in: ".struct_ops" or
- * ".struct_ops.link".
+ * The section of the object file the i-th map is in: ".struct_ops",
+ * ".struct_ops.link", "?.struct_ops" or "?.struct_ops.link".
  */
 XCTL_API const char *xctl_sops_obj_section(const struct xctl_sops_obj *o, size_t i);
-/* i-th struct_ops map, in object order. */
+/* The i-th map is optional (a `?` section): registered only when selected. */
+XCTL_API bool xctl_sops_obj_optional(const struct xctl_sops_obj *o, size_t i);
+/*
+ * The i-th struct_ops map as libbpf has it; NULL for a map that is not
+ * selected when libbpf < 1.2 never sees it (an optional one).
+ */
 XCTL_API struct bpf_map *xctl_sops_obj_map(const struct xctl_sops_obj *o, size_t i);
+/* The i-th map's name (its variable's), whether or not libbpf has it. */
+XCTL_API const char *xctl_sops_obj_map_name(const struct xctl_sops_obj *o, size_t i);
 /* "tcp_congestion_ops" for the i-th map. */
 XCTL_API const char *xctl_sops_obj_kind(const struct xctl_sops_obj *o, size_t i);
 /* The value's .name (e.g. the tcp CA name) or NULL when the kind has none. */
