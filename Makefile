@@ -71,14 +71,15 @@ LDLIBS		+= $(PKG_LIBS)
 # the suite run against that xctl with leak detection on; any report fails.
 SANITIZE	?=
 ifneq ($(SANITIZE),)
-BUILD		:= build-san
 XCTL_CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 XCTL_LDFLAGS	+= -fsanitize=$(SANITIZE)
-XCTL_BIN	:= $(BUILD)/xctl
-else
-BUILD		:= build
-XCTL_BIN	:= xctl
 endif
+# One build directory per variant (build/, build-san/, build-libbpf/,
+# build-san-libbpf/): variants never share objects, so they can be built one
+# after the other and then tested side by side (.ci/run). Only the default
+# build puts ./xctl at the top.
+BUILD		:= build$(if $(SANITIZE),-san)$(if $(LIBBPF_DIR),-libbpf)
+XCTL_BIN	:= $(if $(filter build,$(BUILD)),xctl,$(BUILD)/xctl)
 COMPILE		= $(CC) $(XCTL_CPPFLAGS) $(CPPFLAGS) $(XCTL_CFLAGS) $(CFLAGS)
 LINK		= $(CC) $(XCTL_CFLAGS) $(CFLAGS) $(XCTL_LDFLAGS) $(LDFLAGS)
 # lib/ is one folder per layer (see docs/design/3-architecture.md); the
@@ -135,11 +136,13 @@ FUZZ_SEED_OBJS	:= $(BPF_EX_OBJS) $(BPF_TEST_OBJS)
 MAN_SRCS	:= $(sort $(wildcard man/*.rst))
 MAN_PAGES	:= $(MAN_SRCS:%.rst=%)
 
-# Objects linked against libbpf are rebuilt when LIBBPF_DIR changes; BPF
-# objects do not depend on it.
+# Objects linked against libbpf are rebuilt when LIBBPF_DIR changes (another
+# libbpf in the same LIBBPF_DIR build directory); BPF objects do not depend on it.
+# The stamp holds the absolute path: a relative and an absolute name of one
+# directory are the same libbpf.
 LIBBPF_STAMP	:= $(BUILD)/libbpf.stamp
-$(shell mkdir -p $(BUILD) && echo '$(LIBBPF_DIR)' | cmp -s - $(LIBBPF_STAMP) || \
-	echo '$(LIBBPF_DIR)' > $(LIBBPF_STAMP))
+$(shell mkdir -p $(BUILD) && echo '$(LIBBPF_ABS)' | cmp -s - $(LIBBPF_STAMP) || \
+	echo '$(LIBBPF_ABS)' > $(LIBBPF_STAMP))
 
 .PHONY: all build-install deps check check-package unit cli-test demo bench install uninstall clean fuzz fuzz-build
 # Skeletons and their objects are intermediate files make must keep.
@@ -283,11 +286,11 @@ check: deps
 	$(MAKE) all unit
 ifeq ($(SANITIZE),)
 	@XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test XCTL_SANITIZE= \
-		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
+		XCTL_LIBBPF_DIR=$(LIBBPF_ABS) tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS)
 else
 	@d=$$(mktemp -d /tmp/xctl-san.XXXXXX); rc=0; \
 	$(SAN_OPTS) XCTL_BIN=$(CURDIR)/$(XCTL_BIN) XCTL_TEST_BIN=$(CURDIR)/$(BUILD)/xctl-test \
-		XCTL_SANITIZE=$(SANITIZE) \
+		XCTL_SANITIZE=$(SANITIZE) XCTL_LIBBPF_DIR=$(LIBBPF_ABS) \
 		tools/run-tests.sh $(UNIT_BINS) $(REPLAY_BINS) || rc=$$?; \
 	if [ -n "$$(ls -A $$d)" ]; then cat $$d/*; \
 		echo "sanitizer reports: $$(ls $$d | wc -l) (above)"; rc=1; fi; \
@@ -311,7 +314,7 @@ bench: deps
 
 install: $(INSTALL_FILES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(MAN5DIR) $(DESTDIR)$(COMPLDIR)
-	install -m 0755 xctl $(DESTDIR)$(BINDIR)/xctl
+	install -m 0755 $(XCTL_BIN) $(DESTDIR)$(BINDIR)/xctl
 	install -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/
 	install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MAN5DIR)/
 	$(if $(filter %.3,$(MAN_PAGES)),install -d $(DESTDIR)$(MAN3DIR) && \
@@ -351,7 +354,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SCHEMADIR)
 
 clean:
-	rm -rf build build-san $(FUZZ_BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
+	rm -rf build build-san build-libbpf build-san-libbpf $(FUZZ_BUILD) xctl $(BPF_EX_OBJS) $(BPF_TEST_OBJS) $(MAN_PAGES)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d) $(REPLAY_BINS:=.d) \
 	$(HOOK_OBJS:.o=.d)

@@ -4,7 +4,7 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-# The build directory of the xctl under test (build/, or build-san/).
+# The build directory of the xctl under test (build/, build-san/, build-libbpf/).
 build_dir() {
 	local d
 	d=$(dirname "$XCTL_BIN")

@@ -15,15 +15,17 @@ teardown() {
 	common_teardown
 }
 
-# The build dir of the xctl under test (build/ or build-san/).
+# The build dir of the xctl under test (build/, build-san/, build-libbpf/).
 build_dir() {
 	dirname "$XCTL_TEST_BIN"
 }
 
-# Install into $TMPD/root with the same build the suite runs against.
+# Install into $TMPD/root with the same build the suite runs against (the
+# same variables: another LIBBPF_DIR or SANITIZE would rebuild the tree).
 install_lib() {
 	make -s -C "$REPO" install DESTDIR="$TMPD/root" PREFIX=/usr \
-		${XCTL_SANITIZE:+SANITIZE=$XCTL_SANITIZE} >"$TMPD/install.log" 2>&1 || {
+		${XCTL_SANITIZE:+SANITIZE=$XCTL_SANITIZE} ${XCTL_LIBBPF_DIR:+LIBBPF_DIR=$XCTL_LIBBPF_DIR} \
+		>"$TMPD/install.log" 2>&1 || {
 		cat "$TMPD/install.log" >&2
 		return 1
 	}
