@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A minimal tcp_congestion_ops whose map name, sops_cc, only the struct_ops
- * tests use, so `name sops_cc` selects their maps and no one else's.
+ * tests use. The test of `unregister name NAME` registers a copy whose map
+ * has a name of its own (tests/tools/rename_sym.py): the suite may run
+ * concurrently, and other tests register maps named sops_cc.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -313,12 +313,16 @@ ethtool_json() {
 	assert_status 0
 	assert_json
 	[ "$(echo "$output" | jq .key.id)" -eq "$id" ]
-	bpftool prog load "$TESTS_BPF/ctl_named.bpf.o" "$BPFFS/named" type xdp
+	# `name` selects among every program of the host: a copy of
+	# ctl_named.bpf.o whose program has a name of this test's own
+	unique_sym "$TESTS_BPF/ctl_named.bpf.o" ctl_named_pass
+	bpftool prog load "$UNIQ_OBJ" "$BPFFS/named" type xdp
 	nid=$(bpftool -j prog show pinned "$BPFFS/named" | jq -e .id)
-	run xctl -j control lookup prog name ctl_named_pass
+	[ "$(bpftool -j prog show id "$nid" | jq -r .name)" = "$UNIQ_SYM" ]
+	run xctl -j control lookup prog name "$UNIQ_SYM"
 	assert_status 0
 	[ "$(echo "$output" | jq .key.id)" -eq "$nid" ]
-	[ "$(echo "$output" | jq -r .value.name)" = ctl_named_pass ]
+	[ "$(echo "$output" | jq -r .value.name)" = "$UNIQ_SYM" ]
 	run xctl control lookup prog id "$id"
 	assert_status 0
 	[[ $output == *"verified_insns: 2"* ]]

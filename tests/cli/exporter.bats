@@ -111,6 +111,7 @@ get() {
 
 @test "exporter --once: program run statistics equal bpftool's while BPF stats are on" {
 	local id r0 r1 runs t
+	host_lock bpf-stats
 	id=$(ip -n "$NSB" -j link show v1 | jq '.[0].xdp.prog.id')
 	run --separate-stderr xctl -N "$NSB" exporter --once --collect prog
 	assert_status 0
@@ -143,6 +144,7 @@ bpftool_runs() {
 @test "exporter --once: a module's struct_ops programs run by TCP, counted as bpftool counts them" {
 	local ca="xp$UNIQ" map_id= id ids r0 r1 runs=0
 	NAME="p$UNIQ"
+	host_lock bpf-stats
 	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
 	run xctl module load "$MOD_OBJ" name "$NAME" ops_name "$ca"

@@ -23,6 +23,7 @@ common_setup() {
 	mkdir -p "$BPFFS"
 	mount -t bpf bpf "$BPFFS"
 	NETNS_LIST=()
+	HOST_LOCK_FDS=()
 	JSON_RECORDS="$TMPD/json-records"
 	mkdir -p "$JSON_RECORDS"
 }
@@ -91,6 +92,20 @@ make_netns() {
 	echo "$ns"
 }
 
+# unique_sym OBJ NAME: a copy of OBJ in $TMPD whose global variable or
+# function NAME (a struct_ops map or a program: the kernel names them after
+# it) is renamed to a name of the same length unique to this test, for tests
+# that select or look for a map or program by name. Sets UNIQ_OBJ and
+# UNIQ_SYM (NAME's head, then the end of $UNIQ).
+unique_sym() {
+	local n=${#2} keep
+	keep=$((n > 10 ? n - 10 : 1))
+	[ "$n" -ge 2 ] || { echo "unique_sym: name $2 too short" >&2; return 1; }
+	UNIQ_SYM="${2:0:keep}${UNIQ: -$((n - keep))}"
+	UNIQ_OBJ="$TMPD/$UNIQ_SYM.bpf.o"
+	"$BATS_TEST_DIRNAME/../tools/rename_sym.py" "$1" "$2" "$UNIQ_SYM" "$UNIQ_OBJ"
+}
+
 # Kill and reap the background processes a test recorded in PIDS (servers,
 # sockets holding a CA, paused xctl-test runs): for teardown().
 reap_pids() {
@@ -105,10 +120,24 @@ reap_pids() {
 	return 0
 }
 
+# host_lock NAME: take turns at host-wide state NAME that a test changes or
+# depends on (kernel.bpf_stats_enabled: "bpf-stats") with every other run of
+# the suite on this host (CI runs three side by side): an exclusive flock(2)
+# on /run/lock/xctl-test-NAME.lock, held until common_teardown, which
+# releases it after the test's own teardown has restored the state. Waits
+# at most 300 s.
+host_lock() {
+	local fd
+	mkdir -p /run/lock
+	exec {fd}>>"/run/lock/xctl-test-$1.lock" || return 1
+	HOST_LOCK_FDS+=("$fd")
+	flock -w 300 "$fd" || { echo "host lock $1: still held by another run after 300 s" >&2; return 1; }
+}
+
 # Remove every link pinned below the private bpffs and unmount it: closing the
 # last reference to a struct_ops link unregisters it.
 common_teardown() {
-	local ns schema_rc=0
+	local ns fd schema_rc=0
 	check_json_records >&2 || schema_rc=1
 	if [ -n "${UNIQ:-}" ]; then
 		for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
@@ -129,6 +158,11 @@ common_teardown() {
 		done
 	fi
 	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
+	# unlock (not only close: a leftover child may share the descriptor)
+	for fd in "${HOST_LOCK_FDS[@]:-}"; do
+		[ -n "$fd" ] && flock -u "$fd" && exec {fd}>&-
+	done
+	HOST_LOCK_FDS=()
 	return $schema_rc
 }
 

@@ -458,11 +458,15 @@ modules_dir_empty() {
 	modules_dir_empty
 	! ca_registered "$CA"
 
-	run xctl -j module load "$TESTS_BPF/mod_dummy.bpf.o" name "$NAME"
+	# its map renamed to a name of this test's own: no struct_ops map of
+	# that name is left in the kernel (the same test may run concurrently)
+	unique_sym "$TESTS_BPF/mod_dummy.bpf.o" mod_dummy
+	run xctl -j module load "$UNIQ_OBJ" name "$NAME"
 	assert_status 1
 	assert_json
+	[[ $(jq -r .error.message <<<"$output") == *"struct_ops $UNIQ_SYM of $UNIQ_OBJ"* ]]
 	modules_dir_empty
-	[ -z "$(bpftool -j struct_ops show 2>/dev/null | jq -r '.[]? | select(.name == "mod_dummy") | .id')" ]
+	[ -z "$(bpftool -j struct_ops show 2>/dev/null | jq -r --arg n "$UNIQ_SYM" '.[]? | select(.name == $n) | .id')" ]
 }
 
 @test "module reload: a failing second swap puts the first back" {

@@ -227,21 +227,21 @@ time.sleep(60)
 }
 
 @test "register pin DIR (created) and unregister by name" {
-	# `name sops_cc` must be unique: the kernel frees an unregistered
-	# struct_ops map only after an RCU tasks grace period, so a previous
-	# test's map may still be there for a moment (bounded wait)
-	for i in $(seq 50); do
-		[ -z "$(bpftool -j map show | jq '.[] | select(.name == "sops_cc")')" ] && break
-		sleep 0.1
-	done
-	register "$SOPS_CC" pin "$BPFFS/xctl/mine" ops_name "sops_cc=$CA"
-	[ "$PIN" = "$BPFFS/xctl/mine/sops_cc" ]
+	# `name` selects among every struct_ops map of the host: a copy of
+	# sops_cc.bpf.o whose map has a name of this test's own (other tests,
+	# here or in a concurrent run, register maps named sops_cc)
+	unique_sym "$SOPS_CC" sops_cc
+	register "$UNIQ_OBJ" pin "$BPFFS/xctl/mine" ops_name "$UNIQ_SYM=$CA"
+	[ "$PIN" = "$BPFFS/xctl/mine/$UNIQ_SYM" ]
 	[ -d "$BPFFS/xctl/mine" ]
 	[ -e "$PIN" ]
 	ca_available "$CA"
-	run xctl -j struct_ops unregister name sops_cc
+	# the kernel's map has the name (bpftool)
+	[ "$(bpftool -j map show id "$MAP_ID" | jq -r .name)" = "$UNIQ_SYM" ]
+	run xctl -j struct_ops unregister name "$UNIQ_SYM"
 	assert_status 0
 	assert_json
+	[ "$(jq -r .id <<<"$output")" = "$MAP_ID" ]
 	[ ! -e "$PIN" ]
 	wait_ca_gone "$CA"
 }

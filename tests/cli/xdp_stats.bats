@@ -216,6 +216,8 @@ ethsum() {
 
 # Wait (bounded) until kernel.bpf_stats_enabled reads $1: another process
 # holding BPF_ENABLE_STATS (a concurrent watch) turns it on for a while.
+# The tests that use it hold host_lock bpf-stats: no other run of the suite
+# turns the sysctl on meanwhile (exporter.bats does, under the same lock).
 stats_sysctl_is() {
 	local i
 	for i in $(seq 50); do
@@ -227,6 +229,7 @@ stats_sysctl_is() {
 
 @test "--watch counts program runs through BPF_ENABLE_STATS; kernel.bpf_stats_enabled is unchanged after" {
 	local first last
+	host_lock bpf-stats
 	stats_sysctl_is 0 || skip "kernel.bpf_stats_enabled is on host-wide"
 	ip netns exec "$NSA" ping -q -i 0.02 -c 100 10.77.0.2 >/dev/null 2>&1 3>&- &
 	run xctl -j -N "$NSB" xdp stats v1 --watch 0.5 --count 3
@@ -256,6 +259,7 @@ prog_runs() {
 
 @test "--watch ended by SIGTERM or SIGINT turns BPF statistics back off" {
 	local sig pid r0 r1 r2
+	host_lock bpf-stats
 	stats_sysctl_is 0 || skip "kernel.bpf_stats_enabled is on host-wide"
 	for sig in TERM INT; do
 		"$XCTL_BIN" -N "$NSB" xdp stats v1 --watch 0.2 >"$TMPD/watch.$sig" 2>&1 3>&- &
