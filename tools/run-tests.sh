@@ -10,21 +10,22 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-count() {	# count TAP results in $log, echoing failures
+count() {	# count TAP results in $log, echoing failures; $1: start (SECONDS)
 	local p f
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	grep -A 15 '^not ok ' "$log" | grep -v '^ok ' || true
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "  $p passed, $f failed"
+	echo "  $p passed, $f failed ($((SECONDS - $1)) s)"
 }
 
 for t in "$@"; do
 	echo "== unit: $(basename "$t")"
+	start=$SECONDS
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
 	rc=$?
-	count
+	count "$start"
 	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
 		echo "  $(basename "$t") exited $rc without a TAP failure:"
 		tail -n 20 "$log"
@@ -40,9 +41,10 @@ if [ -n "$suites" ]; then
 	else
 		for s in $suites; do
 			echo "== cli: $(basename "$s")"
+			start=$SECONDS
 			timeout 600 bats --tap "$s" >"$log" 2>&1
 			rc=$?
-			count
+			count "$start"
 			if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
 				echo "  $(basename "$s") exited $rc without a TAP failure:"
 				tail -n 20 "$log"
