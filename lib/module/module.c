@@ -219,7 +219,7 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 		    struct xctl_err *err)
 {
 	XCTL_OPTS(xctl_sops_open_opts, oo, .prepare = prepare_obj, .prepare_ctx = pc,
-		  .rename = rename_ops, .rename_ctx = pc);
+		  .rename = rename_ops, .rename_ctx = pc, .need_selected = true);
 	const char *map;
 	size_t i;
 	int r;
@@ -248,7 +248,7 @@ static int open_obj(const char *path, const struct xctl_module_load_opts *opts,
 	r = xctl_sops_obj_open(path, &oo, o, err);
 	if (r)
 		return r;
-	r = check_renames(path, *o, pc, err) ?: xctl_sops_obj_check_selected(*o, err);
+	r = check_renames(path, *o, pc, err);
 	if (r) {
 		xctl_sops_obj_close(*o);
 		*o = NULL;

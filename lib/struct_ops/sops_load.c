@@ -28,6 +28,32 @@ static void unregister_legacy(struct xctl_sops_obj *o, size_t n)
 }
 
 /*
+ * The program a selected map of kind sets member to, or NULL. (libbpf
+ * closes every program of a failed load, so which one the kernel refused
+ * is not in their fds.)
+ */
+static const char *member_prog(const struct xctl_sops_obj *o, const char *kind,
+			       const char *member)
+{
+	const struct btf_type *t;
+	size_t i, j;
+
+	for (i = 0; i < o->sel_cnt; i++) {
+		const struct sops_obj_map *m = &o->maps[i];
+
+		t = btf__type_by_id(o->btf, m->type_id);
+		if (!t || strcmp(m->kind, kind))
+			continue;
+		for (j = 0; j < m->slot_cnt; j++)
+			if (m->slots[j].member < btf_vlen(t) &&
+			    !strcmp(btf__name_by_offset(o->btf,
+				    btf_members(t)[m->slots[j].member].name_off), member))
+				return m->slots[j].prog;
+	}
+	return NULL;
+}
+
+/*
  * Why the load failed, from the errno and the verifier's verdict in the
  * kernel's log: shown without -d (which shows the whole log).
  */
@@ -55,7 +81,7 @@ static void load_fail_why(const struct xctl_sops_obj *o, struct xctl_err *err,
 	if (sscanf(line, "attach to unsupported member %63s of struct %63s", member,
 		   kind) == 2) {
 		xctl_err_why(err, "the kernel does not support member %s of %s (program %s)",
-			     member, kind, prog);
+			     member, kind, member_prog(o, kind, member) ?: prog);
 		xctl_err_hint(err, "leave %s unset, or leave the maps that set it out "
 			      "with 'map NAME'", member);
 		return;

@@ -630,8 +630,10 @@ int xctl_sops_obj_open(const char *path, const struct xctl_sops_open_opts *opts,
 	secs.elf = NULL;
 	if (!r && XCTL_OPT(opts, non_restricted, false))
 		r = sops_set_non_restricted(o, err);
-	r = r ?: sops_select(o, XCTL_OPT(opts, maps, NULL), XCTL_OPT(opts, map_cnt, 0), err) ?:
-	    legacy_image(o, &secs, err);
+	r = r ?: sops_select(o, XCTL_OPT(opts, maps, NULL), XCTL_OPT(opts, map_cnt, 0), err);
+	if (!r && XCTL_OPT(opts, need_selected, false))
+		r = xctl_sops_obj_check_selected(o, err);
+	r = r ?: legacy_image(o, &secs, err);
 	if (r)
 		goto fail;
 

@@ -271,7 +271,8 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 		  .prepare_ctx = (void *)obj_path, .rename = rename_cb,
 		  .rename_ctx = (void *)opts, .maps = XCTL_OPT(opts, maps, NULL),
 		  .map_cnt = XCTL_OPT(opts, map_cnt, 0),
-		  .non_restricted = XCTL_OPT(opts, non_restricted, false));
+		  .non_restricted = XCTL_OPT(opts, non_restricted, false),
+		  .need_selected = true);
 	struct reg_state s = {};
 	struct xctl_sops_obj *o = NULL;
 	char path[PATH_MAX];
@@ -280,8 +281,7 @@ int xctl_sops_register(const struct xctl_bpffs *fs, const char *obj_path,
 
 	*out = NULL;
 	r = xctl_sops_obj_open(obj_path, &oo, &o, err) ?:
-	    check_renames(o, obj_path, opts, err) ?:
-	    xctl_sops_obj_check_selected(o, err);
+	    check_renames(o, obj_path, opts, err);
 	if (r)
 		goto out;
 	s.cnt = xctl_sops_obj_map_cnt(o);

@@ -362,7 +362,8 @@ static void test_merge_optional(void **state)
 static void test_optional(void **state)
 {
 	static const char *const sel[] = { "ca_optonly_a" };
-	XCTL_OPTS(xctl_sops_open_opts, oo, .maps = sel, .map_cnt = 1);
+	XCTL_OPTS(xctl_sops_open_opts, oo, .maps = sel, .map_cnt = 1, .need_selected = true);
+	XCTL_OPTS(xctl_sops_open_opts, need, .need_selected = true);
 	struct xctl_err err = {};
 	struct xctl_sops_obj *o;
 
@@ -390,6 +391,12 @@ static void test_optional(void **state)
 	assert_int_equal(xctl_sops_obj_load(o, &err), -ENOENT);
 	xctl_err_reset(&err);
 	xctl_sops_obj_close(o);
+
+	/* a caller that loads is refused before libbpf reads anything */
+	assert_int_equal(open_obj("tests/bpf/ca_optonly.bpf.o", &need, &o, &err), -ENOENT);
+	assert_null(o);
+	assert_non_null(strstr(err.why, "none is selected"));
+	xctl_err_reset(&err);
 
 	assert_int_equal(open_obj("tests/bpf/ca_optonly.bpf.o", &oo, &o, &err), 0);
 	assert_int_equal(xctl_sops_obj_map_cnt(o), 1);

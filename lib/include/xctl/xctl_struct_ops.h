@@ -70,8 +70,13 @@ struct xctl_sops_open_opts {
 	 * value, so any network namespace may make the CA its default.
 	 */
 	bool non_restricted;
+	/*
+	 * Fail as xctl_sops_obj_check_selected() does when no map is
+	 * selected, before libbpf reads the object (for callers that load).
+	 */
+	bool need_selected;
 };
-#define xctl_sops_open_opts__last_field non_restricted
+#define xctl_sops_open_opts__last_field need_selected
 
 /*
  * Open an object file with struct_ops maps in `.struct_ops`,
@@ -97,7 +102,8 @@ XCTL_API int xctl_sops_obj_load(struct xctl_sops_obj *o, struct xctl_err *err);
 /*
  * 0 when a load of o registers some map; else -ENOENT with err naming the
  * object's optional maps and how to select them ('map NAME'). Loading
- * checks it too; commands check it before they create anything.
+ * checks it too; commands check it before they create anything
+ * (xctl_sops_open_opts.need_selected).
  */
 XCTL_API int xctl_sops_obj_check_selected(const struct xctl_sops_obj *o,
 					  struct xctl_err *err);
