@@ -13,10 +13,15 @@
  * non-ELF, non-BPF or truncated file gets a precise error instead of
  * libbpf's generic one, and so the image can be changed before libbpf reads
  * it: ops names and flags rewritten in the struct_ops data (libbpf 1.1 has
- * no API to edit a struct_ops map's initial value), and for libbpf < 1.2 a
- * `.struct_ops.link` section made `.struct_ops` (sops_image.c). xctl's own
- * description of the maps (kind, ops name, section, the programs of their
- * function pointers) comes from the ELF symbols, relocations and BTF.
+ * no API to edit a struct_ops map's initial value). xctl's own description
+ * of the maps of all four sections (kind, ops name, section, optional, the
+ * programs of their function pointers) comes from the file's ELF symbols,
+ * relocations and BTF, and decides which maps a load registers
+ * (sops_select.c) before libbpf opens the object. A libbpf that lacks one
+ * of the object's sections (1.1: `.struct_ops.link`; < 1.4: `?.struct_ops`,
+ * `?.struct_ops.link`) reads a rewritten copy instead (sops_image.c), in
+ * which the selected maps are maps of `.struct_ops` and the others are
+ * not maps.
  */
 #include <errno.h>
 #include <fcntl.h>
