@@ -2,10 +2,10 @@
 /*
  * libbpf's print callback belongs to the application: the library never
  * installs one. With -d every libbpf message goes to stderr as it comes;
- * otherwise warnings are kept for the current command so that a failure
- * whose error carries no kernel log of its own can point at them ("run with
- * -d"). The verifier's log of a failed load reaches the CLI through
- * struct xctl_err, captured by the library per operation.
+ * otherwise warnings (never info lines) are kept for the current command so
+ * that a failure whose error carries no kernel log of its own can point at
+ * them ("run with -d"). The verifier's log of a failed load reaches the CLI
+ * through struct xctl_err, captured by the library per operation.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +26,9 @@ static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 	if (debug_output)
 		return vfprintf(stderr, fmt, ap);
-	if (level == LIBBPF_DEBUG)
+	/* Kept: warnings only. libbpf's info lines ("skipping unrecognized
+	 * data section") are not problems and must not prompt "run with -d". */
+	if (level != LIBBPF_WARN)
 		return 0;
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n <= 0)

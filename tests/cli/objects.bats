@@ -75,6 +75,13 @@ module_maps() {
 	ca_registered "$CA"
 	[ "$(bpftool_kind "$id")" = tcp_congestion_ops ]
 	[ "$(bpftool_ca "$id")" = "$CA" ]
+	# a refusal after libbpf read the object (rewritten for an old libbpf:
+	# libbpf's info lines) does not point at a kernel log there is not
+	run xctl struct_ops register "$MIXED_OBJ" ops_name "x=${CA}b"
+	assert_status 1
+	[[ "$output" == *"has no struct_ops map x"* ]]
+	[[ "$output" != *"run with -d"* ]]
+	! ca_registered "${CA}b"
 	run xctl -j struct_ops unregister id "$id"
 	assert_status 0
 	ca_gone "$CA"
