@@ -43,6 +43,7 @@ struct img {
 	uint16_t shnum;
 	const char *shstr;
 	size_t shstr_size;
+	uint16_t symidx;	/* the symbol table, checked (0 until then) */
 	struct xctl_err *err;
 };
 
@@ -329,6 +330,41 @@ static int check_btf_ext(struct img *m, const struct btf *btf, uint16_t i)
  * variable's type size (malloc) before comparing it with the section, so
  * a struct claiming 3 GiB in a 25 KiB object is refused here first.
  */
+/*
+ * The value of the symbol libbpf takes for global variable name when it
+ * fixes a DATASEC's offsets (the first global or weak STT_OBJECT of that
+ * name, whatever its section): false when there is none.
+ */
+static bool var_sym_value(const struct img *m, const char *name, uint64_t *value)
+{
+	const Elf64_Shdr *s = &m->sh[m->symidx];
+	const uint8_t *data = sec_bytes(m, m->symidx);
+	const char *str = (const char *)sec_bytes(m, s->sh_link);
+	uint64_t i, n = s->sh_size / sizeof(Elf64_Sym);
+	Elf64_Sym sym;
+
+	for (i = 0; m->symidx && i < n; i++) {
+		memcpy(&sym, data + i * sizeof(sym), sizeof(sym));
+		if (ELF64_ST_TYPE(sym.st_info) != STT_OBJECT ||
+		    (ELF64_ST_BIND(sym.st_info) != STB_GLOBAL &&
+		     ELF64_ST_BIND(sym.st_info) != STB_WEAK))
+			continue;
+		if (!strcmp(str + sym.st_name, name)) {	/* st_name checked */
+			*value = sym.st_value;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Where libbpf will put each variable of a DATASEC that names a section:
+ * the offset the BTF gives, or (a DATASEC of size 0, as clang writes them,
+ * for a variable that is not static) its symbol's value. libbpf 1.1 then
+ * copies the variable's bytes from that offset without checking it (a
+ * crafted symbol value made it read gigabytes past the section), so it must
+ * lie inside the section.
+ */
 static int check_datasecs(struct img *m, const struct btf *btf)
 {
 	uint32_t id, n = btf__type_cnt(btf);
@@ -337,8 +373,8 @@ static int check_datasecs(struct img *m, const struct btf *btf)
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const struct btf_var_secinfo *vi;
-		const char *name;
-		uint64_t size;
+		const char *name, *vname;
+		uint64_t size, off;
 		uint16_t k;
 
 		if (!btf_is_datasec(t) || !(name = btf__str_by_offset(btf, t->name_off)))
@@ -352,14 +388,24 @@ static int check_datasecs(struct img *m, const struct btf *btf)
 		for (k = 0; k < btf_vlen(t); k++) {
 			const struct btf_type *v = btf__type_by_id(btf, vi[k].type);
 
-			if (!btf_is_var(v) || xbtf_size(btf, v->type, &size, NULL))
+			if (!btf_is_var(v) || btf_var(v)->linkage == BTF_VAR_GLOBAL_EXTERN ||
+			    xbtf_size(btf, v->type, &size, NULL))
 				continue;	/* externs and functions: no data */
+			vname = btf__str_by_offset(btf, v->name_off) ?: "?";
 			if (size > m->sh[i].sh_size)
 				return bad(m, "variable %s (%llu bytes) is larger than its "
-					   "section %s (%llu bytes)",
-					   btf__str_by_offset(btf, v->name_off) ?: "?",
+					   "section %s (%llu bytes)", vname,
 					   (unsigned long long)size, name,
 					   (unsigned long long)m->sh[i].sh_size);
+			off = vi[k].offset;
+			if (!t->size && btf_var(v)->linkage != BTF_VAR_STATIC &&
+			    !var_sym_value(m, vname, &off))
+				continue;	/* libbpf refuses it: no symbol */
+			if (!in_range(off, size, m->sh[i].sh_size))
+				return bad(m, "variable %s (offset %llu, %llu bytes) lies outside "
+					   "its section %s (%llu bytes)", vname,
+					   (unsigned long long)off, (unsigned long long)size,
+					   name, (unsigned long long)m->sh[i].sh_size);
 		}
 	}
 	return 0;
@@ -436,6 +482,7 @@ int xbtf_check_object(const void *image, size_t size, const char *path,
 		goto out;
 	}
 	r = check_symbols(&m, symidx, &nsyms);
+	m.symidx = r ? 0 : symidx;
 	for (i = 1; !r && i < m.shnum; i++)
 		if (sh[i].sh_type == SHT_REL)
 			r = check_relocs(&m, i, symidx, nsyms);

@@ -99,6 +99,10 @@ bad_name_msg() {
 	refused_everywhere "$CRAFT/sym-value.o" "lies outside its section .struct_ops (192 bytes)"
 }
 
+@test "crafted: variable symbol in a reserved section far past .struct_ops (libbpf 1.1 reads there)" {
+	refused_everywhere "$CRAFT/sym-reserved.o" "variable xctl_cc (offset 280375465082879, "
+}
+
 @test "crafted: relocation naming a symbol that does not exist (libbpf 1.1 reads out of bounds)" {
 	refused_everywhere "$CRAFT/reloc-sym.o" "names symbol 16777215 of"
 }

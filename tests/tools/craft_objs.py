@@ -14,6 +14,8 @@ examples/cc.bpf.o). Each output file changes a few bytes of BASE in place
   big-endian.o     EI_DATA says big-endian
   reloc-sym.o      a program relocation names symbol 0xffffff
   sym-value.o      the map's symbol lies past the end of .struct_ops
+  sym-reserved.o   the map's symbol has a reserved section index and a value
+                   far past .struct_ops (libbpf 1.1 copies the map from there)
   btf-loop.o       a typedef names itself
   ext-type.o       a .BTF.ext func_info record names type 0x0fffffff
   shdr-trunc.o     the section header table starts past the end of the file
@@ -119,6 +121,10 @@ def crafts(base):
     o = c()
     struct.pack_into("<Q", o.d, o.symbol("xctl_cc") + 8, 0xfffffff000)
     out["sym-value.o"] = o.d
+    o = c()
+    sym = o.symbol("xctl_cc")
+    struct.pack_into("<HQ", o.d, sym + 6, 0xff04, 0xfeffffffffff)
+    out["sym-reserved.o"] = o.d
     o = c()
     td = next(t for t in o.btf() if t["kind"] == 8)
     struct.pack_into("<I", o.d, td["off"] + 8, td["id"])
