@@ -388,9 +388,8 @@ static int check_datasecs(struct img *m, const struct btf *btf)
 		for (k = 0; k < btf_vlen(t); k++) {
 			const struct btf_type *v = btf__type_by_id(btf, vi[k].type);
 
-			if (!btf_is_var(v) || btf_var(v)->linkage == BTF_VAR_GLOBAL_EXTERN ||
-			    xbtf_size(btf, v->type, &size, NULL))
-				continue;	/* externs and functions: no data */
+			if (!btf_is_var(v) || xbtf_size(btf, v->type, &size, NULL))
+				continue;	/* functions: no data */
 			vname = btf__str_by_offset(btf, v->name_off) ?: "?";
 			if (size > m->sh[i].sh_size)
 				return bad(m, "variable %s (%llu bytes) is larger than its "
@@ -398,7 +397,8 @@ static int check_datasecs(struct img *m, const struct btf *btf)
 					   (unsigned long long)size, name,
 					   (unsigned long long)m->sh[i].sh_size);
 			off = vi[k].offset;
-			if (!t->size && btf_var(v)->linkage != BTF_VAR_STATIC &&
+			/* libbpf keeps the BTF offset of static and extern ones */
+			if (!t->size && btf_var(v)->linkage == BTF_VAR_GLOBAL_ALLOCATED &&
 			    !var_sym_value(m, vname, &off))
 				continue;	/* libbpf refuses it: no symbol */
 			if (!in_range(off, size, m->sh[i].sh_size))
