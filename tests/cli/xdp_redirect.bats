@@ -17,12 +17,17 @@ setup() {
 	# Not in $(...): make_netns records the namespace for teardown.
 	make_netns redir >/dev/null
 	NS="xt-$UNIQ-redir"
-	ip -n "$NS" link add va numtxqueues 4 numrxqueues 4 type veth \
-		peer name vb numtxqueues 4 numrxqueues 4
-	ip -n "$NS" link set va up
-	ip -n "$NS" link set vb up
-	ip netns exec "$NS" ethtool -K va gro off
-	ip netns exec "$NS" ethtool -K vb gro off
+	veth_pair va vb
+}
+
+# A veth pair $1 <-> $2 in $NS with 4 queues each way, up, GRO off.
+veth_pair() {
+	ip -n "$NS" link add "$1" numtxqueues 4 numrxqueues 4 type veth \
+		peer name "$2" numtxqueues 4 numrxqueues 4
+	ip -n "$NS" link set "$1" up
+	ip -n "$NS" link set "$2" up
+	ip netns exec "$NS" ethtool -K "$1" gro off
+	ip netns exec "$NS" ethtool -K "$2" gro off
 }
 
 teardown() {
@@ -600,12 +605,7 @@ race_finish() {
 @test "a link at redirect/DEV/state or /link to another bpffs's pins: teardown refuses, both setups stay" {
 	local vb_id vd_id
 	# a second pair set up in a second bpffs
-	ip -n "$NS" link add vc numtxqueues 4 numrxqueues 4 type veth \
-		peer name vd numtxqueues 4 numrxqueues 4
-	ip -n "$NS" link set vc up
-	ip -n "$NS" link set vd up
-	ip netns exec "$NS" ethtool -K vc gro off
-	ip netns exec "$NS" ethtool -K vd gro off
+	veth_pair vc vd
 	mkdir "$TMPD/other"
 	mount -t bpf bpf "$TMPD/other"
 	run -0 "$XCTL_BIN" --bpffs "$TMPD/other" -N "$NS" xdp redirect setup vc --rings 2
