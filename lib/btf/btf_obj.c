@@ -398,7 +398,8 @@ static int check_datasecs(struct img *m, const struct btf *btf)
 					   (unsigned long long)m->sh[i].sh_size);
 			off = vi[k].offset;
 			/* libbpf keeps the BTF offset of static and extern ones */
-			if (!t->size && btf_var(v)->linkage == BTF_VAR_GLOBAL_ALLOCATED &&
+			if (!t->size && btf_var(v)->linkage != BTF_VAR_STATIC &&
+			    btf_var(v)->linkage != BTF_VAR_GLOBAL_EXTERN &&
 			    !var_sym_value(m, vname, &off))
 				continue;	/* libbpf refuses it: no symbol */
 			if (!in_range(off, size, m->sh[i].sh_size))

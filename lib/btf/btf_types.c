@@ -394,6 +394,10 @@ static int check_one(const struct btf *btf, uint32_t id, const struct btf_type *
 
 	if (!xbtf_str(btf, t->name_off, id, err))
 		return -EINVAL;
+	/* static, global or extern: libbpf takes any other value for global */
+	if (btf_is_var(t) && btf_var(t)->linkage > BTF_VAR_GLOBAL_EXTERN)
+		return xbtf_malformed(err, "variable [%u] has linkage %u", id,
+				      btf_var(t)->linkage);
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR:
 	case BTF_KIND_TYPEDEF:
