@@ -477,10 +477,7 @@ redirect:va:teardown" ]
 		--config "$CONF" > "$TMPD/one" 2>/dev/null 3>&- &
 	p1=$!
 	PIDS+=($p1)
-	for i in $(seq 100); do
-		[ "$(awk '{print $3}' "/proc/$p1/stat" 2>/dev/null)" = T ] && break
-		sleep 0.05
-	done
+	wait_stopped "$p1"
 	"$XCTL_BIN" --bpffs "$BPFFS" -j apply --config "$CONF" > "$TMPD/two" 2>"$TMPD/two.err" 3>&- &
 	p2=$!
 	PIDS+=($p2)
@@ -528,13 +525,7 @@ redirect:va:teardown" ]
 			>/dev/null 2>&1 3>&- &
 		pid=$!
 		PIDS+=($pid)
-		st=
-		for i in $(seq 100); do
-			st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-			[ "$st" = T ] && break
-			sleep 0.05
-		done
-		[ "$st" = T ] || { echo "apply did not stop at $step" >&2; return 1; }
+		wait_stopped "$pid" || { echo "apply did not stop at $step" >&2; return 1; }
 		kill -9 "$pid"
 		wait "$pid" 2>/dev/null || true
 

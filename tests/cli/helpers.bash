@@ -166,6 +166,18 @@ common_teardown() {
 	return $schema_rc
 }
 
+# Wait (bounded) until process $1 is stopped (state T in /proc/PID/stat):
+# a build/xctl-test command at its XCTL_TEST_PAUSE_AT point.
+wait_stopped() {
+	local i
+	for i in $(seq 100); do
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ] && return 0
+		sleep 0.1
+	done
+	echo "process $1 never reached its pause point" >&2
+	return 1
+}
+
 # What bash completion offers for the command line "$@" (last word: the one
 # being completed), through completions/xctl and bash-completion.
 complete_words() {

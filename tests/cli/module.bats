@@ -287,19 +287,13 @@ modules_dir_empty() {
 }
 
 @test "module load killed at each step leaves no orphan; list and unload clean up" {
-	local step pid st i
+	local step pid
 	for step in reserved loaded registered:xctl_cc pinned:xctl_cc meta; do
 		XCTL_TEST_PAUSE_AT=$step "$XCTL_TEST_BIN" --bpffs "$BPFFS" module load "$CC_OBJ" \
 			name "$NAME" ops_name "$CA" >/dev/null 2>&1 3>&- &
 		pid=$!
 		PIDS+=($pid)
-		st=
-		for i in $(seq 100); do
-			st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-			[ "$st" = T ] && break
-			sleep 0.05
-		done
-		[ "$st" = T ] || { echo "load did not stop at $step" >&2; return 1; }
+		wait_stopped "$pid" || { echo "load did not stop at $step" >&2; return 1; }
 		kill -9 "$pid"
 		wait "$pid" 2>/dev/null || true
 
@@ -554,23 +548,11 @@ modules_dir_empty() {
 }
 
 @test "module reload killed between swaps leaves everything registered; a new reload finishes" {
-	local pid st i
 	TWO="$TESTS_BPF/mod_two.bpf.o"
 	run xctl module load "$TWO" name "$NAME" ops_name "mod_two_a=xa$UNIQ" \
 		ops_name "mod_two_b=xb$UNIQ" init_ssthresh=5
 	assert_status 0
-	XCTL_TEST_PAUSE_AT=swapped:mod_two_a "$XCTL_TEST_BIN" --bpffs "$BPFFS" module reload \
-		"$NAME" "$TWO" init_ssthresh=9 >/dev/null 2>&1 3>&- &
-	pid=$!
-	PIDS+=($pid)
-	for i in $(seq 100); do
-		st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-		[ "$st" = T ] && break
-		sleep 0.05
-	done
-	[ "$st" = T ]
-	kill -9 "$pid"
-	wait "$pid" 2>/dev/null || true
+	reload_killed_at swapped:mod_two_a
 	ca_registered "xa$UNIQ"
 	ca_registered "xb$UNIQ"
 	# one map runs the new object, one the old: no record describes that
@@ -590,17 +572,12 @@ modules_dir_empty() {
 # place (pause at the last swap), and before any swap (pause at "staged"):
 # list and info must describe what the kernel runs.
 reload_killed_at() {
-	local pid st i
+	local pid
 	XCTL_TEST_PAUSE_AT=$1 "$XCTL_TEST_BIN" --bpffs "$BPFFS" module reload \
 		"$NAME" "$TWO" init_ssthresh=9 >/dev/null 2>&1 3>&- &
 	pid=$!
 	PIDS+=($pid)
-	for i in $(seq 100); do
-		st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
-		[ "$st" = T ] && break
-		sleep 0.05
-	done
-	[ "$st" = T ]
+	wait_stopped "$pid"
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null || true
 }

@@ -470,17 +470,6 @@ burst_vx() {
 # test_hooks.h): one command stops itself (SIGSTOP) inside its critical
 # section, holding the device's lock; the other must wait for it.
 
-# Wait (bounded) until process $1 is stopped (state T in /proc/PID/stat).
-wait_stopped() {
-	local i
-	for i in $(seq 100); do
-		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ] && return 0
-		sleep 0.1
-	done
-	echo "process $1 never reached its pause point" >&2
-	return 1
-}
-
 # Start "$XCTL_TEST_BIN ... xdp redirect ARGS" paused at $1: PAUSED holds its pid.
 start_paused() {
 	local at=$1
