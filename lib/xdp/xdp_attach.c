@@ -104,26 +104,39 @@ bool xdp_fd_is(int fd, const char *kind)
 	return !strcmp(target, want);
 }
 
-/* The XDP link pinned at path: its fd and info, or -errno with err filled. */
-static int link_open(const struct xctl_bpffs *fs, const char *path,
-		     struct bpf_link_info *info, struct xctl_err *err)
+int xdp_pin_open_as(const struct xctl_bpffs *fs, const char *path, const char *kind,
+		    void *info, uint32_t len, bool (*ok)(const void *info),
+		    const char *why, struct xctl_err *err)
 {
-	uint32_t len = sizeof(*info);
 	int fd, r;
 
 	fd = xdp_pin_open(fs, path, err);
 	if (fd < 0)
 		return fd;
-	memset(info, 0, sizeof(*info));
-	if (!xdp_fd_is(fd, "bpf-link") || bpf_obj_get_info_by_fd(fd, info, &len) ||
-	    info->type != BPF_LINK_TYPE_XDP) {
+	memset(info, 0, len);
+	if (!xdp_fd_is(fd, kind) || bpf_obj_get_info_by_fd(fd, info, &len) ||
+	    (ok && !ok(info))) {
 		r = xctl_errf(err, EINVAL, "refusing to use %s", path);
-		xctl_err_why(err, "it is not an XDP link (xctl pins only its own links there)");
+		xctl_err_why(err, "%s", why);
 		xctl_err_hint(err, "remove what was put there by hand");
 		close(fd);
 		return r;
 	}
 	return fd;
+}
+
+static bool is_xdp_link(const void *info)
+{
+	return ((const struct bpf_link_info *)info)->type == BPF_LINK_TYPE_XDP;
+}
+
+/* The XDP link pinned at path: its fd and info, or -errno with err filled. */
+static int link_open(const struct xctl_bpffs *fs, const char *path,
+		     struct bpf_link_info *info, struct xctl_err *err)
+{
+	return xdp_pin_open_as(fs, path, "bpf-link", info, sizeof(*info), is_xdp_link,
+			       "it is not an XDP link (xctl pins only its own links there)",
+			       err);
 }
 
 int xdp_link_pin_ids(const struct xctl_bpffs *fs, const char *path, uint32_t *link_id,

@@ -290,18 +290,17 @@ json_t *xdp_obj_loaded_json(const struct xdp_obj *x)
 bool xdp_obj_is_dev_bound(const struct xctl_bpffs *fs, const char *dir, uint32_t prog_id)
 {
 	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
 	char path[PATH_MAX];
-	bool bound = false;
+	bool bound;
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, XDP_OBJ_DEV_BOUND_PIN) >= (int)sizeof(path))
 		return false;
-	fd = xdp_pin_open(fs, path, NULL);
+	fd = xdp_pin_open_as(fs, path, "bpf-prog", &info, sizeof(info), NULL,
+			     "it is not a program", NULL);
 	if (fd < 0)
 		return false;
-	if (xdp_fd_is(fd, "bpf-prog") && !bpf_obj_get_info_by_fd(fd, &info, &len))
-		bound = info.id == prog_id;
+	bound = info.id == prog_id;
 	close(fd);
 	return bound;
 }

@@ -79,6 +79,16 @@ int xdp_pin_opendir(const struct xctl_bpffs *fs, const char *path, struct xctl_e
 bool xdp_fd_is(int fd, const char *kind);
 
 /*
+ * The object of kind ("bpf-link", "bpf-map", "bpf-prog") pinned at path,
+ * with its info (len bytes) read and accepted by ok (NULL: any): its fd;
+ * -ENOENT (err untouched) when nothing is there; anything else is refused
+ * ("refusing to use PATH", why) and left in place.
+ */
+int xdp_pin_open_as(const struct xctl_bpffs *fs, const char *path, const char *kind,
+		    void *info, uint32_t len, bool (*ok)(const void *info),
+		    const char *why, struct xctl_err *err);
+
+/*
  * Remove the pin (dir: the empty directory) at path; nothing there is not
  * an error. A link or anything unexpected there is refused and left alone.
  */

@@ -107,26 +107,19 @@ static int open_paths(struct plan *p, const struct xctl_redirect_opts *opts,
  * least a version 1 record): its fd and info; -ENOENT (err untouched) when
  * the device was never set up, other -errno with err filled.
  */
+static bool is_record(const void *p)
+{
+	const struct bpf_map_info *info = p;
+
+	return info->type == BPF_MAP_TYPE_ARRAY && info->key_size == 4 &&
+	       info->value_size >= offsetof(struct xctl_redirect_state, complete);
+}
+
 static int open_state(const struct xctl_bpffs *fs, const char *path,
 		      struct bpf_map_info *info, struct xctl_err *err)
 {
-	uint32_t len = sizeof(*info);
-	int fd, r;
-
-	fd = xdp_pin_open(fs, path, err);
-	if (fd < 0)
-		return fd;
-	memset(info, 0, sizeof(*info));
-	if (!xdp_fd_is(fd, "bpf-map") || bpf_obj_get_info_by_fd(fd, info, &len) ||
-	    info->type != BPF_MAP_TYPE_ARRAY || info->key_size != 4 ||
-	    info->value_size < offsetof(struct xctl_redirect_state, complete)) {
-		r = xctl_errf(err, EINVAL, "refusing to use %s", path);
-		xctl_err_why(err, "it is not xctl's redirect record");
-		xctl_err_hint(err, "remove what was put there by hand");
-		close(fd);
-		return r;
-	}
-	return fd;
+	return xdp_pin_open_as(fs, path, "bpf-map", info, sizeof(*info), is_record,
+			       "it is not xctl's redirect record", err);
 }
 
 /* Read the recorded state; -ENOENT (err untouched) when never set up. */
