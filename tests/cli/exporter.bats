@@ -381,10 +381,12 @@ list(text_string_to_metric_families(sys.stdin.read()))' <"$TMPD/m"
 		--storage.tsdb.path="$TMPD/prom" --web.listen-address="127.0.0.1:$port" \
 		>"$TMPD/prom.log" 2>&1 &
 	PIDS+=($!)
+	# until Prometheus is up and has scraped once (while it starts, its
+	# answer may be no JSON at all: not a failure, another try)
 	for i in $(seq 200); do
 		v=$(get -G "http://127.0.0.1:$port/api/v1/query" \
 			--data-urlencode 'query=xctl_xdp_packets_total{device="v1",job="xctl"}' 2>/dev/null |
-			jq -r '.data.result[0].value[1] // empty' 2>/dev/null)
+			jq -r '.data.result[0].value[1] // empty' 2>/dev/null || true)
 		[ -n "$v" ] && break
 		sleep 0.1
 	done
